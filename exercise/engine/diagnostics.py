@@ -1,0 +1,44 @@
+"""Problems found in a scenario, each pinned to a file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    file: str
+    line: int  # 1-based
+    col: int  # 1-based
+    code: str
+    message: str
+    severity: Severity = field(default="error", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+
+class ScenarioError(Exception):
+    """Raised when a scenario cannot be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position in a source file (1-based line and column)."""
+
+    file: str
+    line: int
+    col: int
+
+    def diag(self, code: str, message: str, severity: Severity = "error") -> Diagnostic:
+        return Diagnostic(self.file, self.line, self.col, code, message, severity)
+
+    def shifted(self, cols: int) -> Mark:
+        return Mark(self.file, self.line, self.col + cols)

@@ -1,0 +1,175 @@
+"""What happened in a session: small, typed, frozen, versioned events. A session is a list of them.
+
+Events record facts, including every random draw, so a replay never rolls again. `cause` ties an event
+to the one that brought it about (an inject released by a clock advance, an outcome by its decision), so
+retracting an event retracts its consequences with it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Rating = Literal["P", "S", "M", "U"]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: int = 1
+    cause: int | None = None
+
+
+class SessionStarted(_Event):
+    type: Literal["SessionStarted"] = "SessionStarted"
+    scenario_id: str
+    scenario_title: str
+    scenario_hash: str
+    seed: int
+    mode: Literal["facilitated", "solo", "hotseat", "headless"] = "headless"
+    teams: dict[str, str] = Field(description="nation -> 'human' or 'bot:<profile>'")
+    facilitator: str = "Exercise Control"
+
+
+class ClockAdvanced(_Event):
+    type: Literal["ClockAdvanced"] = "ClockAdvanced"
+    turn: int  # the turn now begun
+
+
+class InjectReleased(_Event):
+    type: Literal["InjectReleased"] = "InjectReleased"
+    inject: str
+    turn: int
+    by: Literal["schedule", "control"] = "schedule"
+
+
+class InjectDelayed(_Event):
+    type: Literal["InjectDelayed"] = "InjectDelayed"
+    inject: str
+    turns: int
+
+
+class InjectWritten(_Event):
+    """An inject written on the spot by the facilitator (released by a following InjectReleased)."""
+
+    type: Literal["InjectWritten"] = "InjectWritten"
+    inject: str
+    to: list[str]
+    sender: str = "Exercise Control"
+    kind: str = "event"
+    title: str = ""
+    text: str
+    objective: str | None = None
+    options: list[dict[str, str]] = Field(default_factory=list, description="[{id, label}] when it asks for a decision")
+
+
+class DecisionTaken(_Event):
+    type: Literal["DecisionTaken"] = "DecisionTaken"
+    team: str  # a nation, or an organisation deciding by its members' votes
+    inject: str
+    option: str | None  # None: the deadline passed with no default
+    rationale: str = ""
+    by: Literal["team", "bot", "deadline", "organisation"] = "team"
+
+
+class OutcomeRolled(_Event):
+    type: Literal["OutcomeRolled"] = "OutcomeRolled"
+    team: str
+    inject: str
+    option: str
+    roll: float
+    outcome: int
+    p: float
+
+
+class VoteCast(_Event):
+    type: Literal["VoteCast"] = "VoteCast"
+    org: str
+    inject: str
+    nation: str
+    option: str
+    rationale: str = ""
+    by: Literal["team", "bot"] = "team"
+
+
+class MessageSent(_Event):
+    type: Literal["MessageSent"] = "MessageSent"
+    sender: str  # a nation id or 'control'
+    to: list[str]  # nation ids, organisation ids, 'control' or 'all'
+    text: str
+    channel: str = "direct"
+
+
+class Adjudicated(_Event):
+    type: Literal["Adjudicated"] = "Adjudicated"
+    by: str = "control"
+    target: str  # a state key: 'cohesion', 'support[norvia]'
+    change: float
+    mode: Literal["add", "set"] = "add"
+    reason: str
+
+
+class ObservationNoted(_Event):
+    type: Literal["ObservationNoted"] = "ObservationNoted"
+    objective: str | None
+    rating: Rating | None = None
+    text: str
+    by: str = "control"
+    kind: Literal["observation", "strength", "improvement", "hotwash"] = "observation"
+
+
+class SessionPaused(_Event):
+    type: Literal["SessionPaused"] = "SessionPaused"
+    reason: str = ""
+
+
+class SessionResumed(_Event):
+    type: Literal["SessionResumed"] = "SessionResumed"
+
+
+class EventRetracted(_Event):
+    type: Literal["EventRetracted"] = "EventRetracted"
+    seq: int
+    reason: str
+
+
+class SessionEnded(_Event):
+    type: Literal["SessionEnded"] = "SessionEnded"
+    ending: str | None
+    turn: int
+    reason: str = ""
+
+
+Event = Annotated[
+    SessionStarted
+    | ClockAdvanced
+    | InjectReleased
+    | InjectDelayed
+    | InjectWritten
+    | DecisionTaken
+    | OutcomeRolled
+    | VoteCast
+    | MessageSent
+    | Adjudicated
+    | ObservationNoted
+    | SessionPaused
+    | SessionResumed
+    | EventRetracted
+    | SessionEnded,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_TYPES: tuple[str, ...] = (
+    "SessionStarted", "ClockAdvanced", "InjectReleased", "InjectDelayed", "InjectWritten", "DecisionTaken",
+    "OutcomeRolled", "VoteCast", "MessageSent", "Adjudicated", "ObservationNoted", "SessionPaused",
+    "SessionResumed", "EventRetracted", "SessionEnded",
+)
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    return EVENT_ADAPTER.validate_python(data)
+
+
+def event_to_dict(event: _Event) -> dict[str, Any]:
+    return event.model_dump(mode="json", exclude_none=False)

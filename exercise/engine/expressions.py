@@ -1,0 +1,544 @@
+"""The scenario expression language, compiled once at load into plain Python closures.
+
+Conditions (`requires`, `when`), effect values and effect targets are small expressions over the state:
+
+    cohesion >= 60 and mean(support) > 50
+    trust[norvia][kessland] >= 40 or chose("grid-down", "share-now")
+    support[self] - 5
+
+We parse with Python's own `ast` (the syntax authors expect) and accept only a whitelist of node kinds;
+each node becomes a closure, so evaluation never calls `eval` and costs a few function calls.
+An unknown name is a load-time error with its column.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class Runtime(Protocol):
+    """What an expression can see of a session while it runs."""
+
+    vals: list[float]
+    turn: int
+    released: dict[str, int]
+    chosen: dict[tuple[str, str], str]
+    capabilities: dict[tuple[str, str], int]
+
+
+Fn = Callable[[Runtime, int], Any]  # (state, index of the acting nation or -1) -> value
+
+
+class ExprError(Exception):
+    def __init__(self, offset: int, message: str, code: str = "expression") -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class Layout:
+    """Where each state value lives in the flat list of values that a session carries."""
+
+    nations: list[str]
+    globals: dict[str, int] = field(default_factory=dict)
+    per_nation: dict[str, int] = field(default_factory=dict)  # var -> first slot
+    per_pair: dict[str, int] = field(default_factory=dict)  # var -> first slot
+    keys: list[str] = field(default_factory=list)  # slot -> 'support[norvia]'
+    var_of: list[str] = field(default_factory=list)  # slot -> 'support'
+    index: dict[str, int] = field(default_factory=dict)  # 'support[norvia]' -> slot
+
+    def add(self, name: str, per: str) -> None:
+        base = len(self.keys)
+        n = self.nations
+        if per == "global":
+            self.globals[name] = base
+            self.keys.append(name)
+        elif per == "nation":
+            self.per_nation[name] = base
+            self.keys.extend(f"{name}[{a}]" for a in n)
+        else:
+            self.per_pair[name] = base
+            self.keys.extend(f"{name}[{a}][{b}]" for a in n for b in n if a != b)
+        self.var_of.extend([name] * (len(self.keys) - base))
+        self.index.update((k, i) for i, k in enumerate(self.keys[base:], base))
+
+    def nation_slot(self, var: str, i: int) -> int:
+        return self.per_nation[var] + i
+
+    def pair_slot(self, var: str, i: int, j: int) -> int:
+        # Pairs skip the diagonal: row i holds the n-1 others in order.
+        n = len(self.nations)
+        return self.per_pair[var] + i * (n - 1) + (j if j < i else j - 1)
+
+    def pair_row(self, var: str, i: int) -> list[int]:
+        return [self.pair_slot(var, i, j) for j in range(len(self.nations)) if j != i]
+
+    def pair_col(self, var: str, j: int) -> list[int]:
+        return [self.pair_slot(var, i, j) for i in range(len(self.nations)) if i != j]
+
+    def slot(self, key: str) -> int | None:
+        return self.index.get(key.replace(" ", ""))
+
+
+@dataclass
+class Scope:
+    """The names an expression may use, fixed at load time."""
+
+    layout: Layout
+    orgs: Sequence[str] = ()
+    injects: set[str] = field(default_factory=set)
+    options: dict[str, set[str]] = field(default_factory=dict)
+    capabilities: set[str] = field(default_factory=set)
+    params: dict[str, str] = field(default_factory=dict)  # include parameter -> nation id
+    allow_self: bool = True
+
+
+# A nation reference resolved at compile time (an index) or at run time (`self`).
+@dataclass(frozen=True)
+class _NationRef:
+    index: int | None  # None means `self`
+
+
+@dataclass(frozen=True)
+class _Collection:
+    """A set of slots (`support`, `trust[norvia]`): only aggregates may take one."""
+
+    slots: Callable[[int], list[int]]
+
+
+_CMP: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+_BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: lambda a, b: a / b if b else 0.0,  # a scenario must never crash on a zero
+    ast.FloorDiv: lambda a, b: a // b if b else 0.0,
+    ast.Mod: lambda a, b: a % b if b else 0.0,
+}
+FUNCTIONS = ("released", "chose", "decided", "cap", "mean", "min", "max", "sum", "abs", "round", "count")
+
+
+def _suggest(name: str, candidates: Sequence[str]) -> str:
+    near = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+class _Compiler:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.layout = scope.layout
+        self.nation_index = {n: i for i, n in enumerate(self.layout.nations)}
+        self.reads: set[str] = set()  # state variables read: for the 'written and never read' lint
+
+    # -- names -------------------------------------------------------------------------------
+    def known_names(self) -> list[str]:
+        lay = self.layout
+        return [
+            *lay.globals,
+            *lay.per_nation,
+            *lay.per_pair,
+            *lay.nations,
+            *self.scope.params,
+            "turn",
+            "self",
+            *FUNCTIONS,
+        ]
+
+    def nation(self, node: ast.expr) -> _NationRef:
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name == "self":
+                if not self.scope.allow_self:
+                    raise ExprError(node.col_offset, "'self' means the deciding nation; there is none here")
+                return _NationRef(None)
+            if name in self.scope.params:
+                name = self.scope.params[name]
+            if name in self.nation_index:
+                return _NationRef(self.nation_index[name])
+            raise ExprError(
+                node.col_offset,
+                f"unknown nation '{name}'{_suggest(name, [*self.layout.nations, *self.scope.params])}",
+                "unknown-name",
+            )
+        raise ExprError(getattr(node, "col_offset", 0), "expected a nation id, a parameter or 'self' here")
+
+    def string(self, node: ast.expr, what: str) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        raise ExprError(getattr(node, "col_offset", 0), f"expected {what} as a quoted string")
+
+    # -- nodes -------------------------------------------------------------------------------
+    def compile(self, node: ast.expr) -> Fn | _Collection | _NationRef:
+        method = getattr(self, "c_" + type(node).__name__, None)
+        if method is None:
+            raise ExprError(getattr(node, "col_offset", 0), f"'{ast.unparse(node)}' is not allowed in an expression")
+        result: Fn | _Collection | _NationRef = method(node)
+        return result
+
+    def value(self, node: ast.expr) -> Fn:
+        got = self.compile(node)
+        if isinstance(got, _Collection):
+            raise ExprError(node.col_offset, f"'{ast.unparse(node)}' is a set of values: use mean(), min(), max()…")
+        if isinstance(got, _NationRef):
+            raise ExprError(node.col_offset, f"'{ast.unparse(node)}' is a nation, not a value")
+        return got
+
+    def c_Constant(self, node: ast.Constant) -> Fn:
+        v = node.value
+        if not isinstance(v, (int, float, str, bool)):
+            raise ExprError(node.col_offset, f"the constant {v!r} is not allowed")
+        return lambda s, me: v
+
+    def c_Name(self, node: ast.Name) -> Fn | _Collection | _NationRef:
+        name = node.id
+        lay = self.layout
+        if name in lay.globals:
+            self.reads.add(name)
+            slot = lay.globals[name]
+            return lambda s, me: s.vals[slot]
+        if name == "turn":
+            return lambda s, me: s.turn
+        if name in ("true", "True"):
+            return lambda s, me: True
+        if name in ("false", "False"):
+            return lambda s, me: False
+        if name in lay.per_nation:
+            self.reads.add(name)
+            base, n = lay.per_nation[name], len(lay.nations)
+            slots = list(range(base, base + n))
+            return _Collection(lambda me: slots)
+        if name in lay.per_pair:
+            self.reads.add(name)
+            base, n = lay.per_pair[name], len(lay.nations)
+            slots = list(range(base, base + n * (n - 1)))
+            return _Collection(lambda me: slots)
+        if name == "self" or name in self.nation_index or name in self.scope.params:
+            return self.nation(node)
+        raise ExprError(node.col_offset, f"unknown name '{name}'{_suggest(name, self.known_names())}", "unknown-name")
+
+    def c_Subscript(self, node: ast.Subscript) -> Fn | _Collection:
+        lay = self.layout
+        # trust[a][b]: the outer subscript's value is itself a subscript
+        if isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name):
+            var = node.value.value.id
+            if var not in lay.per_pair:
+                raise ExprError(node.col_offset, f"'{var}' is not a per-pair variable")
+            self.reads.add(var)
+            a, b = self.nation(node.value.slice), self.nation(node.slice)
+            return self._pair(var, a, b, node)
+        if not isinstance(node.value, ast.Name):
+            raise ExprError(node.col_offset, "only state variables can be indexed")
+        var = node.value.id
+        ref = self.nation(node.slice)
+        if var in lay.per_nation:
+            self.reads.add(var)
+            if ref.index is None:
+                base = lay.per_nation[var]
+                return lambda s, me: s.vals[base + me]
+            slot = lay.nation_slot(var, ref.index)
+            return lambda s, me: s.vals[slot]
+        if var in lay.per_pair:
+            self.reads.add(var)
+            if ref.index is None:
+                return _Collection(lambda me: lay.pair_row(var, me))
+            row = lay.pair_row(var, ref.index)
+            return _Collection(lambda me: row)
+        if var in lay.globals:
+            raise ExprError(node.col_offset, f"'{var}' is a single value; it takes no [nation]")
+        raise ExprError(node.col_offset, f"unknown variable '{var}'{_suggest(var, self.known_names())}", "unknown-name")
+
+    def _pair(self, var: str, a: _NationRef, b: _NationRef, node: ast.expr) -> Fn:
+        lay = self.layout
+        if a.index is not None and b.index is not None:
+            if a.index == b.index:
+                raise ExprError(node.col_offset, f"{var}[x][x]: a nation has no {var} in itself")
+            slot = lay.pair_slot(var, a.index, b.index)
+            return lambda s, me: s.vals[slot]
+        ai, bi = a.index, b.index
+
+        def pair(s: Runtime, me: int) -> float:
+            i = me if ai is None else ai
+            j = me if bi is None else bi
+            return s.vals[lay.pair_slot(var, i, j)] if i != j else 0.0
+
+        return pair
+
+    def c_Compare(self, node: ast.Compare) -> Fn:
+        first = self.value(node.left)
+        pairs = [(_CMP[type(op)], self.value(right)) for op, right in zip(node.ops, node.comparators, strict=True)
+                 if type(op) in _CMP or self._bad(op, node)]
+        if len(pairs) == 1:
+            op, right = pairs[0]
+            return lambda s, me: op(first(s, me), right(s, me))
+
+        def chain(s: Runtime, me: int) -> bool:
+            left = first(s, me)
+            for op, fn in pairs:
+                right = fn(s, me)
+                if not op(left, right):
+                    return False
+                left = right
+            return True
+
+        return chain
+
+    def _bad(self, op: ast.cmpop, node: ast.expr) -> bool:
+        raise ExprError(node.col_offset, f"the comparison '{type(op).__name__}' is not allowed")
+
+    def c_BoolOp(self, node: ast.BoolOp) -> Fn:
+        parts = [self.value(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda s, me: all(p(s, me) for p in parts)
+        return lambda s, me: any(p(s, me) for p in parts)
+
+    def c_UnaryOp(self, node: ast.UnaryOp) -> Fn:
+        inner = self.value(node.operand)
+        if isinstance(node.op, ast.Not):
+            return lambda s, me: not inner(s, me)
+        if isinstance(node.op, ast.USub):
+            return lambda s, me: -inner(s, me)
+        if isinstance(node.op, ast.UAdd):
+            return inner
+        raise ExprError(node.col_offset, "this operator is not allowed")
+
+    def c_BinOp(self, node: ast.BinOp) -> Fn:
+        op = _BIN.get(type(node.op))
+        if op is None:
+            raise ExprError(node.col_offset, "this operator is not allowed")
+        left, right = self.value(node.left), self.value(node.right)
+        return lambda s, me: op(left(s, me), right(s, me))
+
+    def c_IfExp(self, node: ast.IfExp) -> Fn:
+        test, body, other = self.value(node.test), self.value(node.body), self.value(node.orelse)
+        return lambda s, me: body(s, me) if test(s, me) else other(s, me)
+
+    def c_Call(self, node: ast.Call) -> Fn:
+        if not isinstance(node.func, ast.Name) or node.keywords:
+            raise ExprError(node.col_offset, "only the built-in functions can be called")
+        name, args = node.func.id, node.args
+        if name not in FUNCTIONS:
+            raise ExprError(node.col_offset, f"unknown function '{name}'{_suggest(name, FUNCTIONS)}", "unknown-name")
+        if name in ("released", "decided", "chose"):
+            return self._history(name, node)
+        if name == "cap":
+            self._arity(node, 2, 2)
+            who = self.nation(args[0])
+            what = self.string(args[1], "a capability name")
+            if self.scope.capabilities and what not in self.scope.capabilities:
+                raise ExprError(args[1].col_offset, f"unknown capability '{what}'"
+                                f"{_suggest(what, sorted(self.scope.capabilities))}", "unknown-name")
+            nations = self.layout.nations
+            if who.index is not None:
+                key = (nations[who.index], what)
+                return lambda s, me: s.capabilities.get(key, 0)
+            return lambda s, me: s.capabilities.get((nations[me], what), 0)
+        if name in ("abs", "round"):
+            self._arity(node, 1, 1)
+            inner = self.value(args[0])
+            fn = abs if name == "abs" else round
+            return lambda s, me: fn(inner(s, me))
+        return self._aggregate(name, node)
+
+    def _arity(self, node: ast.Call, lo: int, hi: int) -> None:
+        if not lo <= len(node.args) <= hi:
+            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise ExprError(node.col_offset, f"{ast.unparse(node.func)}() takes {want} argument(s)")
+
+    def _history(self, name: str, node: ast.Call) -> Fn:
+        args = node.args
+        self._arity(node, 1 if name != "chose" else 2, 2 if name != "chose" else 3)
+        inject = self.string(args[0], "an inject id")
+        if self.scope.injects and inject not in self.scope.injects:
+            raise ExprError(args[0].col_offset, f"unknown inject '{inject}'"
+                            f"{_suggest(inject, sorted(self.scope.injects))}", "unknown-id")
+        if name == "released":
+            return lambda s, me: inject in s.released
+        who: _NationRef | None = None
+        option: str | None = None
+        if name == "chose":
+            option = self.string(args[1], "an option id")
+            known = self.scope.options.get(inject)
+            if known is not None and option not in known:
+                raise ExprError(args[1].col_offset, f"inject '{inject}' has no option '{option}'"
+                                f"{_suggest(option, sorted(known))}", "unknown-id")
+            if len(args) == 3:
+                who = self.nation(args[2])
+        elif len(args) == 2:
+            who = self.nation(args[1])
+        nations = self.layout.nations
+        if who is None:
+            if option is None:
+                return lambda s, me: any(k[0] == inject for k in s.chosen)
+            return lambda s, me: any(k[0] == inject and v == option for k, v in s.chosen.items())
+        fixed = who.index
+
+        def chosen_by(s: Runtime, me: int) -> bool:
+            team = nations[me if fixed is None else fixed]
+            got = s.chosen.get((inject, team))
+            return got is not None and (option is None or got == option)
+
+        return chosen_by
+
+    def _aggregate(self, name: str, node: ast.Call) -> Fn:
+        if not node.args:
+            raise ExprError(node.col_offset, f"{name}() needs at least one argument")
+        if name in ("min", "max") and len(node.args) > 1:
+            parts = [self.value(a) for a in node.args]
+            pick = min if name == "min" else max
+            return lambda s, me: pick(p(s, me) for p in parts)
+        self._arity(node, 1, 1)
+        got = self.compile(node.args[0])
+        if not isinstance(got, _Collection):
+            raise ExprError(node.args[0].col_offset, f"{name}() takes a per-nation or per-pair variable")
+        slots_of = got.slots
+        if name == "mean":
+            return lambda s, me: (sum(s.vals[i] for i in sl) / len(sl)) if (sl := slots_of(me)) else 0.0
+        if name == "count":
+            raise ExprError(node.col_offset, "count() takes a condition per nation; use sum() or mean()")
+        fn: Callable[[Any], Any] = {"min": min, "max": max, "sum": sum}[name]
+        return lambda s, me: fn(s.vals[i] for i in slots_of(me)) if slots_of(me) else 0.0
+
+
+def parse(source: str) -> ast.expr:
+    text = source.strip()
+    lead = len(source) - len(source.lstrip())
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(lead + max((exc.offset or 1) - 1, 0), f"syntax error: {exc.msg}", "expression-syntax") from None
+    # Shift every column by the stripped indentation so errors point into the original string.
+    if lead:
+        for n in ast.walk(tree):
+            if hasattr(n, "col_offset"):
+                n.col_offset += lead
+    return tree.body
+
+
+@dataclass(frozen=True)
+class Compiled:
+    fn: Fn
+    reads: frozenset[str]
+
+
+def compile_value(source: str, scope: Scope) -> Compiled:
+    comp = _Compiler(scope)
+    fn = comp.value(parse(source))
+    return Compiled(fn, frozenset(comp.reads))
+
+
+# -- effects ---------------------------------------------------------------------------------------
+
+_TARGET = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*((?:\[\s*[^\]]*\s*\])*)\s*$")
+_INDEX = re.compile(r"\[\s*([^\]]*?)\s*\]")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One compiled effect: which slots it touches, and how (add a delta or set a value)."""
+
+    key: str
+    var: str
+    slots: Callable[[int], list[int]]
+    amount: Fn
+    mode: str  # "add" | "set"
+    constant: float | None  # the delta when it is a plain number (for bots and lints)
+
+
+def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple[Effect, frozenset[str]]:
+    """Compile `support[*]: -5`, `trust[self][norvia]: "+ cap(self, 'cyber')"`, `cohesion: "=50"`.
+
+    Raises ExprError with offset into the target (code 'target') or into the value (code 'value:...').
+    """
+    lay = scope.layout
+    m = _TARGET.match(target)
+    if not m:
+        raise ExprError(0, f"'{target}' is not a state target (write 'var', 'var[nation]' or 'var[a][b]')")
+    var = m.group(1)
+    idx = _INDEX.findall(m.group(2) or "")
+    comp = _Compiler(scope)
+
+    def ref(text: str) -> _NationRef | None:  # None = every nation
+        if text == "*":
+            return None
+        offset = target.find(text)
+        try:
+            return comp.nation(ast.Name(id=text, col_offset=offset))
+        except ExprError as exc:
+            exc.offset = offset
+            raise
+
+    if var in lay.globals:
+        if idx:
+            raise ExprError(m.start(2), f"'{var}' is a single value; it takes no [nation]")
+        g = [lay.globals[var]]
+        slots: Callable[[int], list[int]] = lambda me: g  # noqa: E731
+    elif var in lay.per_nation:
+        if len(idx) != 1:
+            raise ExprError(0, f"'{var}' is per nation: write {var}[nation], {var}[self] or {var}[*]")
+        r = ref(idx[0])
+        base, n = lay.per_nation[var], len(lay.nations)
+        if r is None:
+            every = list(range(base, base + n))
+            slots = lambda me: every  # noqa: E731
+        elif r.index is None:
+            slots = lambda me: [base + me]  # noqa: E731
+        else:
+            one = [base + r.index]
+            slots = lambda me: one  # noqa: E731
+    elif var in lay.per_pair:
+        if len(idx) != 2:
+            raise ExprError(0, f"'{var}' is per pair: write {var}[a][b] (a nation, self or *)")
+        ra, rb = ref(idx[0]), ref(idx[1])
+        n = len(lay.nations)
+
+        def pair_slots(me: int, ra: _NationRef | None = ra, rb: _NationRef | None = rb) -> list[int]:
+            rows = range(n) if ra is None else [me if ra.index is None else ra.index]
+            cols = range(n) if rb is None else [me if rb.index is None else rb.index]
+            return [lay.pair_slot(var, i, j) for i in rows for j in cols if i != j]
+
+        if (ra is None or ra.index is not None) and (rb is None or rb.index is not None):
+            fixed = pair_slots(-1)
+            if not fixed:
+                raise ExprError(0, f"{target}: a nation has no {var} in itself")
+            slots = lambda me: fixed  # noqa: E731
+        else:
+            slots = pair_slots
+    else:
+        known = [*lay.globals, *lay.per_nation, *lay.per_pair]
+        raise ExprError(0, f"unknown state variable '{var}'{_suggest(var, known)}", "unknown-name")
+
+    mode, constant = "add", None
+    if isinstance(value, bool):
+        raise ExprError(0, "an effect is a number (a change) or an expression string", "value")
+    if isinstance(value, (int, float)):
+        c = float(value)
+        constant = c
+        amount: Fn = lambda s, me: c  # noqa: E731
+        reads: frozenset[str] = frozenset()
+    else:
+        text = value
+        if text.lstrip().startswith("="):
+            mode = "set"
+            text = text.replace("=", " ", 1)
+        try:
+            compiled = compile_value(text, scope)
+        except ExprError as exc:
+            exc.code = "value:" + exc.code
+            raise
+        amount, reads = compiled.fn, compiled.reads
+    return Effect(target, var, slots, amount, mode, constant), reads

@@ -1,0 +1,416 @@
+"""Commands: what control, a team or a bot asks for, checked against the state, answered with events.
+
+A command either raises `Refused` (nothing happens) or emits events. Each emitted event is folded into
+the state at once, so the events a command emits later (the consequences of a clock advance, say) are
+computed against the state the earlier ones produced: exactly what a replay will see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Callable
+
+from .compile import CInject, CompiledScenario
+from .events import (
+    Adjudicated,
+    ClockAdvanced,
+    DecisionTaken,
+    Event,
+    EventRetracted,
+    InjectDelayed,
+    InjectReleased,
+    InjectWritten,
+    MessageSent,
+    ObservationNoted,
+    OutcomeRolled,
+    Rating,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+    VoteCast,
+)
+from .models import BOT_PROFILES
+from .state import Entry, State
+
+
+class Refused(Exception):
+    """A command that the current state does not allow; the message is for the person who gave it."""
+
+
+def draw(seed: int, seq: int, salt: str = "") -> float:
+    """A uniform number in [0, 1) from (seed, position in the log): a resumed process draws the same."""
+    digest = hashlib.blake2b(f"{seed}:{seq}:{salt}".encode(), digest_size=8).digest()
+    return float(struct.unpack(">Q", digest)[0] >> 11) / float(1 << 53)
+
+
+class Session:
+    """A scenario, its event log and the state folded from it; commands append to the log."""
+
+    def __init__(self, scenario: CompiledScenario, entries: list[Entry] | None = None) -> None:
+        self.scenario = scenario
+        self.state = State.fold(scenario, entries or [])
+        self._out: list[Entry] | None = None
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _emit(self, event: Event) -> int:
+        seq = self.state.next_seq
+        entry = Entry(seq, event)
+        self.state.apply(entry)
+        if self._out is not None:
+            self._out.append(entry)
+        return seq
+
+    def run(self, command: Callable[[], None]) -> list[Entry]:
+        """Run one command and return the entries it emitted (to be stored in one transaction)."""
+        self._out = []
+        try:
+            command()
+            return self._out
+        finally:
+            self._out = None
+
+    def catch_up(self, entries: list[Entry]) -> None:
+        """Fold events appended by others (another terminal) since we last looked."""
+        for e in entries:
+            if e.seq != self.state.next_seq:
+                raise ValueError(f"log out of order: expected seq {self.state.next_seq}, got {e.seq}")
+            self.state.apply(e)
+
+    def _live(self, *, allow_paused: bool = False, allow_ended: bool = False) -> None:
+        s = self.state
+        if s.started is None:
+            raise Refused("the session has not started")
+        if s.ended is not None and not allow_ended:
+            raise Refused("the session has ended")
+        if s.paused and not allow_paused:
+            raise Refused("the session is paused: resume it first")
+
+    # -- control -----------------------------------------------------------------------------
+    def start(self, seed: int, teams: dict[str, str], mode: str = "headless",
+              facilitator: str = "Exercise Control") -> list[Entry]:
+        def cmd() -> None:
+            if self.state.started is not None:
+                raise Refused("the session has already started")
+            sc = self.scenario
+            for nation, who in teams.items():
+                if nation not in sc.nations:
+                    raise Refused(f"unknown nation '{nation}'")
+                if who != "human" and not (who.startswith("bot:") and who[4:] in BOT_PROFILES):
+                    raise Refused(f"'{who}' is neither 'human' nor 'bot:<{'|'.join(BOT_PROFILES)}>'")
+            full = {n: teams.get(n, f"bot:{sc.nations[n].bot.profile}") for n in sc.nations}
+            seq = self._emit(SessionStarted(scenario_id=sc.id, scenario_title=sc.title, scenario_hash=sc.hash,
+                                            seed=seed, mode=mode, teams=full, facilitator=facilitator))  # type: ignore[arg-type]
+            self._release_due(seq)
+
+        return self.run(cmd)
+
+    def advance(self) -> list[Entry]:
+        """Move the clock one turn: lapsed deadlines take their defaults, due injects are released.
+        Advancing from the last turn ends the exercise."""
+
+        def cmd() -> None:
+            self._live()
+            s = self.state
+            final = s.turn >= self.scenario.turns
+            if final:
+                self._take_defaults(s.turn + 1, None)
+                self._finish("the last turn ended", None)
+                return
+            seq = self._emit(ClockAdvanced(turn=s.turn + 1))
+            self._take_defaults(s.turn, seq)
+            for ending in self.scenario.endings:
+                if ending.early and ending.when is not None and ending.when(s, -1):
+                    self._emit(SessionEnded(ending=ending.id, turn=s.turn, reason="an early ending was reached",
+                                            cause=seq))
+                    return
+            self._release_due(seq)
+
+        return self.run(cmd)
+
+    def release(self, inject_id: str) -> list[Entry]:
+        def cmd() -> None:
+            self._live()
+            s = self.state
+            if inject_id not in self.scenario.injects:
+                raise Refused(f"unknown inject '{inject_id}'")
+            if inject_id in s.released:
+                raise Refused(f"'{inject_id}' has already been released")
+            seq = self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control"))
+            self._release_due(seq)
+
+        return self.run(cmd)
+
+    def delay(self, inject_id: str, turns: int = 1) -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True)
+            if inject_id not in self.scenario.injects:
+                raise Refused(f"unknown inject '{inject_id}'")
+            if inject_id in self.state.released:
+                raise Refused(f"'{inject_id}' has already been released")
+            if turns < 1:
+                raise Refused("a delay is at least one turn")
+            self._emit(InjectDelayed(inject=inject_id, turns=turns))
+
+        return self.run(cmd)
+
+    def write_inject(self, inject_id: str, to: list[str], text: str, *, title: str = "", kind: str = "event",
+                     sender: str = "Exercise Control", objective: str | None = None,
+                     options: list[dict[str, str]] | None = None) -> list[Entry]:
+        def cmd() -> None:
+            self._live()
+            sc, s = self.scenario, self.state
+            if not inject_id or inject_id in sc.injects or inject_id in s.written:
+                raise Refused(f"inject id '{inject_id}' is empty or taken")
+            if not text.strip():
+                raise Refused("an inject needs some text")
+            for who in to:
+                if who not in sc.nations and who not in sc.orgs and who not in ("all", "control"):
+                    raise Refused(f"unknown recipient '{who}'")
+            if objective is not None and objective not in {o.id for o in sc.model.objectives}:
+                raise Refused(f"unknown objective '{objective}'")
+            recipients = list(sc.nations) if "all" in to else to
+            seq = self._emit(InjectWritten(inject=inject_id, to=recipients, text=text, title=title, kind=kind,
+                                           sender=sender, objective=objective, options=options or []))
+            self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control", cause=seq))
+
+        return self.run(cmd)
+
+    def adjudicate(self, target: str, change: float, reason: str, *, mode: str = "add",
+                   by: str = "control") -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True)
+            if self.scenario.layout.slot(target) is None:
+                raise Refused(f"'{target}' is not a state value")
+            if not reason.strip():
+                raise Refused("an adjudication needs a reason")
+            self._emit(Adjudicated(by=by, target=target, change=change, mode=mode, reason=reason))  # type: ignore[arg-type]
+
+        return self.run(cmd)
+
+    def observe(self, objective: str | None, text: str, rating: Rating | None = None, *, kind: str = "observation",
+                by: str = "control") -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True, allow_ended=True)
+            if objective is not None and objective not in {o.id for o in self.scenario.model.objectives}:
+                raise Refused(f"unknown objective '{objective}'")
+            if not text.strip():
+                raise Refused("an observation needs some text")
+            self._emit(ObservationNoted(objective=objective, rating=rating, text=text, by=by, kind=kind))  # type: ignore[arg-type]
+
+        return self.run(cmd)
+
+    def pause(self, reason: str = "") -> list[Entry]:
+        def cmd() -> None:
+            self._live()
+            self._emit(SessionPaused(reason=reason))
+
+        return self.run(cmd)
+
+    def resume(self) -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True)
+            if not self.state.paused:
+                raise Refused("the session is not paused")
+            self._emit(SessionResumed())
+
+        return self.run(cmd)
+
+    def retract(self, reason: str) -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True, allow_ended=True)
+            target = self.state.retractable()
+            if target is None:
+                raise Refused("there is nothing to retract")
+            if not reason.strip():
+                raise Refused("a retraction needs a reason")
+            self._emit(EventRetracted(seq=target.seq, reason=reason))
+
+        return self.run(cmd)
+
+    def end(self, reason: str = "ended by control") -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True)
+            self._finish(reason, None)
+
+        return self.run(cmd)
+
+    # -- teams -------------------------------------------------------------------------------
+    def send(self, sender: str, to: list[str], text: str, channel: str = "direct") -> list[Entry]:
+        def cmd() -> None:
+            self._live(allow_paused=True)
+            sc = self.scenario
+            if sender != "control" and sender not in sc.nations:
+                raise Refused(f"unknown sender '{sender}'")
+            if not to:
+                raise Refused("a message needs at least one recipient")
+            for who in to:
+                if who not in sc.nations and who not in sc.orgs and who not in ("control", "all"):
+                    raise Refused(f"unknown recipient '{who}'")
+            if not text.strip():
+                raise Refused("the message is empty")
+            self._emit(MessageSent(sender=sender, to=to, text=text, channel=channel))
+
+        return self.run(cmd)
+
+    def decide(self, team: str, inject_id: str, option: str, rationale: str, *, by: str = "team",
+               roll: float | None = None) -> list[Entry]:
+        """A nation's choice; for an inject addressed to an organisation, its member's vote."""
+
+        def cmd() -> None:
+            self._live()
+            s = self.state
+            if inject_id not in s.released:
+                raise Refused(f"'{inject_id}' has not been released")
+            deciders = s.deciders(inject_id)
+            if team in deciders:
+                if (inject_id, team) in s.chosen:
+                    raise Refused(f"{self.scenario.name_of(team)} has already decided on '{inject_id}'")
+                self._check_option(team, inject_id, option, rationale, by)
+                seq = self._emit(DecisionTaken(team=team, inject=inject_id, option=option, rationale=rationale,
+                                               by=by))  # type: ignore[arg-type]
+                self._roll(team, inject_id, option, seq, roll)
+                return
+            org = next((o for o in deciders if o in self.scenario.orgs and team in self.scenario.orgs[o].members),
+                       None)
+            if org is None:
+                raise Refused(f"'{inject_id}' asks no decision of {self.scenario.name_of(team)}")
+            if (inject_id, org) in s.chosen:
+                raise Refused(f"{self.scenario.name_of(org)} has already decided on '{inject_id}'")
+            if team in s.votes.get((org, inject_id), {}):
+                raise Refused(f"{self.scenario.name_of(team)} has already voted on '{inject_id}'")
+            self._check_option(team, inject_id, option, rationale, by)
+            seq = self._emit(VoteCast(org=org, inject=inject_id, nation=team, option=option, rationale=rationale,
+                                      by="bot" if by == "bot" else "team"))
+            members = self.scenario.orgs[org].members
+            if all(m in s.votes.get((org, inject_id), {}) for m in members):
+                self._resolve_vote(org, inject_id, seq, roll)
+
+        return self.run(cmd)
+
+    def available(self, team: str, inject_id: str) -> dict[str, str | None]:
+        """Each option of an inject for a nation: None when it may be taken, else the reason it may not."""
+        ci = self.scenario.injects.get(inject_id)
+        if ci is None:
+            w = self.state.written.get(inject_id)
+            return {o["id"]: None for o in (w.options if w else [])}
+        me = self.state.me(team)
+        out: dict[str, str | None] = {}
+        for oid, opt in ci.options.items():
+            if opt.requires is None or opt.requires(self.state, me):
+                out[oid] = None
+            else:
+                out[oid] = opt.model.unavailable or "This option is not available to you now."
+        return out
+
+    def _check_option(self, team: str, inject_id: str, option: str, rationale: str, by: str) -> None:
+        avail = self.available(team, inject_id)
+        if option not in avail:
+            raise Refused(f"'{inject_id}' has no option '{option}' (options: {', '.join(avail)})")
+        reason = avail[option]
+        if reason is not None:
+            raise Refused(reason)
+        if by == "team" and not rationale.strip():
+            raise Refused("say why: a decision needs a rationale")
+
+    def _roll(self, team: str, inject_id: str, option: str, cause: int, roll: float | None) -> None:
+        ci = self.scenario.injects.get(inject_id)
+        if ci is None:
+            return
+        outcomes = ci.options[option].outcomes
+        if not outcomes:
+            return
+        r = roll if roll is not None else draw(self.state.seed, self.state.next_seq, "outcome")
+        acc = 0.0
+        pick = len(outcomes) - 1
+        for i, out in enumerate(outcomes):
+            acc += out.p
+            if r < acc:
+                pick = i
+                break
+        self._emit(OutcomeRolled(team=team, inject=inject_id, option=option, roll=r, outcome=pick,
+                                 p=outcomes[pick].p, cause=cause))
+
+    def _resolve_vote(self, org: str, inject_id: str, cause: int | None, roll: float | None) -> None:
+        s = self.state
+        votes = s.votes.get((org, inject_id), {})
+        ci = self.scenario.injects.get(inject_id)
+        default = ci.default if ci else None
+        spec = self.scenario.orgs[org]
+        tally: dict[str, int] = {}
+        for opt in votes.values():
+            tally[opt] = tally.get(opt, 0) + 1
+        chosen: str | None = default
+        if spec.decides == "consensus":
+            if len(tally) == 1 and len(votes) == len(spec.members):
+                chosen = next(iter(tally))
+        elif tally:
+            top = max(tally.values())
+            leaders = [o for o, n in tally.items() if n == top]
+            if len(leaders) == 1 and top * 2 > len(spec.members):
+                chosen = leaders[0]
+        summary = ", ".join(f"{self.scenario.name_of(n)}: {o}" for n, o in votes.items()) or "no votes"
+        rule = "consensus" if spec.decides == "consensus" else "majority"
+        note = f"{rule} of {len(votes)}/{len(spec.members)} votes ({summary})"
+        seq = self._emit(DecisionTaken(team=org, inject=inject_id, option=chosen, rationale=note, by="organisation",
+                                       cause=cause))
+        if chosen is not None:
+            self._roll(org, inject_id, chosen, seq, roll)
+
+    # -- the clock's consequences --------------------------------------------------------------
+    def _take_defaults(self, turn: int, cause: int | None) -> None:
+        s = self.state
+        for p in s.pending():
+            if p.deadline_turn > turn or (p.inject, p.org or p.team) in s.chosen:
+                continue
+            if p.org is not None:
+                self._resolve_vote(p.org, p.inject, cause, None)
+                continue
+            ci = self.scenario.injects.get(p.inject)
+            default = ci.default if ci else None
+            seq = self._emit(DecisionTaken(team=p.team, inject=p.inject, option=default, by="deadline",
+                                           rationale="the deadline passed", cause=cause))
+            if default is not None:
+                self._roll(p.team, p.inject, default, seq, None)
+
+    def due(self) -> list[CInject]:
+        """Scheduled injects whose time has come and whose condition holds, in scenario order."""
+        s = self.state
+        out = []
+        for ci in self.scenario.injects.values():
+            if ci.id in s.released or ci.manual:
+                continue
+            if ci.turn is not None:
+                when = ci.turn
+            elif ci.after is not None:
+                ref_turn = s.released.get(ci.after[0])
+                if ref_turn is None:
+                    continue
+                when = ref_turn + ci.after[1]
+            else:
+                when = 1
+            if when + s.delays.get(ci.id, 0) > s.turn:
+                continue
+            if ci.when is not None and not ci.when(s, -1):
+                continue
+            out.append(ci)
+        return out
+
+    def _release_due(self, cause: int) -> None:
+        # Releasing one inject may make another due ('after: x' with no offset), so repeat until quiet.
+        while True:
+            due = self.due()
+            if not due:
+                return
+            for ci in due:
+                self._emit(InjectReleased(inject=ci.id, turn=self.state.turn, by="schedule", cause=cause))
+
+    def ending(self) -> str | None:
+        for e in self.scenario.endings:
+            if e.when is None or e.when(self.state, -1):
+                return e.id
+        return None
+
+    def _finish(self, reason: str, cause: int | None) -> None:
+        self._emit(SessionEnded(ending=self.ending(), turn=self.state.turn, reason=reason, cause=cause))

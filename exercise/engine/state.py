@@ -1,0 +1,321 @@
+"""A session's state: the fold of its events over the compiled scenario. Replay is the truth.
+
+`State.apply` is the only place state changes. A retraction folds the log again without the retracted
+event and what it caused, so undo never needs an inverse for each event kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import singledispatchmethod
+
+from .compile import CInject, CompiledScenario
+from .events import (
+    Adjudicated,
+    ClockAdvanced,
+    DecisionTaken,
+    Event,
+    EventRetracted,
+    InjectDelayed,
+    InjectReleased,
+    InjectWritten,
+    MessageSent,
+    ObservationNoted,
+    OutcomeRolled,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+    VoteCast,
+)
+from .expressions import Effect
+
+
+@dataclass
+class Entry:
+    """An event at its place in the log; `at` is the wall time the store stamped (None in memory)."""
+
+    seq: int
+    event: Event
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One state value moved, and why: the basis of sparklines and of 'what moved the state most'."""
+
+    seq: int
+    turn: int
+    slot: int
+    before: float
+    after: float
+    source: str  # 'decision' | 'outcome' | 'inject' | 'adjudication' | 'vote'
+    team: str | None = None
+    inject: str | None = None
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    inject: str
+    team: str  # the nation that must act
+    org: str | None  # set when the nation votes for an organisation
+    released_turn: int
+    deadline_turn: int  # the default is taken when the clock reaches this turn
+
+
+@dataclass
+class State:
+    scenario: CompiledScenario
+    vals: list[float] = field(default_factory=list)
+    turn: int = 0
+    released: dict[str, int] = field(default_factory=dict)  # inject -> turn released
+    release_seq: dict[str, int] = field(default_factory=dict)
+    chosen: dict[tuple[str, str], str] = field(default_factory=dict)  # (inject, team) -> option
+    decided_seq: dict[tuple[str, str], int] = field(default_factory=dict)
+    capabilities: dict[tuple[str, str], int] = field(default_factory=dict)
+    votes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (org, inject) -> nation -> option
+    delays: dict[str, int] = field(default_factory=dict)
+    written: dict[str, InjectWritten] = field(default_factory=dict)
+    started: SessionStarted | None = None
+    ended: SessionEnded | None = None
+    paused: bool = False
+    log: list[Entry] = field(default_factory=list)
+    retracted: set[int] = field(default_factory=set)
+    history: list[list[tuple[int, int, float]]] = field(default_factory=list)  # slot -> [(seq, turn, value)]
+    changes: list[Change] = field(default_factory=list)
+    last_action: dict[str, int] = field(default_factory=dict)  # team -> seq of its last act
+    replaying: bool = False
+
+    @classmethod
+    def empty(cls, scenario: CompiledScenario) -> State:
+        s = cls(scenario=scenario, vals=list(scenario.start), capabilities=dict(scenario.capabilities))
+        s.history = [[(0, 1, v)] for v in s.vals]
+        return s
+
+    @classmethod
+    def fold(cls, scenario: CompiledScenario, entries: list[Entry]) -> State:
+        s = cls.empty(scenario)
+        for e in entries:
+            s.apply(e)
+        return s
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def next_seq(self) -> int:
+        return len(self.log) + 1
+
+    @property
+    def seed(self) -> int:
+        return self.started.seed if self.started else 0
+
+    def live_entries(self) -> list[Entry]:
+        return [e for e in self.log if e.seq not in self.retracted and not isinstance(e.event, EventRetracted)]
+
+    def value(self, key: str) -> float:
+        slot = self.scenario.layout.slot(key)
+        if slot is None:
+            raise KeyError(key)
+        return self.vals[slot]
+
+    def values(self) -> dict[str, float]:
+        return dict(zip(self.scenario.layout.keys, self.vals, strict=True))
+
+    def inject(self, inject_id: str) -> CInject | None:
+        return self.scenario.injects.get(inject_id)
+
+    def deciders(self, inject_id: str) -> tuple[str, ...]:
+        ci = self.scenario.injects.get(inject_id)
+        if ci is not None:
+            return ci.deciders
+        w = self.written.get(inject_id)
+        return tuple(t for t in w.to if t not in ("control", "all")) if w and w.options else ()
+
+    def pending(self, team: str | None = None) -> list[Pending]:
+        """Decisions and votes still open, oldest first; for one nation when `team` is given."""
+        out: list[Pending] = []
+        orgs = self.scenario.orgs
+        for inject_id, rturn in self.released.items():
+            ci = self.scenario.injects.get(inject_id)
+            deadline = rturn + (ci.deadline if ci else 1)
+            for who in self.deciders(inject_id):
+                if (inject_id, who) in self.chosen:
+                    continue
+                if who in orgs:
+                    cast = self.votes.get((who, inject_id), {})
+                    out.extend(Pending(inject_id, m, who, rturn, deadline) for m in orgs[who].members
+                               if m not in cast and (team is None or m == team))
+                elif team is None or who == team:
+                    out.append(Pending(inject_id, who, None, rturn, deadline))
+        return out
+
+    def inbox(self, team: str) -> list[str]:
+        """Injects released to a nation (directly, through 'all', or through its organisations), in order."""
+        orgs = {o for o, spec in self.scenario.orgs.items() if team in spec.members}
+        out = []
+        for inject_id in self.released:
+            ci = self.scenario.injects.get(inject_id)
+            to = (ci.recipients if ci else tuple(self.written[inject_id].to))
+            if team in to or "all" in to or orgs & set(to):
+                out.append(inject_id)
+        return out
+
+    # -- folding -----------------------------------------------------------------------------
+    def apply(self, entry: Entry) -> None:
+        self.log.append(entry)
+        if entry.seq in self.retracted:
+            return
+        self._on(entry.event, entry.seq)
+
+    def _rebuild(self) -> None:
+        log, retracted = self.log, self.retracted
+        fresh = State.empty(self.scenario)
+        fresh.retracted = retracted
+        fresh.replaying = True  # the retracted set is already complete: no nested rebuilds
+        for e in log:
+            fresh.apply(e)
+        fresh.replaying = False
+        self.__dict__.update(fresh.__dict__)
+
+    def apply_effects(self, effects: list[Effect], me: int, seq: int, source: str, team: str | None = None,
+                      inject: str | None = None, option: str | None = None) -> None:
+        vals, mins, maxs, ints = self.vals, self.scenario.mins, self.scenario.maxs, self.scenario.ints
+        for eff in effects:
+            amount = float(eff.amount(self, me))
+            for slot in eff.slots(me):
+                old = vals[slot]
+                new = amount if eff.mode == "set" else old + amount
+                new = min(max(new, mins[slot]), maxs[slot])
+                if ints[slot]:
+                    new = float(round(new))
+                if new != old:
+                    vals[slot] = new
+                    self.history[slot].append((seq, self.turn, new))
+                    self.changes.append(Change(seq, self.turn, slot, old, new, source, team, inject, option))
+
+    def me(self, team: str | None) -> int:
+        nations = self.scenario.layout.nations
+        return nations.index(team) if team in nations else -1
+
+    @singledispatchmethod
+    def _on(self, event: Event, seq: int) -> None:
+        pass  # messages, observations, pauses' reasons: kept in the log, read from there
+
+    @_on.register
+    def _(self, ev: SessionStarted, seq: int) -> None:
+        self.started = ev
+        self.turn = 1
+
+    @_on.register
+    def _(self, ev: ClockAdvanced, seq: int) -> None:
+        self.turn = ev.turn
+
+    @_on.register
+    def _(self, ev: InjectReleased, seq: int) -> None:
+        self.released[ev.inject] = ev.turn
+        self.release_seq[ev.inject] = seq
+        ci = self.scenario.injects.get(ev.inject)
+        if ci is not None and ci.effects:
+            only = ci.nations[0] if len(ci.nations) == 1 and not ci.orgs else None
+            self.apply_effects(ci.effects, self.me(only), seq, "inject", inject=ev.inject)
+
+    @_on.register
+    def _(self, ev: InjectDelayed, seq: int) -> None:
+        self.delays[ev.inject] = self.delays.get(ev.inject, 0) + ev.turns
+
+    @_on.register
+    def _(self, ev: InjectWritten, seq: int) -> None:
+        self.written[ev.inject] = ev
+
+    @_on.register
+    def _(self, ev: DecisionTaken, seq: int) -> None:
+        key = (ev.inject, ev.team)
+        self.decided_seq[key] = seq
+        self.last_action[ev.team] = seq
+        if ev.option is None:
+            self.chosen[key] = ""
+            return
+        self.chosen[key] = ev.option
+        ci = self.scenario.injects.get(ev.inject)
+        if ci is not None:
+            self.apply_effects(ci.options[ev.option].effects, self.me(ev.team), seq, "decision",
+                               ev.team, ev.inject, ev.option)
+
+    @_on.register
+    def _(self, ev: OutcomeRolled, seq: int) -> None:
+        ci = self.scenario.injects.get(ev.inject)
+        if ci is not None:
+            out = ci.options[ev.option].outcomes[ev.outcome]
+            self.apply_effects(out.effects, self.me(ev.team), seq, "outcome", ev.team, ev.inject, ev.option)
+
+    @_on.register
+    def _(self, ev: VoteCast, seq: int) -> None:
+        self.votes.setdefault((ev.org, ev.inject), {})[ev.nation] = ev.option
+        self.last_action[ev.nation] = seq
+
+    @_on.register
+    def _(self, ev: MessageSent, seq: int) -> None:
+        self.last_action[ev.sender] = seq
+
+    @_on.register
+    def _(self, ev: Adjudicated, seq: int) -> None:
+        slot = self.scenario.layout.slot(ev.target)
+        if slot is None:
+            return
+        from .expressions import Effect as _Effect  # a one-off effect on one slot
+
+        change = ev.change
+        eff = _Effect(ev.target, self.scenario.layout.var_of[slot], lambda me: [slot], lambda s, me: change,
+                      ev.mode, change)
+        self.apply_effects([eff], -1, seq, "adjudication")
+
+    @_on.register
+    def _(self, ev: SessionPaused, seq: int) -> None:
+        self.paused = True
+
+    @_on.register
+    def _(self, ev: SessionResumed, seq: int) -> None:
+        self.paused = False
+
+    @_on.register
+    def _(self, ev: SessionEnded, seq: int) -> None:
+        self.ended = ev
+
+    @_on.register
+    def _(self, ev: EventRetracted, seq: int) -> None:
+        if self.replaying:
+            return
+        self.retracted |= self._with_consequences(ev.seq)
+        self._rebuild()
+
+    def _with_consequences(self, seq: int) -> set[int]:
+        out = {seq}
+        for e in self.log:
+            if e.event.cause is not None and e.event.cause in out:
+                out.add(e.seq)
+        return out
+
+    def retractable(self) -> Entry | None:
+        """The last act that undo would take back: not the start, not an undo, not a consequence."""
+        for e in reversed(self.log):
+            if e.seq in self.retracted or isinstance(e.event, (EventRetracted, SessionStarted)):
+                continue
+            if e.event.cause is not None:
+                continue
+            return e
+        return None
+
+    def observations(self) -> list[Entry]:
+        return [e for e in self.live_entries() if isinstance(e.event, ObservationNoted)]
+
+    def messages(self, team: str | None = None) -> list[Entry]:
+        out = []
+        for e in self.live_entries():
+            ev = e.event
+            if isinstance(ev, MessageSent) and (team is None or ev.sender == team or team in ev.to
+                                                or "all" in ev.to or self._member_of(team, ev.to)):
+                out.append(e)
+        return out
+
+    def _member_of(self, team: str, to: list[str]) -> bool:
+        return any(team in self.scenario.orgs[o].members for o in to if o in self.scenario.orgs)

@@ -1,0 +1,217 @@
+"""Safe YAML reading that remembers where every key and value came from.
+
+libyaml parses (fast, and it keeps marks); we build the Python data from its event stream ourselves so
+that we can refuse what a scenario file must never contain: custom tags, duplicate keys, alias bombs,
+very deep nesting, and files that are not text at all. Building from events rather than a composed
+node tree also keeps deep nesting from ever reaching a recursive C routine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Mark, ScenarioError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 250_000  # counted after alias expansion: what a validator would have to walk
+
+Path = tuple[str | int, ...]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+@dataclass
+class Positions:
+    """Where each value (by its path in the data) and each mapping key starts in the file."""
+
+    file: str
+    values: dict[Path, Mark] = field(default_factory=dict)
+    keys: dict[Path, Mark] = field(default_factory=dict)
+
+    def at(self, path: Path, *, key: bool = False) -> Mark:
+        """The mark for a path, or for its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), Mark(self.file, 1, 1))
+
+
+def _mark(file: str, m: Any) -> Mark:
+    return Mark(file, m.line + 1, m.column + 1)
+
+
+def _scalar(ev: Any, file: str) -> Any:
+    tag = ev.tag
+    if tag is None or tag == "!":
+        if ev.implicit[0] and tag is None:
+            tag = _resolver.resolve(yaml.ScalarNode, ev.value, (True, False))
+        else:
+            tag = _STR
+    if tag not in _ALLOWED_SCALAR_TAGS:
+        if tag == "tag:yaml.org,2002:timestamp":
+            return ev.value  # dates stay text: scenario time has its own format
+        raise ScenarioError(
+            [_mark(file, ev.start_mark).diag("yaml-tag", f"the tag {ev.tag or tag} is not allowed in a scenario file")]
+        )
+    node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+    return _constructor.construct_object(node)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark", "anchor", "weight")
+
+    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = _NOKEY
+        self.key_mark: Mark | None = None
+        self.anchor = anchor
+        self.weight = 1
+
+
+_NOKEY = object()
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
+    """Parse one YAML document; raise ScenarioError with a positioned diagnostic on anything unsafe."""
+    pos = Positions(file)
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    root: Any = _NOKEY
+    total = 0
+    documents = 0
+
+    def place(value: Any, mark: Mark, weight: int, anchor: str | None) -> None:
+        nonlocal root, total
+        total += weight
+        if total > MAX_NODES:
+            raise ScenarioError(
+                [mark.diag("yaml-size", f"the document expands to more than {MAX_NODES} nodes (an alias bomb?)")]
+            )
+        if anchor:
+            anchors[anchor] = (value, weight)
+        if not stack:
+            root = value
+            pos.values[()] = mark
+            return
+        top = stack[-1]
+        top.weight += weight
+        if isinstance(top.container, list):
+            path = top.path + (len(top.container),)
+            pos.values.setdefault(path, mark)
+            top.container.append(value)
+            return
+        if top.key is _NOKEY:  # this value is a key
+            if isinstance(value, (dict, list)):
+                raise ScenarioError([mark.diag("yaml-key", "a mapping key must be a plain value")])
+            key = value if isinstance(value, str) else str(value)
+            if key in top.container:
+                first = pos.keys.get(top.path + (key,))
+                where = f" (first at line {first.line})" if first else ""
+                raise ScenarioError([mark.diag("yaml-duplicate-key", f"duplicate key '{key}'{where}")])
+            top.key = key
+            top.key_mark = mark
+            pos.keys[top.path + (key,)] = mark
+            return
+        path = top.path + (top.key,)
+        pos.values.setdefault(path, mark)
+        top.container[top.key] = value
+        top.key = _NOKEY
+
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if isinstance(ev, yaml.ScalarEvent):
+                place(_scalar(ev, file), _mark(file, ev.start_mark), 1, ev.anchor)
+            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                mark = _mark(file, ev.start_mark)
+                if ev.tag not in _ALLOWED_COLLECTION_TAGS:
+                    raise ScenarioError([mark.diag("yaml-tag", f"the tag {ev.tag} is not allowed in a scenario file")])
+                if len(stack) >= MAX_DEPTH:
+                    raise ScenarioError([mark.diag("yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")])
+                container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+                if stack:
+                    top = stack[-1]
+                    if isinstance(top.container, dict) and top.key is _NOKEY:
+                        raise ScenarioError([mark.diag("yaml-key", "a mapping key must be a plain value")])
+                    path = top.path + ((len(top.container),) if isinstance(top.container, list) else (top.key,))
+                else:
+                    path = ()
+                pos.values.setdefault(path, mark)
+                stack.append(_Frame(container, path, ev.anchor))
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                # The frame's own start was recorded already; place() must not count it twice.
+                mark = pos.values.get(frame.path, Mark(file, 1, 1))
+                place(frame.container, mark, frame.weight, frame.anchor)
+                total -= 0
+            elif isinstance(ev, yaml.AliasEvent):
+                mark = _mark(file, ev.start_mark)
+                if ev.anchor not in anchors:
+                    raise ScenarioError([mark.diag("yaml-alias", f"unknown alias *{ev.anchor}")])
+                value, weight = anchors[ev.anchor]
+                place(value, mark, weight, None)
+            elif isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise ScenarioError(
+                        [_mark(file, ev.start_mark).diag("yaml-documents", "a scenario file holds one YAML document")]
+                    )
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        mark = _mark(file, m) if m is not None else Mark(file, 1, 1)
+        problem = (exc.problem or "invalid YAML").strip()
+        ctx = f" ({exc.context.strip()})" if exc.context else ""
+        raise ScenarioError([mark.diag("yaml-syntax", f"{problem}{ctx}")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Mark(file, 1, 1).diag("yaml-syntax", str(exc).splitlines()[0])]) from None
+    if root is _NOKEY:
+        raise ScenarioError([Mark(file, 1, 1).diag("empty", "the file is empty")])
+    return root, pos
+
+
+def read_text(raw: bytes, file: str) -> str:
+    """Bytes to text, refusing what is too big or not UTF-8 text, with the place of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(
+            [Mark(file, 1, 1).diag("too-large", f"the file is {len(raw)} bytes; the limit is {MAX_BYTES}")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ScenarioError([Mark(file, line, col).diag("not-text", "the file is not UTF-8 text")]) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise ScenarioError([Mark(file, line, col).diag("not-text", "the file holds binary data (a NUL byte)")])
+    if not text.strip():
+        raise ScenarioError([Mark(file, 1, 1).diag("empty", "the file is empty")])
+    return text
+
+
+def load_file(raw: bytes, file: str) -> tuple[Any, Positions]:
+    return load_yaml(read_text(raw, file), file)
