@@ -93,7 +93,10 @@ def score_options(session: Session, team: str, inject_id: str, profile_name: str
     profile = PROFILES.get(profile_name, PROFILES["cautious"])
     me = state.me(team)
     nation = sc.nations.get(team)
-    weights = _weights(state, me, profile, nation.bot.agenda if nation else {})
+    cache = sc.cache.setdefault("bot-weights", {})
+    weights = cache.get((me, profile_name))
+    if weights is None:  # depends on the scenario only, so computed once per nation and profile
+        weights = cache[(me, profile_name)] = _weights(state, me, profile, nation.bot.agenda if nation else {})
     scores: dict[str, float] = {}
     for oid in avail:
         opt = ci.options[oid]

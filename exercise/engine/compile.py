@@ -98,6 +98,7 @@ class CompiledScenario:
     reads: set[str] = field(default_factory=set)
     writes: dict[str, Mark] = field(default_factory=dict)
     files: dict[str, SourceFile] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # derived data others memoise (bot weights)
 
     @property
     def id(self) -> str:

@@ -171,8 +171,9 @@ class Step(Model):
     release: Slug | None = None
     adjudicate: Effects | None = None
     reason: str = "transcript"
-    message: str | None = None
+    message: str | None = Field(None, description="a message's text (sent by `team`, or by control)")
     to: list[str] | None = None
+    text: str | None = Field(None, description="an observation's text")
     observe: Slug | None = None
     rating: Literal["P", "S", "M", "U"] | None = None
     pause: bool = False

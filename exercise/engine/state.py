@@ -7,7 +7,8 @@ event and what it caused, so undo never needs an inverse for each event kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import singledispatchmethod
+from typing import Any
+from collections.abc import Callable
 
 from .compile import CInject, CompiledScenario
 from .events import (
@@ -197,21 +198,20 @@ class State:
         nations = self.scenario.layout.nations
         return nations.index(team) if team in nations else -1
 
-    @singledispatchmethod
     def _on(self, event: Event, seq: int) -> None:
-        pass  # messages, observations, pauses' reasons: kept in the log, read from there
+        # A table rather than singledispatch: folding is the hot loop of simulation.
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:  # messages, observations: kept in the log, read from there
+            handler(self, event, seq)
 
-    @_on.register
-    def _(self, ev: SessionStarted, seq: int) -> None:
+    def _started(self, ev: SessionStarted, seq: int) -> None:
         self.started = ev
         self.turn = 1
 
-    @_on.register
-    def _(self, ev: ClockAdvanced, seq: int) -> None:
+    def _clock(self, ev: ClockAdvanced, seq: int) -> None:
         self.turn = ev.turn
 
-    @_on.register
-    def _(self, ev: InjectReleased, seq: int) -> None:
+    def _released(self, ev: InjectReleased, seq: int) -> None:
         self.released[ev.inject] = ev.turn
         self.release_seq[ev.inject] = seq
         ci = self.scenario.injects.get(ev.inject)
@@ -219,16 +219,13 @@ class State:
             only = ci.nations[0] if len(ci.nations) == 1 and not ci.orgs else None
             self.apply_effects(ci.effects, self.me(only), seq, "inject", inject=ev.inject)
 
-    @_on.register
-    def _(self, ev: InjectDelayed, seq: int) -> None:
+    def _delayed(self, ev: InjectDelayed, seq: int) -> None:
         self.delays[ev.inject] = self.delays.get(ev.inject, 0) + ev.turns
 
-    @_on.register
-    def _(self, ev: InjectWritten, seq: int) -> None:
+    def _written(self, ev: InjectWritten, seq: int) -> None:
         self.written[ev.inject] = ev
 
-    @_on.register
-    def _(self, ev: DecisionTaken, seq: int) -> None:
+    def _decided(self, ev: DecisionTaken, seq: int) -> None:
         key = (ev.inject, ev.team)
         self.decided_seq[key] = seq
         self.last_action[ev.team] = seq
@@ -241,24 +238,20 @@ class State:
             self.apply_effects(ci.options[ev.option].effects, self.me(ev.team), seq, "decision",
                                ev.team, ev.inject, ev.option)
 
-    @_on.register
-    def _(self, ev: OutcomeRolled, seq: int) -> None:
+    def _rolled(self, ev: OutcomeRolled, seq: int) -> None:
         ci = self.scenario.injects.get(ev.inject)
         if ci is not None:
             out = ci.options[ev.option].outcomes[ev.outcome]
             self.apply_effects(out.effects, self.me(ev.team), seq, "outcome", ev.team, ev.inject, ev.option)
 
-    @_on.register
-    def _(self, ev: VoteCast, seq: int) -> None:
+    def _voted(self, ev: VoteCast, seq: int) -> None:
         self.votes.setdefault((ev.org, ev.inject), {})[ev.nation] = ev.option
         self.last_action[ev.nation] = seq
 
-    @_on.register
-    def _(self, ev: MessageSent, seq: int) -> None:
+    def _message(self, ev: MessageSent, seq: int) -> None:
         self.last_action[ev.sender] = seq
 
-    @_on.register
-    def _(self, ev: Adjudicated, seq: int) -> None:
+    def _adjudicated(self, ev: Adjudicated, seq: int) -> None:
         slot = self.scenario.layout.slot(ev.target)
         if slot is None:
             return
@@ -269,20 +262,16 @@ class State:
                       ev.mode, change)
         self.apply_effects([eff], -1, seq, "adjudication")
 
-    @_on.register
-    def _(self, ev: SessionPaused, seq: int) -> None:
+    def _paused(self, ev: SessionPaused, seq: int) -> None:
         self.paused = True
 
-    @_on.register
-    def _(self, ev: SessionResumed, seq: int) -> None:
+    def _resumed(self, ev: SessionResumed, seq: int) -> None:
         self.paused = False
 
-    @_on.register
-    def _(self, ev: SessionEnded, seq: int) -> None:
+    def _ended(self, ev: SessionEnded, seq: int) -> None:
         self.ended = ev
 
-    @_on.register
-    def _(self, ev: EventRetracted, seq: int) -> None:
+    def _retracted(self, ev: EventRetracted, seq: int) -> None:
         if self.replaying:
             return
         self.retracted |= self._with_consequences(ev.seq)
@@ -319,3 +308,21 @@ class State:
 
     def _member_of(self, team: str, to: list[str]) -> bool:
         return any(team in self.scenario.orgs[o].members for o in to if o in self.scenario.orgs)
+
+
+_HANDLERS: dict[type, Callable[[State, Any, int], None]] = {
+    SessionStarted: State._started,
+    ClockAdvanced: State._clock,
+    InjectReleased: State._released,
+    InjectDelayed: State._delayed,
+    InjectWritten: State._written,
+    DecisionTaken: State._decided,
+    OutcomeRolled: State._rolled,
+    VoteCast: State._voted,
+    MessageSent: State._message,
+    Adjudicated: State._adjudicated,
+    SessionPaused: State._paused,
+    SessionResumed: State._resumed,
+    SessionEnded: State._ended,
+    EventRetracted: State._retracted,
+}

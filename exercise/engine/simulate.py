@@ -1,0 +1,137 @@
+"""Headless playthroughs: thousands of games with bots or random choices, to find what authors miss.
+
+Coverage of injects, options and endings, the range each state value reached, dead ends (games that stop
+with no ending) and content nothing reaches. Manual injects are released by a simulated facilitator at a
+random turn, so they are covered too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bots import play_bots
+from .compile import CompiledScenario
+from .models import BOT_PROFILES
+from .session import Session, draw
+
+MIXED = "mixed"
+
+
+@dataclass
+class SimResult:
+    games: int = 0
+    injects: dict[str, int] = field(default_factory=dict)
+    options: dict[str, int] = field(default_factory=dict)
+    endings: dict[str, int] = field(default_factory=dict)
+    dead_ends: int = 0
+    decisions: int = 0
+    seconds: float = 0.0
+    ranges: dict[str, list[float]] = field(default_factory=dict)
+    by_profile: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.games / self.seconds if self.seconds else 0.0
+
+    @property
+    def decisions_per_second(self) -> float:
+        return self.decisions / self.seconds if self.seconds else 0.0
+
+    def unreached(self) -> list[str]:
+        out = [f"inject {k}" for k, v in self.injects.items() if v == 0]
+        out += [f"option {k}" for k, v in self.options.items() if v == 0]
+        out += [f"ending {k}" for k, v in self.endings.items() if v == 0]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "games": self.games,
+            "injects": self.injects,
+            "options": self.options,
+            "endings": self.endings,
+            "dead_ends": self.dead_ends,
+            "per_second": round(self.per_second, 1),
+            "decisions": self.decisions,
+            "decisions_per_second": round(self.decisions_per_second, 1),
+            "ranges": {k: {"min": v[0], "max": v[1]} for k, v in self.ranges.items()},
+            "by_profile": self.by_profile,
+            "unreached": self.unreached(),
+        }
+
+
+def profiles_for(bots: str | None) -> list[str | None]:
+    """The profile each game is played with in turn; None means each nation's own profile."""
+    if bots in (None, MIXED):
+        return [None, *BOT_PROFILES]
+    if bots == "scenario":
+        return [None]
+    if bots not in BOT_PROFILES:
+        raise ValueError(f"unknown bot profile '{bots}' (choose from {', '.join(('scenario', MIXED, *BOT_PROFILES))})")
+    return [bots]
+
+
+def play_one(scenario: CompiledScenario, seed: int, profile: str | None) -> Session:
+    teams = {n: f"bot:{profile}" for n in scenario.nations} if profile else {}
+    session = Session(scenario)
+    session.start(seed, teams)
+    manual = [i for i, ci in scenario.injects.items() if ci.manual]
+    state = session.state
+    while state.ended is None:
+        play_bots(session)
+        for inject_id in manual:
+            if inject_id not in state.released and draw(seed, state.turn, "control:" + inject_id) < \
+                    1.0 / scenario.turns:
+                session.release(inject_id)
+                play_bots(session)
+        session.advance()
+    return session
+
+
+def simulate(scenario: CompiledScenario, n: int, seed: int = 0, bots: str | None = None,
+             timer: Callable[[], float] = time.perf_counter) -> SimResult:
+    profiles = profiles_for(bots)
+    res = SimResult()
+    res.injects = dict.fromkeys(scenario.injects, 0)
+    res.options = {f"{i}/{o}": 0 for i, ci in scenario.injects.items() for o in ci.options}
+    res.endings = {e.id: 0 for e in scenario.endings}
+    keys = scenario.layout.keys
+    lo = list(scenario.start)
+    hi = list(scenario.start)
+    started = timer()
+    for g in range(n):
+        profile = profiles[g % len(profiles)]
+        session = play_one(scenario, seed + g, profile)
+        state = session.state
+        res.games += 1
+        for inject_id in state.released:
+            if inject_id in res.injects:
+                res.injects[inject_id] += 1
+        seen_options = set()
+        for (inject_id, _team), option in state.chosen.items():
+            if option:
+                seen_options.add(f"{inject_id}/{option}")
+            res.decisions += 1
+        for k in seen_options:
+            if k in res.options:
+                res.options[k] += 1
+        ending = state.ended.ending if state.ended else None
+        name = profile or "scenario"
+        per = res.by_profile.setdefault(name, {e.id: 0 for e in scenario.endings} | {"(none)": 0})
+        if ending is None:
+            res.dead_ends += 1
+            per["(none)"] += 1
+        else:
+            res.endings[ending] += 1
+            per[ending] += 1
+        for slot, history in enumerate(state.history):
+            for _, _, v in history:
+                if v < lo[slot]:
+                    lo[slot] = v
+                elif v > hi[slot]:
+                    hi[slot] = v
+    res.seconds = max(timer() - started, 1e-9)
+    res.ranges = {k: [lo[i], hi[i]] for i, k in enumerate(keys)}
+    return res

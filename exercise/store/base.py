@@ -1,0 +1,64 @@
+"""Backend-neutral value types of the event store.
+
+Nothing here knows about SQLite, so a later PostgreSQL backend can return the same objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+Clock = Callable[[], datetime]
+
+
+class StoreError(Exception):
+    """Any failure of the store, as one human-readable line.
+
+    Callers (the CLI, the UI) print the message and exit or show it; they never see a raw sqlite3
+    traceback, so the message always names the session file.
+    """
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One committed row of the log.
+
+    `payload` is the whole event dict as it was appended (it repeats `type` and `v`), decoded back from
+    the stored JSON, so `append` and `read` hand out equal objects.
+    """
+
+    seq: int
+    type: str
+    v: int
+    wall: str
+    payload: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of walking the hash chain; `first_bad_seq` is what `ttx verify` reports when broken."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None
+    message: str
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_wall(moment: datetime) -> str:
+    """ISO 8601 in UTC to the millisecond, e.g. ``2025-03-01T09:30:05.123Z``.
+
+    A naive datetime is taken to be UTC already: injected test clocks are often naive, and guessing the
+    machine's local zone would make the stored log depend on where it was recorded.
+    """
+    if not isinstance(moment, datetime):
+        raise StoreError(f"the clock returned {type(moment).__name__}, not a datetime")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="milliseconds") + "Z"  # isoformat truncates, never rounds up a second

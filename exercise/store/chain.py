@@ -1,0 +1,120 @@
+"""The hash chain: how a row's hash is computed and how a whole log is checked.
+
+Kept apart from the SQLite code so that `ttx verify`, an outside checker or another backend compute
+exactly the same thing from the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from exercise.store.base import StoreError, VerifyResult
+
+GENESIS_HASH = "0" * 64
+
+# (seq, type, v, wall, payload_json, prev_hash, hash): the column order of the events table.
+Row = tuple[int, str, int, str, str, str, str]
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation that is hashed, so the same event always hashes the same.
+
+    allow_nan=False: NaN/Infinity are not JSON, and a log other tools cannot parse is worse than a
+    refused event; for every valid value the output is the documented sort_keys/compact form.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def chain_hash(prev_hash: str, seq: int, wall: str, payload_json: str) -> str:
+    material = f"{prev_hash}\n{seq}\n{wall}\n{payload_json}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def encode_event(event: Any) -> tuple[str, int, str]:
+    """Check one event given to append and return (type, v, canonical JSON).
+
+    Everything is checked before the first row is written, so a bad event in a batch leaves no trace.
+    """
+    if not isinstance(event, dict):
+        raise StoreError(f"an event must be a dict, not {type(event).__name__}")
+    etype = event.get("type")
+    if not isinstance(etype, str) or not etype:
+        raise StoreError(f"an event needs a non-empty string 'type', got {etype!r}")
+    version = event.get("v")
+    # bool is an int subclass; a True version is a bug upstream, not version 1.
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise StoreError(f"event {etype!r} needs an integer 'v', got {version!r}")
+    try:
+        text = canonical_json(event)
+        text.encode("utf-8")  # lone surrogates would only fail later, at hashing or in sqlite3
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        raise StoreError(f"event {etype!r} cannot be stored as JSON: {exc}") from None
+    return etype, version, text
+
+
+def verify_chain(rows: Iterable[Row], head_seq: int | None, head_hash: str | None) -> VerifyResult:
+    """Walk rows in seq order and report the first problem.
+
+    `head_seq`/`head_hash` come from the head record written in the same transaction as the rows; without
+    it, deleting trailing rows would leave a shorter chain that is perfectly consistent.
+    """
+    expected = 1
+    prev = GENESIS_HASH
+    count = 0
+    bad: tuple[int, str] | None = None
+    for seq, etype, version, wall, text, prev_hash, stored_hash in rows:
+        count += 1
+        if bad is not None:
+            continue  # keep counting rows, stop judging them
+        bad = _check_row(expected, prev, seq, etype, version, wall, text, prev_hash, stored_hash)
+        prev = stored_hash
+        expected = seq + 1
+    if bad is not None:
+        return VerifyResult(False, count, bad[0], bad[1])
+    last = expected - 1
+    if head_seq is None:
+        if count:
+            return VerifyResult(
+                False, count, last + 1, f"head record missing: cannot tell whether rows after seq {last} were removed"
+            )
+    elif head_seq > last:
+        return VerifyResult(False, count, last + 1, f"truncated: head says {head_seq} events, {last} present")
+    elif head_seq < last:
+        return VerifyResult(
+            False, count, head_seq + 1, f"head says {head_seq} events but {last} are present: rows added outside ttx"
+        )
+    elif head_hash != prev:
+        return VerifyResult(False, count, last, f"broken at seq {last}: head hash does not match the last row")
+    if not count:
+        return VerifyResult(True, 0, None, "chain intact: 0 events (empty log)")
+    return VerifyResult(True, count, None, f"chain intact: {count} events, head {prev[:12]}…")
+
+
+def _check_row(
+    expected: int, prev: str, seq: int, etype: str, version: int, wall: str, text: str, prev_hash: str, stored_hash: str
+) -> tuple[int, str] | None:
+    if seq > expected:
+        missing = f"seq {expected}" if seq == expected + 1 else f"seqs {expected}-{seq - 1}"
+        return expected, f"gap: {missing} missing"
+    if seq < expected:
+        return seq, f"broken at seq {seq}: out of order (expected seq {expected})"
+    if prev_hash != prev:
+        return seq, f"broken at seq {seq}: prev_hash does not match the hash of seq {seq - 1}"
+    try:
+        payload = json.loads(text)
+    except (TypeError, ValueError):
+        return seq, f"broken at seq {seq}: payload is not valid JSON"
+    try:
+        recomputed = chain_hash(prev_hash, seq, wall, canonical_json(payload))
+    except (TypeError, ValueError):
+        return seq, f"broken at seq {seq}: payload cannot be re-serialised"
+    if recomputed != stored_hash:
+        return seq, f"broken at seq {seq}: hash does not match its contents"
+    # type and v are outside the hashed text; they must agree with the hashed payload or an edit to them
+    # would go unnoticed.
+    if not isinstance(payload, dict) or payload.get("type") != etype or payload.get("v") != version:
+        return seq, f"broken at seq {seq}: type/v columns disagree with the payload"
+    return None

@@ -1,0 +1,135 @@
+"""The session file format: how a ttx SQLite file is recognised, set up and read at the row level.
+
+Split from `sqlite.py` so the format (header ids, schema, head record) can be read in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from exercise.store.base import StoredEvent, StoreError
+from exercise.store.chain import GENESIS_HASH, Row
+
+APPLICATION_ID = 0x74747831  # "ttx1" in the SQLite header: tells a session file from any other database
+SCHEMA_VERSION = 1  # PRAGMA user_version; bump with a migration when the tables change
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another process's transaction before giving up
+# The head record lives in `meta` under a reserved prefix; it is hidden from `EventStore.meta`.
+RESERVED_PREFIX = "store."
+HEAD_SEQ = RESERVED_PREFIX + "head_seq"
+HEAD_HASH = RESERVED_PREFIX + "head_hash"
+COLUMNS = "seq, type, v, wall, payload, prev_hash, hash"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, v INTEGER NOT NULL,"
+    " wall TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, text TEXT)",
+)
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def connect(path: Path, mode: str) -> sqlite3.Connection:
+    """Autocommit connection (isolation_level=None) so that every BEGIN is ours and explicit.
+
+    A URI with mode=rw keeps `open` from silently creating an empty file; as_uri() escapes ? and #.
+    check_same_thread=False because the store serialises threads itself.
+    """
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    try:
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open: {one_line(exc)}") from None
+    return conn
+
+
+def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
+    """Refuse anything but a ttx session of a schema we understand (or, for `create`, an empty file)."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a ttx session file ({one_line(exc)})") from None
+    if app_id == 0 and not tables and allow_empty:
+        return  # brand new or empty file: `initialise` sets it up
+    if app_id != APPLICATION_ID:
+        if app_id or tables:
+            what = "an SQLite database of another program"
+        else:
+            what = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
+        raise StoreError(f"{path}: not a ttx session file ({what})")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer ttx (schema {version}; this version reads up to {SCHEMA_VERSION})"
+        )
+    if version != SCHEMA_VERSION or not {"events", "meta", "sources"} <= tables:
+        raise StoreError(f"{path}: damaged ttx session file (schema {version}, tables {sorted(tables)})")
+
+
+def configure(path: Path, conn: sqlite3.Connection) -> None:
+    """WAL (persistent in the file) and synchronous=FULL (per connection, so on every open)."""
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"{path}: cannot use WAL mode here (journal mode stays {mode!r})")
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def initialise(path: Path, conn: sqlite3.Connection, meta: dict[str, str], sources: dict[str, str]) -> None:
+    """Create the tables and the head record; run inside BEGIN IMMEDIATE so two creators cannot interleave."""
+    check_header(path, conn, allow_empty=True)  # again, under the lock: another process may have won
+    for statement in _SCHEMA:
+        conn.execute(statement)
+    count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    if count:
+        raise StoreError(f"{path}: already holds {count} events; open it to resume, or choose a new file")
+    # The header ids are set in the same transaction as the tables: a file carrying them is complete.
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.execute("DELETE FROM meta")
+    conn.execute("DELETE FROM sources")
+    head = [(HEAD_SEQ, "0"), (HEAD_HASH, GENESIS_HASH)]
+    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [*meta.items(), *head])
+    conn.executemany("INSERT INTO sources (path, text) VALUES (?, ?)", sources.items())
+
+
+def select_after(conn: sqlite3.Connection, seq: int) -> list[StoredEvent]:
+    cursor = conn.execute(f"SELECT {COLUMNS} FROM events WHERE seq > ? ORDER BY seq", (seq,))
+    return [to_event(row) for row in cursor]
+
+
+def to_event(row: Row) -> StoredEvent:
+    seq, etype, version, wall, text, _prev, digest = row
+    return StoredEvent(seq, etype, version, wall, json.loads(text), digest)
+
+
+def read_head_record(conn: sqlite3.Connection) -> dict[str, str]:
+    rows = conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (HEAD_SEQ, HEAD_HASH))
+    return {str(k): str(v) for k, v in rows}
+
+
+def current_head(path: Path, conn: sqlite3.Connection) -> tuple[int, str]:
+    """Last (seq, hash) to chain onto, refusing to write past a damaged end.
+
+    Appending after deleted trailing rows would move the head over the hole and erase the evidence, so a
+    head record that disagrees with the last row stops every write until someone looks (`ttx verify`).
+    """
+    last_seq, last_hash, head_seq, head_hash = conn.execute(_HEAD_SQL, (HEAD_SEQ, HEAD_HASH)).fetchone()
+    seq, digest = (int(last_seq), str(last_hash)) if last_seq is not None else (0, GENESIS_HASH)
+    if (head_seq or "0") != str(seq) or (head_hash or GENESIS_HASH) != digest:
+        raise StoreError(f"{path}: damaged log: head says {head_seq} events, {seq} present; run ttx verify")
+    return seq, digest
+
+
+# One statement, because it runs in every write transaction: the last row and the head record side by side.
+_HEAD_SQL = (
+    "SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1),"
+    " (SELECT value FROM meta WHERE key = ?1), (SELECT value FROM meta WHERE key = ?2)"
+)
