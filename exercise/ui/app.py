@@ -1,0 +1,172 @@
+"""The ttx terminal application: routing between the launcher and the consoles, and the live poll.
+
+`make_app(config)` is the single factory used by `ttx play` and by the tests, so what the tests drive
+is exactly what people run.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..engine.compile import load_scenario
+from ..engine.diagnostics import ScenarioError
+from ..live import LiveSession, SessionFileError
+from .config import AppConfig
+from .controller import SessionController
+from .messages import SessionUpdated
+
+RoleKind = Literal["facilitator", "team", "solo", "hotseat"]
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: RoleKind
+    nation: str | None = None  # the team's nation (team, solo); None for control and hot-seat
+
+
+class TtxApp(App[None]):
+    TITLE = "ttx"
+    SUB_TITLE = "tabletop policy exercises"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.controller: SessionController | None = None
+        self.role: Role | None = None
+        self._poll_timer = None
+        if config.theme:
+            self.theme = config.theme
+
+    # -- start-up ----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        cfg = self.config
+        try:
+            if cfg.db is not None and cfg.db.exists():
+                live = LiveSession.open(cfg.db, clock=cfg.clock)
+                self.open_session(live, self._role_for(live, cfg.team))
+                return
+            if cfg.scenario is not None and cfg.solo is not None:
+                self.start_session(cfg.scenario, "solo", nation=cfg.solo, seed=cfg.seed)
+                return
+        except (SessionFileError, ScenarioError, ValueError) as exc:
+            self.notify(_one_line(exc), severity="error", timeout=10)
+        from .screens.launcher import LauncherScreen
+
+        self.push_screen(LauncherScreen(preselect=cfg.scenario))
+
+    def _role_for(self, live: LiveSession, team: str | None) -> Role:
+        started = live.state.started
+        if team is not None:
+            if team not in live.scenario.nations:
+                raise ValueError(f"'{team}' is not a nation of {live.scenario.title} "
+                                 f"(nations: {', '.join(live.scenario.nations)})")
+            return Role("team", team)
+        mode = started.mode if started else "facilitated"
+        if mode == "solo" and started:
+            human = next((n for n, who in started.teams.items() if who == "human"), None)
+            return Role("solo", human)
+        if mode == "hotseat":
+            return Role("hotseat")
+        return Role("facilitator")
+
+    # -- sessions ----------------------------------------------------------------------------
+    def new_session_path(self, scenario_id: str) -> Path:
+        folder = self.config.sessions
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = (self.config.clock or (lambda: datetime.now(timezone.utc)))().strftime("%Y%m%d-%H%M%S")
+        base = re.sub(r"[^A-Za-z0-9_.-]", "-", scenario_id)
+        path = folder / f"{base}-{stamp}.sqlite"
+        n = 2
+        while path.exists():
+            path = folder / f"{base}-{stamp}-{n}.sqlite"
+            n += 1
+        return path
+
+    def start_session(self, scenario_path: Path, mode: Literal["facilitated", "solo", "hotseat"], *,
+                      nation: str | None = None, seed: int | None = None, teams: dict[str, str] | None = None,
+                      db: Path | None = None) -> None:
+        """Create a session file for a scenario and open the console for the chosen mode."""
+        scenario = load_scenario(scenario_path)
+        if mode == "solo":
+            if nation not in scenario.nations:
+                raise ValueError(f"'{nation}' is not a nation of {scenario.title} "
+                                 f"(nations: {', '.join(scenario.nations)})")
+            teams = {**{n: f"bot:{v.bot.profile}" for n, v in scenario.nations.items()}, **(teams or {}),
+                     nation: "human"}
+        else:
+            teams = {**{n: "human" for n in scenario.nations}, **(teams or {})}
+        seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+        path = db or self.config.db or self.new_session_path(scenario.id)
+        live = LiveSession.create(path, scenario, seed=seed, teams=teams, mode=mode, clock=self.config.clock)
+        role = Role("solo", nation) if mode == "solo" else Role("hotseat") if mode == "hotseat" else \
+            Role("facilitator")
+        self.open_session(live, role)
+
+    def open_session(self, live: LiveSession, role: Role) -> None:
+        if self.controller is not None:
+            self.controller.close()
+        self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s))  # type: ignore[arg-type]
+        self.controller.listeners.append(self._broadcast)
+        self.role = role
+        self.sub_title = f"{live.scenario.title} — {live.store.path.name}"
+        if self._poll_timer is None:
+            self._poll_timer = self.set_interval(self.config.poll_seconds, self._poll)
+        self.push_screen(self.screen_for(role))
+
+    def screen_for(self, role: Role):  # type: ignore[no-untyped-def]
+        assert self.controller is not None
+        if role.kind == "facilitator":
+            from .screens.facilitator import FacilitatorScreen
+
+            return FacilitatorScreen(self.controller)
+        if role.kind == "hotseat":
+            from .screens.handover import HandoverScreen
+
+            return HandoverScreen(self.controller)
+        from .screens.team import TeamScreen
+
+        assert role.nation is not None
+        return TeamScreen(self.controller, role.nation, solo=role.kind == "solo")
+
+    def _poll(self) -> None:
+        if self.controller is not None:
+            self.controller.poll()
+
+    def _broadcast(self, entries: list) -> None:  # type: ignore[type-arg]
+        self.screen.post_message(SessionUpdated(entries))
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        if self.controller is not None:
+            self.controller.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, ScenarioError):
+        first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
+        more = f" (+{len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""
+        return f"{first}{more}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def make_app(config: AppConfig | None = None) -> TtxApp:
+    return TtxApp(config or AppConfig())

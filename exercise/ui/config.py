@@ -1,0 +1,26 @@
+"""How the app is started: one config object shared by `ttx play` and the tests (see make_app)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass
+class AppConfig:
+    scenario: Path | None = None  # a scenario file; None: the launcher lists them
+    db: Path | None = None  # an existing session file to resume or join
+    team: str | None = None  # join `db` as this nation's team console
+    solo: str | None = None  # play `scenario` alone as this nation, bots play the others
+    seed: int | None = None
+    workdir: Path = field(default_factory=Path.cwd)  # local scenarios are found here
+    sessions_dir: Path | None = None  # new session files go here (default: workdir / "sessions")
+    clock: Callable[[], datetime] | None = None  # the store's wall clock (fixed in tests)
+    poll_seconds: float = 0.25  # how often the app looks for other terminals' events
+    theme: str | None = None  # a Textual theme name; None: the default dark theme
+
+    @property
+    def sessions(self) -> Path:
+        return self.sessions_dir or (self.workdir / "sessions")

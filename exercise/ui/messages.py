@@ -1,0 +1,15 @@
+"""Messages the app posts to its screens."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from ..engine.state import Entry
+
+
+class SessionUpdated(Message):
+    """New events are in the session (ours or another terminal's): redraw from the state."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        super().__init__()
+        self.entries = entries
