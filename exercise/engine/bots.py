@@ -153,15 +153,20 @@ def bot_profile(state: State, team: str) -> str | None:
 def play_bots(session: Session, only: set[str] | None = None) -> list[list]:  # type: ignore[type-arg]
     """Let every bot nation (or those in `only`) take its pending decisions and votes, one command each."""
     batches = []
-    progressed = True
     stuck: set[tuple[str, str]] = set()
-    while progressed and session.state.ended is None and not session.state.paused:
+    state = session.state
+    progressed = True
+    while progressed and state.ended is None and not state.paused:
         progressed = False
-        for p in session.state.pending():
-            profile = bot_profile(session.state, p.team)
-            if profile is None or (only is not None and p.team not in only) or (p.inject, p.team) in stuck:
+        for p in state.pending():
+            if (p.inject, p.team) in stuck or (only is not None and p.team not in only):
                 continue
-            if (p.inject, p.org or p.team) in session.state.chosen:
+            profile = bot_profile(state, p.team)
+            if profile is None:
+                continue
+            # An earlier decision in this pass may have settled this one (an organisation's vote).
+            if (p.inject, p.org or p.team) in state.chosen or (
+                    p.org is not None and p.team in state.votes.get((p.org, p.inject), {})):
                 continue
             choice = choose(session, p.team, p.inject, profile)
             if choice is None:
@@ -169,5 +174,7 @@ def play_bots(session: Session, only: set[str] | None = None) -> list[list]:  # 
                 continue
             batches.append(session.decide(p.team, p.inject, choice[0], choice[1], by="bot"))
             progressed = True
-            break  # the state moved: look at what is pending afresh
+            if state.ended is not None or state.paused:
+                break
+        state = session.state  # a retraction may have rebuilt it
     return batches

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class COption:
     requires: Fn | None
     effects: list[Effect]
     outcomes: list[COutcome]
+    mark: Mark | None = None  # where its `requires` is written (for lints)
 
 
 @dataclass
@@ -57,12 +59,12 @@ class CInject:
     file: str
     mark: Mark
 
-    @property
+    @cached_property
     def deciders(self) -> tuple[str, ...]:
         """Who takes this inject's decision: each nation addressed, and each organisation (by vote)."""
         return (*self.nations, *self.orgs) if self.model.decision else ()
 
-    @property
+    @cached_property
     def recipients(self) -> tuple[str, ...]:
         return (*self.nations, *self.orgs, *(("control",) if self.to_control else ()))
 
@@ -73,6 +75,7 @@ class CEnding:
     model: Ending
     when: Fn | None
     early: bool
+    mark: Mark | None = None
 
 
 @dataclass
@@ -94,7 +97,7 @@ class CompiledScenario:
     hash: str
     start_minutes: int
     step_minutes: int
-    warnings: list[Diagnostic] = field(default_factory=list)
+    load_warnings: list[Diagnostic] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)
     writes: dict[str, Mark] = field(default_factory=dict)
     files: dict[str, SourceFile] = field(default_factory=dict)
@@ -103,6 +106,20 @@ class CompiledScenario:
     @property
     def id(self) -> str:
         return self.model.id
+
+    @cached_property
+    def nation_index(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.layout.nations)}
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Load-time warnings and the author's lints (computed on first use: `ttx validate` asks, play doesn't)."""
+        if "lints" not in self.cache:
+            from .lint import lint
+
+            self.cache["lints"] = sorted(self.load_warnings + lint(self))
+        found: list[Diagnostic] = self.cache["lints"]
+        return found
 
     @property
     def title(self) -> str:
@@ -258,7 +275,7 @@ class _Compiler:
             injects=injects, endings=endings, nations=nations, orgs=orgs, capabilities=capabilities,
             sources=sources, main=self.loaded.main.key, hash=content_hash(sources),
             start_minutes=self.start_minutes, step_minutes=self.step_minutes,
-            warnings=[d for d in self.diags if d.severity == "warning"], reads=self.reads, writes=self.writes,
+            load_warnings=[d for d in self.diags if d.severity == "warning"], reads=self.reads, writes=self.writes,
             files=self.loaded.files,
         )
 
@@ -382,7 +399,8 @@ class _Compiler:
                         outcomes.append(COutcome(out.p, out.text, oe))
                         self.text(out.text, src, (*op, "outcomes", q, "text"), li, nations)
                 options[opt.id] = COption(opt.id, opt, requires, self.effects(opt.effects, src, (*op, "effects"),
-                                                                                 scope_self), outcomes)
+                                                                                 scope_self), outcomes,
+                                          src.positions.at((*op, "requires") if opt.requires else (*op, "id")))
                 self.text(opt.text, src, (*op, "text"), li, nations)
             if d.default is not None and d.default not in {o.id for o in d.options}:
                 self.err(src, (*p, "decision", "default"), "unknown-id", f"default '{d.default}' is not an option "
@@ -457,7 +475,8 @@ class _Compiler:
             if e.when is None and i != len(self.sc.endings) - 1:
                 self.err(main, ("endings", i, "id"), "ending", f"ending '{e.id}' has no 'when', so it must be the "
                          "last one (the fallback); the endings after it could never be reached")
-            out.append(CEnding(e.id, e, self.cond(e.when, main, ("endings", i, "when"), scope), e.early))
+            out.append(CEnding(e.id, e, self.cond(e.when, main, ("endings", i, "when"), scope), e.early,
+                               main.positions.at(("endings", i, "when") if e.when else ("endings", i, "id"))))
         return out
 
 

@@ -7,7 +7,7 @@ event and what it caused, so undo never needs an inverse for each event kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from collections.abc import Callable
 
 from .compile import CInject, CompiledScenario
@@ -41,9 +41,10 @@ class Entry:
     at: str | None = None
 
 
-@dataclass(frozen=True)
-class Change:
-    """One state value moved, and why: the basis of sparklines and of 'what moved the state most'."""
+class Change(NamedTuple):
+    """One state value moved, and why: the basis of sparklines and of 'what moved the state most'.
+
+    A NamedTuple, not a dataclass: simulation creates millions of them."""
 
     seq: int
     turn: int
@@ -87,6 +88,7 @@ class State:
     changes: list[Change] = field(default_factory=list)
     last_action: dict[str, int] = field(default_factory=dict)  # team -> seq of its last act
     replaying: bool = False
+    undecided: dict[str, None] = field(default_factory=dict)  # released injects with a decision still open
 
     @classmethod
     def empty(cls, scenario: CompiledScenario) -> State:
@@ -136,7 +138,8 @@ class State:
         """Decisions and votes still open, oldest first; for one nation when `team` is given."""
         out: list[Pending] = []
         orgs = self.scenario.orgs
-        for inject_id, rturn in self.released.items():
+        for inject_id in self.undecided:
+            rturn = self.released[inject_id]
             ci = self.scenario.injects.get(inject_id)
             deadline = rturn + (ci.deadline if ci else 1)
             for who in self.deciders(inject_id):
@@ -180,23 +183,29 @@ class State:
 
     def apply_effects(self, effects: list[Effect], me: int, seq: int, source: str, team: str | None = None,
                       inject: str | None = None, option: str | None = None) -> None:
-        vals, mins, maxs, ints = self.vals, self.scenario.mins, self.scenario.maxs, self.scenario.ints
+        sc = self.scenario
+        vals, mins, maxs, ints = self.vals, sc.mins, sc.maxs, sc.ints
+        history, changes, turn = self.history, self.changes, self.turn
         for eff in effects:
-            amount = float(eff.amount(self, me))
+            amount = float(eff.constant if eff.constant is not None else eff.amount(self, me))
+            setting = eff.mode == "set"
             for slot in eff.slots(me):
                 old = vals[slot]
-                new = amount if eff.mode == "set" else old + amount
-                new = min(max(new, mins[slot]), maxs[slot])
+                new = amount if setting else old + amount
+                lo, hi = mins[slot], maxs[slot]
+                if new < lo:
+                    new = lo
+                elif new > hi:
+                    new = hi
                 if ints[slot]:
                     new = float(round(new))
                 if new != old:
                     vals[slot] = new
-                    self.history[slot].append((seq, self.turn, new))
-                    self.changes.append(Change(seq, self.turn, slot, old, new, source, team, inject, option))
+                    history[slot].append((seq, turn, new))
+                    changes.append(Change(seq, turn, slot, old, new, source, team, inject, option))
 
     def me(self, team: str | None) -> int:
-        nations = self.scenario.layout.nations
-        return nations.index(team) if team in nations else -1
+        return self.scenario.nation_index.get(team, -1) if team is not None else -1
 
     def _on(self, event: Event, seq: int) -> None:
         # A table rather than singledispatch: folding is the hot loop of simulation.
@@ -214,6 +223,8 @@ class State:
     def _released(self, ev: InjectReleased, seq: int) -> None:
         self.released[ev.inject] = ev.turn
         self.release_seq[ev.inject] = seq
+        if self.deciders(ev.inject):
+            self.undecided[ev.inject] = None
         ci = self.scenario.injects.get(ev.inject)
         if ci is not None and ci.effects:
             only = ci.nations[0] if len(ci.nations) == 1 and not ci.orgs else None
@@ -229,10 +240,11 @@ class State:
         key = (ev.inject, ev.team)
         self.decided_seq[key] = seq
         self.last_action[ev.team] = seq
+        self.chosen[key] = ev.option or ""
+        if all((ev.inject, who) in self.chosen for who in self.deciders(ev.inject)):
+            self.undecided.pop(ev.inject, None)
         if ev.option is None:
-            self.chosen[key] = ""
             return
-        self.chosen[key] = ev.option
         ci = self.scenario.injects.get(ev.inject)
         if ci is not None:
             self.apply_effects(ci.options[ev.option].effects, self.me(ev.team), seq, "decision",

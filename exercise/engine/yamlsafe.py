@@ -26,6 +26,9 @@ _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
 _ALLOWED_SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -68,14 +71,44 @@ def _scalar(ev: Any, file: str) -> Any:
             tag = _resolver.resolve(yaml.ScalarNode, ev.value, (True, False))
         else:
             tag = _STR
+        # YAML 1.1 reads '6:30' as the base-60 number 390. Keep it as text, as YAML 1.2 does: a clock time
+        # then reaches the model as written, and a long '1:1:1:…' can no longer cost quadratic time
+        # (a 1 MB one took minutes) or overflow a float.
+        if tag in (_INT, _FLOAT) and ":" in ev.value:
+            tag = _STR
+    elif tag in (_INT, _FLOAT) and ":" in ev.value:
+        # The same base-60 form under an explicit '!!int' tag: refused below, never converted.
+        raise ScenarioError([_mark(file, ev.start_mark).diag(
+            "yaml-value", f"'{_short(ev.value)}' is not a valid {tag.rsplit(':', 1)[-1]}")])
+    if tag == _MERGE:
+        raise ScenarioError([_mark(file, ev.start_mark).diag(
+            "yaml-merge", "merge keys ('<<: *anchor') are not supported in a scenario file: write the fields out")])
     if tag not in _ALLOWED_SCALAR_TAGS:
         if tag == "tag:yaml.org,2002:timestamp":
             return ev.value  # dates stay text: scenario time has its own format
         raise ScenarioError(
             [_mark(file, ev.start_mark).diag("yaml-tag", f"the tag {ev.tag or tag} is not allowed in a scenario file")]
         )
+    if tag == _STR:
+        return ev.value  # most scalars: no constructor needed
     node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
-    return _constructor.construct_object(node)
+    try:
+        # Call the tag's constructor directly: `construct_object` would also remember every node in the
+        # shared constructor's `constructed_objects`, which is only cleared per document by PyYAML's own
+        # loader, so this module-level constructor kept every scalar of every file ever loaded.
+        return _constructor.yaml_constructors[tag](_constructor, node)
+    except (ValueError, KeyError, OverflowError, yaml.YAMLError):
+        # An explicit tag on a value that does not fit it ('!!int abc', '!!bool maybe'), or an int with
+        # more digits than Python converts (4300): PyYAML raises a bare ValueError/KeyError here.
+        kind = tag.rsplit(":", 1)[-1]
+        raise ScenarioError([_mark(file, ev.start_mark).diag(
+            "yaml-value", f"'{_short(ev.value)}' is not a valid {kind}")]) from None
+
+
+def _short(value: str) -> str:
+    """A scalar as shown in a one-line message: no line breaks, at most 40 characters."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= 40 else flat[:40] + "…"
 
 
 class _Frame:
@@ -163,8 +196,12 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                 frame = stack.pop()
                 # The frame's own start was recorded already; place() must not count it twice.
                 mark = pos.values.get(frame.path, Mark(file, 1, 1))
+                # Its children were added to `total` as they were placed; `weight` counts them again (so that
+                # an alias to this frame costs its whole size). Take them off first, so that a collection adds
+                # only itself: before this, every node counted once per level above it, and a plain
+                # 100,000-item list three levels down was refused as an alias bomb.
+                total -= frame.weight - 1
                 place(frame.container, mark, frame.weight, frame.anchor)
-                total -= 0
             elif isinstance(ev, yaml.AliasEvent):
                 mark = _mark(file, ev.start_mark)
                 if ev.anchor not in anchors:

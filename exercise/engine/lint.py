@@ -1,0 +1,105 @@
+"""The author's lints: content that is valid but almost certainly a mistake.
+
+Conditions are arbitrary expressions, so "can this ever hold?" is answered by trying: each condition is
+evaluated over a few hundred sampled states (every value at its minimum, its maximum, its start, and
+at random; random turns, releases and choices). A condition false in all of them is reported as a
+warning, which `ttx validate --strict` turns into an error.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from .compile import CompiledScenario
+from .diagnostics import Diagnostic, Mark
+from .expressions import Fn
+
+SAMPLES = 400
+
+
+@dataclass
+class _Probe:
+    """A made-up state that expressions can read like a real one."""
+
+    vals: list[float]
+    turn: int
+    released: dict[str, int] = field(default_factory=dict)
+    chosen: dict[tuple[str, str], str] = field(default_factory=dict)
+    capabilities: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _probes(sc: CompiledScenario, n: int) -> list[_Probe]:
+    rng = random.Random(sc.hash)  # the same scenario always gets the same verdicts
+    slots = range(len(sc.start))
+    injects = list(sc.injects.values())
+    out = []
+    for i in range(n):
+        style = i % 4
+        if style == 0:
+            vals = [sc.mins[k] if i % 8 == 0 else sc.maxs[k] for k in slots]
+        elif style == 1:
+            vals = list(sc.start)
+        else:
+            vals = [rng.choice((sc.mins[k], sc.maxs[k], sc.start[k], rng.uniform(sc.mins[k], sc.maxs[k])))
+                    for k in slots]
+        probe = _Probe(vals, rng.randint(1, sc.turns), capabilities=dict(sc.capabilities))
+        share = rng.random()
+        for ci in injects:
+            if rng.random() < share:
+                probe.released[ci.id] = rng.randint(1, probe.turn)
+                for who in ci.deciders:
+                    if ci.options:
+                        probe.chosen[(ci.id, who)] = rng.choice(list(ci.options))
+        out.append(probe)
+    return out
+
+
+def _ever(fn: Fn, probes: list[_Probe], selves: list[int]) -> bool:
+    for p in probes:
+        for me in selves:
+            try:
+                if fn(p, me):
+                    return True
+            except (TypeError, ValueError, ZeroDivisionError, IndexError):
+                continue
+    return False
+
+
+def lint(sc: CompiledScenario) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    probes = _probes(sc, SAMPLES)
+    nations = list(range(len(sc.layout.nations)))
+    main = sc.files.get(sc.main)
+
+    def warn(mark: Mark | None, code: str, message: str) -> None:
+        m = mark or Mark(main.display if main else sc.main, 1, 1)
+        out.append(m.diag(code, message, "warning"))
+
+    for ci in sc.injects.values():
+        if ci.when is not None and not _ever(ci.when, probes, [-1]):
+            warn(ci.mark, "never-released", f"inject '{ci.id}': its 'when' condition never held in {SAMPLES} "
+                 "sampled states, so it may never be released")
+        for opt in ci.options.values():
+            selves = [nations[sc.layout.nations.index(n)] for n in ci.nations] or nations
+            if opt.requires is not None and not _ever(opt.requires, probes, selves):
+                warn(opt.mark, "never-available", f"option '{ci.id}/{opt.id}': its 'requires' never held in "
+                     f"{SAMPLES} sampled states, so no team may ever take it")
+    for ending in sc.endings:
+        if ending.when is not None and not _ever(ending.when, probes, [-1]):
+            warn(ending.mark, "unreachable-ending", f"ending '{ending.id}': its 'when' never held in {SAMPLES} "
+                 "sampled states")
+    if main is not None:
+        for name in sc.vars:
+            mark = main.positions.at(("state", name), key=True)
+            if name in sc.writes and name not in sc.reads:
+                warn(mark, "unread-variable", f"state variable '{name}' is changed but no condition, ending or "
+                     "effect reads it: it cannot matter to how the exercise ends")
+            elif name not in sc.writes and name not in sc.reads:
+                warn(mark, "unused-variable", f"state variable '{name}' is never changed nor read")
+        tested = {o for ci in sc.injects.values() for o in ci.objectives}
+        for i, obj in enumerate(sc.model.objectives):
+            if obj.id not in tested:
+                warn(main.positions.at(("objectives", i, "id")), "untested-objective",
+                     f"objective '{obj.id}' is tested by no inject (give some injects 'objective: {obj.id}')")
+    return out
