@@ -262,10 +262,10 @@ class _Compiler:
                     path = (*li.path, "objective") if isinstance(objs, str) else (*li.path, "objective", k)
                     self.err(li.file, path, "unknown-id", f"unknown objective '{obj}'" + _near(obj, objective_ids))
         for t, test in enumerate(sc.tests):
-            for k in test.expect:
-                if k not in ("ending", "turn", "released") and layout.slot(k) is None:
-                    self.err(main, ("tests", t, "expect", k), "unknown-name", f"'{k}' is no state value"
-                             + _near(k, layout.keys), key=True)
+            for key in test.expect:
+                if key not in ("ending", "turn", "released") and layout.slot(key) is None:
+                    self.err(main, ("tests", t, "expect", key), "unknown-name", f"'{key}' is no state value"
+                             + _near(key, layout.keys), key=True)
         errors = [d for d in self.diags if d.severity == "error"]
         if errors:
             raise ScenarioError(self.diags)

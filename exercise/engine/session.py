@@ -101,7 +101,7 @@ class Session:
                     raise Refused(f"'{who}' is neither 'human' nor 'bot:<{'|'.join(BOT_PROFILES)}>'")
             full = {n: teams.get(n, f"bot:{sc.nations[n].bot.profile}") for n in sc.nations}
             seq = self._emit(SessionStarted(scenario_id=sc.id, scenario_title=sc.title, scenario_hash=sc.hash,
-                                            seed=seed, mode=mode, teams=full, facilitator=facilitator))  # type: ignore[arg-type]
+                                            seed=seed, mode=mode, teams=full, facilitator=facilitator))
             self._release_due(seq)
 
         return self.run(cmd)
@@ -185,7 +185,7 @@ class Session:
                 raise Refused(f"'{target}' is not a state value")
             if not reason.strip():
                 raise Refused("an adjudication needs a reason")
-            self._emit(Adjudicated(by=by, target=target, change=change, mode=mode, reason=reason))  # type: ignore[arg-type]
+            self._emit(Adjudicated(by=by, target=target, change=change, mode=mode, reason=reason))
 
         return self.run(cmd)
 
@@ -197,7 +197,7 @@ class Session:
                 raise Refused(f"unknown objective '{objective}'")
             if not text.strip():
                 raise Refused("an observation needs some text")
-            self._emit(ObservationNoted(objective=objective, rating=rating, text=text, by=by, kind=kind))  # type: ignore[arg-type]
+            self._emit(ObservationNoted(objective=objective, rating=rating, text=text, by=by, kind=kind))
 
         return self.run(cmd)
 
@@ -269,7 +269,7 @@ class Session:
                     raise Refused(f"{self.scenario.name_of(team)} has already decided on '{inject_id}'")
                 self._check_option(team, inject_id, option, rationale, by)
                 seq = self._emit(DecisionTaken(team=team, inject=inject_id, option=option, rationale=rationale,
-                                               by=by))  # type: ignore[arg-type]
+                                               by=by))
                 self._roll(team, inject_id, option, seq, roll)
                 return
             org = next((o for o in deciders if o in self.scenario.orgs and team in self.scenario.orgs[o].members),

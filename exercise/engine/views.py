@@ -190,8 +190,8 @@ def describe(sc: CompiledScenario, event: Event) -> str:
         case EventRetracted():
             return f"Event {event.seq} retracted: {event.reason}"
         case SessionEnded():
-            title = next((e.model.title for e in sc.endings if e.id == event.ending), None)
-            return f"Session ended at turn {event.turn}: " + (title or "no ending reached") + \
+            ending = next((e.model.title for e in sc.endings if e.id == event.ending), None)
+            return f"Session ended at turn {event.turn}: " + (ending or "no ending reached") + \
                 (f" ({event.reason})" if event.reason else "")
     return type(event).__name__
 
