@@ -287,9 +287,12 @@ class _Compiler:
             seen.add(i)
 
     # -- expressions -------------------------------------------------------------------------
-    def scope(self, params: dict[str, str], allow_self: bool) -> Scope:
+    def scope(self, params: dict[str, str], allow_self: bool, prefix: str = "", why: str | None = None) -> Scope:
         b = self.base_scope
-        return Scope(b.layout, b.orgs, b.injects, b.options, b.capabilities, params, allow_self)
+        scope = Scope(b.layout, b.orgs, b.injects, b.options, b.capabilities, params, allow_self, prefix)
+        if why:
+            scope.no_self_reason = why
+        return scope
 
     def cond(self, text: str | None, src: SourceFile, path: tuple[Any, ...], scope: Scope) -> Fn | None:
         if text is None:
@@ -363,8 +366,12 @@ class _Compiler:
                 self.err(src, path, "unknown-id", f"unknown recipient '{who}'" +
                          _near(who, [*nations, *orgs, *li.params, "all", "control"]))
         single = len(to_nations) == 1 and not to_orgs
-        scope_self = self.scope(li.params, allow_self=True)
-        release_scope = self.scope({**li.params, **({"self": to_nations[0]} if single else {})}, allow_self=False)
+        # An organisation's decision is taken by its members' votes: its effects have no one nation as `self`.
+        scope_self = self.scope(li.params, allow_self=not to_orgs, prefix=li.prefix,
+                                why="'self' has no meaning here: an organisation decides this inject by vote; "
+                                    "name the nation, or use '*'")
+        release_scope = self.scope({**li.params, **({"self": to_nations[0]} if single else {})}, allow_self=False,
+                                   prefix=li.prefix, why="'self' in a release effect needs exactly one nation in 'to'")
         when = self.cond(m.when, src, (*p, "when"), release_scope)
         effects = self.effects(m.effects, src, (*p, "effects"), release_scope)
         options: dict[str, COption] = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -99,6 +100,8 @@ class Scope:
     capabilities: set[str] = field(default_factory=set)
     params: dict[str, str] = field(default_factory=dict)  # include parameter -> nation id
     allow_self: bool = True
+    prefix: str = ""  # an included library's id prefix: its own inject ids are found under it
+    no_self_reason: str = "'self' means the deciding nation; there is none here"
 
 
 # A nation reference resolved at compile time (an index) or at run time (`self`).
@@ -133,6 +136,12 @@ _BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 FUNCTIONS = ("released", "chose", "decided", "cap", "mean", "min", "max", "sum", "abs", "round", "count")
 
 
+def _src(node: ast.AST) -> str:
+    """A node as the author wrote it, short enough for a one-line message."""
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def _suggest(name: str, candidates: Sequence[str]) -> str:
     near = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{near[0]}'?)" if near else ""
@@ -162,9 +171,11 @@ class _Compiler:
     def nation(self, node: ast.expr) -> _NationRef:
         if isinstance(node, ast.Name):
             name = node.id
-            if name == "self":
+            if name == "self" and name in self.scope.params:  # an inject's single recipient, bound at load
+                name = self.scope.params[name]
+            elif name == "self":
                 if not self.scope.allow_self:
-                    raise ExprError(node.col_offset, "'self' means the deciding nation; there is none here")
+                    raise ExprError(node.col_offset, self.scope.no_self_reason)
                 return _NationRef(None)
             if name in self.scope.params:
                 name = self.scope.params[name]
@@ -186,27 +197,36 @@ class _Compiler:
     def compile(self, node: ast.expr) -> Fn | _Collection | _NationRef:
         method = getattr(self, "c_" + type(node).__name__, None)
         if method is None:
-            raise ExprError(getattr(node, "col_offset", 0), f"'{ast.unparse(node)}' is not allowed in an expression")
+            raise ExprError(getattr(node, "col_offset", 0), f"'{_src(node)}' is not allowed in an expression")
         result: Fn | _Collection | _NationRef = method(node)
         return result
 
     def value(self, node: ast.expr) -> Fn:
         got = self.compile(node)
         if isinstance(got, _Collection):
-            raise ExprError(node.col_offset, f"'{ast.unparse(node)}' is a set of values: use mean(), min(), max()…")
+            raise ExprError(node.col_offset, f"'{_src(node)}' is a set of values: use mean(), min(), max()…")
         if isinstance(got, _NationRef):
-            raise ExprError(node.col_offset, f"'{ast.unparse(node)}' is a nation, not a value")
+            raise ExprError(node.col_offset, f"'{_src(node)}' is a nation, not a value")
         return got
 
     def c_Constant(self, node: ast.Constant) -> Fn:
         v = node.value
-        if not isinstance(v, (int, float, str, bool)):
+        if isinstance(v, str):
+            # Quoted strings are only arguments (inject, option and capability ids), read by `string()`.
+            # As a value a string has no use and did harm: `cohesion > "x"` compiled and then raised a
+            # TypeError in the middle of a session, and `"x" * 999999999999` tried to allocate a terabyte.
+            raise ExprError(node.col_offset, f"the text {_src(node)} is not a value: only numbers, state values "
+                            "and functions are")
+        if not isinstance(v, (int, float, bool)):
             raise ExprError(node.col_offset, f"the constant {v!r} is not allowed")
         return lambda s, me: v
 
     def c_Name(self, node: ast.Name) -> Fn | _Collection | _NationRef:
         name = node.id
         lay = self.layout
+        if name.startswith("__"):
+            # never a scenario name: say 'not allowed' rather than suggest a near miss for '__import__'
+            raise ExprError(node.col_offset, f"'{name}' is not allowed in an expression")
         if name in lay.globals:
             self.reads.add(name)
             slot = lay.globals[name]
@@ -237,6 +257,9 @@ class _Compiler:
         if isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name):
             var = node.value.value.id
             if var not in lay.per_pair:
+                if var not in lay.globals and var not in lay.per_nation:  # a misspelt name: say so, and suggest
+                    raise ExprError(node.col_offset, f"unknown variable '{var}'{_suggest(var, self.known_names())}",
+                                    "unknown-name")
                 raise ExprError(node.col_offset, f"'{var}' is not a per-pair variable")
             self.reads.add(var)
             a, b = self.nation(node.value.slice), self.nation(node.slice)
@@ -329,8 +352,14 @@ class _Compiler:
 
     def c_Call(self, node: ast.Call) -> Fn:
         if not isinstance(node.func, ast.Name) or node.keywords:
-            raise ExprError(node.col_offset, "only the built-in functions can be called")
+            # point at what is being called (the 'lambda' in '(lambda: 1)()'), not at the opening bracket
+            where = node.func if not isinstance(node.func, ast.Name) else node.keywords[0]
+            raise ExprError(getattr(where, "col_offset", node.col_offset),
+                            f"'{_src(node)}' is not allowed in an expression: only the built-in functions can be "
+                            "called, with plain arguments")
         name, args = node.func.id, node.args
+        if name.startswith("__"):
+            raise ExprError(node.col_offset, f"'{name}' is not allowed in an expression")
         if name not in FUNCTIONS:
             raise ExprError(node.col_offset, f"unknown function '{name}'{_suggest(name, FUNCTIONS)}", "unknown-name")
         if name in ("released", "decided", "chose"):
@@ -350,19 +379,21 @@ class _Compiler:
         if name in ("abs", "round"):
             self._arity(node, 1, 1)
             inner = self.value(args[0])
-            fn = abs if name == "abs" else round
+            fn = abs if name == "abs" else _round
             return lambda s, me: fn(inner(s, me))
         return self._aggregate(name, node)
 
     def _arity(self, node: ast.Call, lo: int, hi: int) -> None:
         if not lo <= len(node.args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise ExprError(node.col_offset, f"{ast.unparse(node.func)}() takes {want} argument(s)")
+            raise ExprError(node.col_offset, f"{_src(node.func)}() takes {want} argument(s)")
 
     def _history(self, name: str, node: ast.Call) -> Fn:
         args = node.args
         self._arity(node, 1 if name != "chose" else 2, 2 if name != "chose" else 3)
         inject = self.string(args[0], "an inject id")
+        if self.scope.prefix and self.scope.prefix + inject in self.scope.injects:
+            inject = self.scope.prefix + inject  # a library names its own injects without the prefix
         if self.scope.injects and inject not in self.scope.injects:
             raise ExprError(args[0].col_offset, f"unknown inject '{inject}'"
                             f"{_suggest(inject, sorted(self.scope.injects))}", "unknown-id")
@@ -414,13 +445,45 @@ class _Compiler:
         return lambda s, me: fn(s.vals[i] for i in slots_of(me)) if slots_of(me) else 0.0
 
 
+def _round(x: Any) -> Any:
+    # round() of an infinity or NaN raises; a scenario must never crash on one (1e308 * 10 is inf)
+    return round(x) if math.isfinite(x) else x
+
+
+# An expression is a line or two. The limits keep hostile input from reaching Python's recursion limit:
+# '-' * 400 + '1' or '1+1+…' (5,000 terms) raised RecursionError out of the compiler (or ast.parse).
+MAX_EXPR_CHARS = 2000
+MAX_EXPR_DEPTH = 100
+
+
+def _depth(tree: ast.AST) -> int:
+    """The nesting depth of a tree, walked without recursion."""
+    deepest = 0
+    todo: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while todo:
+        node, d = todo.pop()
+        deepest = max(deepest, d)
+        todo.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def parse(source: str) -> ast.expr:
     text = source.strip()
     lead = len(source) - len(source.lstrip())
+    if len(text) > MAX_EXPR_CHARS:
+        raise ExprError(lead, f"the expression is {len(text)} characters long; the limit is {MAX_EXPR_CHARS}")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExprError(lead + max((exc.offset or 1) - 1, 0), f"syntax error: {exc.msg}", "expression-syntax") from None
+        # a multi-line expression (a YAML block): count the offset from the start of the whole text
+        line_start = sum(len(ln) + 1 for ln in text.split("\n")[: max((exc.lineno or 1) - 1, 0)])
+        offset = min(lead + line_start + max((exc.offset or 1) - 1, 0), len(source))
+        raise ExprError(offset, f"syntax error: {exc.msg}", "expression-syntax") from None
+    except (RecursionError, MemoryError, ValueError):
+        # ValueError: a NUL byte on some Pythons; the others: nesting the parser itself refuses
+        raise ExprError(lead, "the expression is nested too deeply", "expression-syntax") from None
+    if _depth(tree) > MAX_EXPR_DEPTH:
+        raise ExprError(lead, f"the expression is nested more than {MAX_EXPR_DEPTH} levels deep")
     # Shift every column by the stripped indentation so errors point into the original string.
     if lead:
         for n in ast.walk(tree):
@@ -469,13 +532,18 @@ def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple
     if not m:
         raise ExprError(0, f"'{target}' is not a state target (write 'var', 'var[nation]' or 'var[a][b]')")
     var = m.group(1)
-    idx = _INDEX.findall(m.group(2) or "")
+    # each index with where it starts in the target ('support[s]': the 's' at 8, not the 's' of 'support',
+    # which is what target.find() returned)
+    found = list(_INDEX.finditer(m.group(2) or ""))
+    idx = [f.group(1) for f in found]
+    starts = {k: m.start(2) + f.start(1) for k, f in enumerate(found)}
     comp = _Compiler(scope)
 
-    def ref(text: str) -> _NationRef | None:  # None = every nation
+    def ref(k: int) -> _NationRef | None:  # None = every nation
+        text = idx[k]
         if text == "*":
             return None
-        offset = target.find(text)
+        offset = starts[k]
         try:
             return comp.nation(ast.Name(id=text, col_offset=offset))
         except ExprError as exc:
@@ -490,7 +558,7 @@ def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple
     elif var in lay.per_nation:
         if len(idx) != 1:
             raise ExprError(0, f"'{var}' is per nation: write {var}[nation], {var}[self] or {var}[*]")
-        r = ref(idx[0])
+        r = ref(0)
         base, n = lay.per_nation[var], len(lay.nations)
         if r is None:
             every = list(range(base, base + n))
@@ -503,8 +571,11 @@ def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple
     elif var in lay.per_pair:
         if len(idx) != 2:
             raise ExprError(0, f"'{var}' is per pair: write {var}[a][b] (a nation, self or *)")
-        ra, rb = ref(idx[0]), ref(idx[1])
+        ra, rb = ref(0), ref(1)
         n = len(lay.nations)
+        if ra is not None and rb is not None and ra.index is None and rb.index is None:
+            # trust[self][self] touched no value at all, silently
+            raise ExprError(0, f"{target}: a nation has no {var} in itself")
 
         def pair_slots(me: int, ra: _NationRef | None = ra, rb: _NationRef | None = rb) -> list[int]:
             rows = range(n) if ra is None else [me if ra.index is None else ra.index]

@@ -105,29 +105,36 @@ def _model_at(root: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] |
     return current[0] if current else None
 
 
-def _clean_loc(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+def _clean_loc(data: Any, loc: tuple[Any, ...], kind: str = "") -> tuple[tuple[Any, ...], Any]:
     """Drop the union-branch names pydantic puts into a location, keeping real keys and indexes."""
     path: list[Any] = []
     node = data
-    for seg in loc:
-        if isinstance(node, dict) and seg in node:
+    for i, seg in enumerate(loc):
+        in_dict = isinstance(node, dict) and seg in node
+        if in_dict or (isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)):
             path.append(seg)
             node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
-            path.append(seg)
-            node = node[seg]
-        elif isinstance(node, dict) and isinstance(seg, str) and not any(c in seg for c in "[]-("):
-            path.append(seg)  # a missing or unknown key: the last segment
+        elif kind == "missing" and i == len(loc) - 1 and isinstance(node, dict) and isinstance(seg, str):
+            path.append(seg)  # the missing key
             node = None
+        # Anything else is a union branch ('str', 'IncludeSpec', 'list[str]'): not a place in the file.
+        # (Before, a branch name without brackets was kept as if it were a key: an include item with a
+        # typo in it gave "unknown field 'IncludeSpec'" and "include.0.str: Input should be a valid string".)
     return tuple(path), node
 
 
 def pydantic_diagnostics(exc: ValidationError, data: Any, pos: Positions, root: type[BaseModel]) -> list[Diagnostic]:
     seen: set[tuple[Any, ...]] = set()
     out: list[Diagnostic] = []
-    for err in exc.errors():
-        path, _ = _clean_loc(data, tuple(err["loc"]))
+    errors = exc.errors()
+    places = [_clean_loc(data, tuple(e["loc"]), e["type"])[0] for e in errors]
+    for err, path in zip(errors, places, strict=True):
         kind = err["type"]
+        if kind not in ("missing", "extra_forbidden") and any(len(q) > len(path) and q[:len(path)] == path
+                                                               for q in places):
+            # A union branch that failed on type ('Input should be a valid string') while another branch
+            # found a deeper problem (a misspelt field): the deeper one is what the author needs.
+            continue
         if kind == "extra_forbidden":
             name = str(path[-1]) if path else "?"
             owner = _model_at(root, path[:-1])
@@ -190,7 +197,8 @@ class _Loader:
     def validate(self, data: Any, src: SourceFile, cls: type[BaseModel]) -> Any:
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
-            self.diags.append(Mark(src.display, 1, 1).diag("type", f"expected a mapping of fields, found {kind}"))
+            # where the value starts (not always 1:1: a file may open with comments)
+            self.diags.append(src.positions.at(()).diag("type", f"expected a mapping of fields, found {kind}"))
             return None
         try:
             return cls.model_validate(data)
@@ -199,9 +207,11 @@ class _Loader:
             # Keep going with what is valid, so one run reports problems in every included file.
             return None
 
-    def includes(self, items: list[str | IncludeSpec], src: SourceFile, chain: tuple[str, ...],
-                 params: dict[str, str], prefix: str) -> None:
+    def includes(self, items: list[str | IncludeSpec] | list[str | IncludeSpec | None], src: SourceFile,
+                 chain: tuple[str, ...], params: dict[str, str], prefix: str) -> None:
         for i, item in enumerate(items):
+            if item is None:
+                continue
             spec = item if isinstance(item, IncludeSpec) else IncludeSpec(path=item)
             mark = src.positions.at(("include", i))
             key = posixpath.normpath(posixpath.join(posixpath.dirname(src.key), spec.path))
@@ -221,7 +231,9 @@ class _Loader:
             bound: dict[str, str] = {}
             for name, value in spec.with_.items():
                 if name not in lib.params:
-                    self.diags.append(mark.diag("include-param", f"{lib_src.display} has no parameter '{name}'"
+                    # at the misspelt name itself when the item is a mapping
+                    at = src.positions.at(("include", i, "with", name), key=True)
+                    self.diags.append(at.diag("include-param", f"{lib_src.display} has no parameter '{name}'"
                                                 f" (it takes: {', '.join(lib.params) or 'none'})"))
                 bound[name] = params.get(value, value)
             for name in lib.params:
@@ -230,6 +242,8 @@ class _Loader:
                                                 f" (add with: {{{name}: <nation id>}})"))
             self.includes(lib.include, lib_src, (*chain, key), bound, prefix + spec.prefix)
             for j, inj in enumerate(lib.injects):
+                if spec.objective is not None and inj.objective is None:
+                    inj = inj.model_copy(update={"objective": spec.objective})
                 self.injects.append(LoadedInject(inj, prefix + spec.prefix + inj.id, lib_src, ("injects", j),
                                                  bound, prefix + spec.prefix))
 
@@ -249,8 +263,15 @@ def load(reader: Reader, main_key: str, display_base: str = "") -> Loaded:
     if scenario is None:
         # Still read the includes we can find, so their problems are reported in the same run.
         if isinstance(data, dict) and isinstance(data.get("include"), list):
-            items = [x if isinstance(x, str) else IncludeSpec(path=str(x.get("path", ""))) for x in data["include"]
-                     if isinstance(x, (str, dict))]
+            # Keep each item's `with:` and `prefix` (rebuilding it from `path` alone reported every library
+            # parameter as unbound); an item that is itself invalid was reported above and is skipped.
+            # Items keep their index, so positions still point at the right one.
+            items: list[str | IncludeSpec | None] = []
+            for x in data["include"]:
+                try:
+                    items.append(x if isinstance(x, str) else IncludeSpec.model_validate(x))
+                except ValidationError:
+                    items.append(None)
             loader.includes(items, main, (main_key,), {}, "")
         raise ScenarioError(loader.diags)
     loader.includes(scenario.include, main, (main_key,), {}, "")

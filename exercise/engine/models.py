@@ -105,6 +105,9 @@ class IncludeSpec(Model):
     path: str
     with_: dict[str, str] = Field(default_factory=dict, alias="with")
     prefix: str = Field("", description="prepended to every inject id, so one library can be included twice")
+    objective: Slug | list[Slug] | None = Field(
+        None, description="the including scenario's objective(s) for the library's injects that name none"
+    )
 
 
 class Outcome(Model):
