@@ -175,21 +175,12 @@ class _Compiler:
             self.step_minutes = 360
 
     def err(self, src: SourceFile, path: tuple[Any, ...], code: str, msg: str, *, key: bool = False,
-            shift: int = 0, severity: str = "error") -> None:
+            offset: int | None = None, severity: str = "error") -> None:
+        """A diagnostic at a value (or its key); `offset` points into a one-line text value (an expression)."""
         mark = src.positions.at(path, key=key)
-        if shift:
-            mark = mark.shifted(shift + self._quote(src, mark))
+        if offset is not None:
+            mark = text_mark(src, mark, 1, offset)
         self.diags.append(mark.diag(code, msg, "warning" if severity == "warning" else "error"))
-
-    @staticmethod
-    def _quote(src: SourceFile, mark: Mark) -> int:
-        """An expression in quotes starts one column after its value's mark."""
-        lines = src.text.splitlines()
-        if 0 < mark.line <= len(lines):
-            line = lines[mark.line - 1]
-            if len(line) >= mark.col and line[mark.col - 1] in "\"'":
-                return 1
-        return 0
 
     # -- top level ---------------------------------------------------------------------------
     def run(self) -> CompiledScenario:
@@ -300,7 +291,7 @@ class _Compiler:
         try:
             compiled = compile_value(text, scope)
         except ExprError as exc:
-            self.err(src, path, exc.code, exc.message, shift=exc.offset + 1 if exc.offset else 0)
+            self.err(src, path, exc.code, exc.message, offset=exc.offset)
             return None
         self.reads |= compiled.reads
         return compiled.fn
@@ -313,9 +304,9 @@ class _Compiler:
             except ExprError as exc:
                 if exc.code.startswith("value:"):
                     exc.code = exc.code[len("value:"):]
-                    self.err(src, (*path, target), exc.code, exc.message, shift=exc.offset + 1 if exc.offset else 0)
+                    self.err(src, (*path, target), exc.code, exc.message, offset=exc.offset)
                 else:
-                    self.err(src, (*path, target), exc.code, exc.message, key=True)
+                    self.err(src, (*path, target), exc.code, exc.message, key=True, offset=exc.offset)
                 continue
             self.reads |= reads
             self.writes.setdefault(eff.var, src.positions.at((*path, target), key=True))
@@ -427,10 +418,7 @@ class _Compiler:
         problem = check_template(text, list(li.params))
         if problem is not None:
             line, msg = problem
-            mark = src.positions.at(path)
-            self.diags.append(Mark(mark.file, mark.line + max(line - 1, 0) + (1 if line and
-                                   src.text.splitlines()[mark.line - 1].rstrip().endswith(("|", ">")) else 0),
-                                   mark.col).diag("template", msg))
+            self.diags.append(text_mark(src, src.positions.at(path), max(line, 1), 0).diag("template", msg))
 
     def at_turn(self, at: int | str, src: SourceFile, path: tuple[Any, ...]) -> int | None:
         turns = self.sc.clock.turns
@@ -485,6 +473,29 @@ class _Compiler:
             out.append(CEnding(e.id, e, self.cond(e.when, main, ("endings", i, "when"), scope), e.early,
                                main.positions.at(("endings", i, "when") if e.when else ("endings", i, "id"))))
         return out
+
+
+_BLOCK = re.compile(r"^\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def text_mark(src: SourceFile, mark: Mark, line: int, offset: int) -> Mark:
+    """Where line `line` (1-based), column `offset` (0-based) of a text value starts in its file.
+
+    A block scalar (`|`, `>-`, `|2` ...) begins on the line after its indicator, at its indentation;
+    a quoted scalar one column after its quote; a plain scalar at its mark.
+    """
+    lines = src.text.splitlines()
+    head = lines[mark.line - 1][mark.col - 1:] if 0 < mark.line <= len(lines) else ""
+    if _BLOCK.match(head):
+        row = mark.line + line
+        body = lines[row - 1] if 0 < row <= len(lines) else ""
+        return Mark(mark.file, row, len(body) - len(body.lstrip()) + 1 + offset)
+    quote = 1 if head[:1] in ("'", '"') else 0
+    if line == 1:
+        return mark.shifted(quote + offset)
+    row = mark.line + line - 1
+    body = lines[row - 1] if 0 < row <= len(lines) else ""
+    return Mark(mark.file, row, len(body) - len(body.lstrip()) + 1 + offset)
 
 
 def _near(name: str, options: Any) -> str:

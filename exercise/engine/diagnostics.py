@@ -18,14 +18,17 @@ class Diagnostic:
     severity: Severity = field(default="error", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        # One problem, one line: a message quoting a key with a line break in it must not split.
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {message}"
 
 
 class ScenarioError(Exception):
     """Raised when a scenario cannot be loaded; carries every problem found, not just the first."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = sorted(diagnostics)
+        # A library included twice reports its own problems once.
+        self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 

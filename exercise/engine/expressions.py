@@ -18,6 +18,7 @@ import difflib
 import math
 import operator
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -38,6 +39,9 @@ Fn = Callable[[Runtime, int], Any]  # (state, index of the acting nation or -1) 
 
 class ExprError(Exception):
     def __init__(self, offset: int, message: str, code: str = "expression") -> None:
+        # A problem is one line: escape line breaks and other control characters that came from the author's
+        # text (a target such as "a\nb", an inject id in released('a\nb')).
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
         super().__init__(message)
         self.offset = offset
         self.message = message
@@ -219,6 +223,13 @@ class _Compiler:
                             "and functions are")
         if not isinstance(v, (int, float, bool)):
             raise ExprError(node.col_offset, f"the constant {v!r} is not allowed")
+        if isinstance(v, int) and not isinstance(v, bool):
+            # Numbers are floats, as state values are: float arithmetic never raises (it overflows to inf),
+            # whereas a huge int constant made '10**400-digits / 2' raise OverflowError in a running session.
+            try:
+                v = float(v)
+            except OverflowError:
+                raise ExprError(node.col_offset, "this number is too large") from None
         return lambda s, me: v
 
     def c_Name(self, node: ast.Name) -> Fn | _Collection | _NationRef:
@@ -441,13 +452,15 @@ class _Compiler:
             return lambda s, me: (sum(s.vals[i] for i in sl) / len(sl)) if (sl := slots_of(me)) else 0.0
         if name == "count":
             raise ExprError(node.col_offset, "count() takes a condition per nation; use sum() or mean()")
-        fn: Callable[[Any], Any] = {"min": min, "max": max, "sum": sum}[name]
+        folds: dict[str, Callable[..., Any]] = {"min": min, "max": max, "sum": sum}
+        fn = folds[name]
         return lambda s, me: fn(s.vals[i] for i in slots_of(me)) if slots_of(me) else 0.0
 
 
 def _round(x: Any) -> Any:
-    # round() of an infinity or NaN raises; a scenario must never crash on one (1e308 * 10 is inf)
-    return round(x) if math.isfinite(x) else x
+    # round() of an infinity or NaN raises; a scenario must never crash on one (1e308 * 10 is inf).
+    # A float, not an int: products of rounded huge values would otherwise leave float range and raise.
+    return float(round(x)) if math.isfinite(x) else x
 
 
 # An expression is a line or two. The limits keep hostile input from reaching Python's recursion limit:
@@ -473,11 +486,19 @@ def parse(source: str) -> ast.expr:
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError(lead, f"the expression is {len(text)} characters long; the limit is {MAX_EXPR_CHARS}")
     try:
-        tree = ast.parse(text, mode="eval")
+        # ast.parse prints SyntaxWarnings ('1and 2', "'\\d'") to stderr, which would break the one-line-per-problem
+        # output of `ttx validate`: silence them (the expression is checked node by node below anyway).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        # a multi-line expression (a YAML block): count the offset from the start of the whole text
-        line_start = sum(len(ln) + 1 for ln in text.split("\n")[: max((exc.lineno or 1) - 1, 0)])
-        offset = min(lead + line_start + max((exc.offset or 1) - 1, 0), len(source))
+        if not exc.offset or not exc.lineno:
+            offset = lead + len(text)  # the parser ran off the end ('cohesion >'): point just past the text
+        else:
+            # a multi-line expression (a YAML block): count the offset from the start of the whole text
+            line_start = sum(len(ln) + 1 for ln in text.split("\n")[: exc.lineno - 1])
+            offset = lead + line_start + exc.offset - 1
+        offset = min(offset, len(source))
         raise ExprError(offset, f"syntax error: {exc.msg}", "expression-syntax") from None
     except (RecursionError, MemoryError, ValueError):
         # ValueError: a NUL byte on some Pythons; the others: nesting the parser itself refuses

@@ -251,6 +251,14 @@ class _Loader:
 def load(reader: Reader, main_key: str, display_base: str = "") -> Loaded:
     """Read and validate a scenario and its includes; raise ScenarioError listing every problem."""
     loader = _Loader(reader, main_key, display_base)
+    try:
+        return _load(loader, main_key)
+    except ScenarioError as exc:
+        # A library included twice (with two prefixes) is read and checked twice: report its problems once.
+        raise ScenarioError(list(dict.fromkeys(exc.diagnostics))) from None
+
+
+def _load(loader: _Loader, main_key: str) -> Loaded:
     got = loader.read(main_key, None)
     if got is None:
         raise ScenarioError(loader.diags)
@@ -276,4 +284,4 @@ def load(reader: Reader, main_key: str, display_base: str = "") -> Loaded:
         raise ScenarioError(loader.diags)
     loader.includes(scenario.include, main, (main_key,), {}, "")
     own = [LoadedInject(inj, inj.id, main, ("injects", j)) for j, inj in enumerate(scenario.injects)]
-    return Loaded(scenario, main, loader.files, [*loader.injects, *own], loader.diags)
+    return Loaded(scenario, main, loader.files, [*loader.injects, *own], list(dict.fromkeys(loader.diags)))

@@ -188,6 +188,8 @@ class State:
         history, changes, turn = self.history, self.changes, self.turn
         for eff in effects:
             amount = float(eff.constant if eff.constant is not None else eff.amount(self, me))
+            if amount != amount:  # NaN (inf - inf in an author's formula): change nothing rather than crash
+                continue
             setting = eff.mode == "set"
             for slot in eff.slots(me):
                 old = vals[slot]

@@ -6,6 +6,7 @@ by `check_template` (undeclared names) rather than in front of players.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -35,7 +36,11 @@ def check_template(text: str, params: list[str]) -> tuple[int, str] | None:
     if unknown:
         names = ", ".join(sorted(unknown))
         allowed = ", ".join(sorted(BASE_NAMES | set(params)))
-        return 1, f"unknown name in text: {names} (texts may use {allowed})"
+        # Jinja does not say where a name is used: the first line that names it inside a tag will do.
+        first = min(unknown)
+        tag = re.compile(r"({{|{%)[^}]*\b" + re.escape(first) + r"\b")
+        line = next((i for i, t in enumerate(text.splitlines(), 1) if tag.search(t)), 1)
+        return line, f"unknown name in text: {names} (texts may use {allowed})"
     return None
 
 

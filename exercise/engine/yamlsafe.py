@@ -17,18 +17,22 @@ from .diagnostics import Diagnostic, Mark, ScenarioError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 250_000  # counted after alias expansion: what a validator would have to walk
+# Counted after alias expansion: what a validator would have to walk. It is also what bounds the time a hostile
+# 2 MiB file costs (up to ~15 µs a node here: 250,000 empty lists took 4 s; 50,000 take about 0.5 s, which stays
+# bounded on a loaded machine). The largest bundled scenario has about 2,000 nodes (50 kB), a library about 400.
+MAX_NODES = 50_000
 
 Path = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_resolver = yaml.resolver.Resolver()
+_resolver: Any = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _MERGE = "tag:yaml.org,2002:merge"
+_BOOL = "tag:yaml.org,2002:bool"
 _ALLOWED_SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -67,14 +71,16 @@ def _mark(file: str, m: Any) -> Mark:
 def _scalar(ev: Any, file: str) -> Any:
     tag = ev.tag
     if tag is None or tag == "!":
-        if ev.implicit[0] and tag is None:
-            tag = _resolver.resolve(yaml.ScalarNode, ev.value, (True, False))
-        else:
-            tag = _STR
+        implicit = ev.implicit[0] and tag is None
+        tag = _resolver.resolve(yaml.ScalarNode, ev.value, (True, False)) if implicit else _STR
         # YAML 1.1 reads '6:30' as the base-60 number 390. Keep it as text, as YAML 1.2 does: a clock time
         # then reaches the model as written, and a long '1:1:1:…' can no longer cost quadratic time
         # (a 1 MB one took minutes) or overflow a float.
-        if tag in (_INT, _FLOAT) and ":" in ev.value:
+        base60 = tag in (_INT, _FLOAT) and ":" in ev.value
+        # Likewise only 'true' and 'false' are booleans (YAML 1.2): YAML 1.1 also reads yes/no/on/off as
+        # booleans, so an option `{id: no, label: No}` or `default: no` failed with "should be a valid string".
+        yes_no = tag == _BOOL and ev.value.lower() not in ("true", "false")
+        if base60 or yes_no:
             tag = _STR
     elif tag in (_INT, _FLOAT) and ":" in ev.value:
         # The same base-60 form under an explicit '!!int' tag: refused below, never converted.
@@ -112,7 +118,7 @@ def _short(value: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "anchor", "weight")
+    __slots__ = ("anchor", "container", "key", "key_mark", "path", "weight")
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
@@ -124,6 +130,7 @@ class _Frame:
 
 
 _NOKEY = object()
+_DUPKEY = object()  # the key of a duplicate entry: its value is read (to find more problems) and dropped
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
@@ -134,6 +141,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
     root: Any = _NOKEY
     total = 0
     documents = 0
+    duplicates: list[Diagnostic] = []  # reported together at the end, so one run lists them all
 
     def place(value: Any, mark: Mark, weight: int, anchor: str | None) -> None:
         nonlocal root, total
@@ -151,7 +159,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
         top = stack[-1]
         top.weight += weight
         if isinstance(top.container, list):
-            path = top.path + (len(top.container),)
+            path = (*top.path, len(top.container))
             pos.values.setdefault(path, mark)
             top.container.append(value)
             return
@@ -160,16 +168,19 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                 raise ScenarioError([mark.diag("yaml-key", "a mapping key must be a plain value")])
             key = value if isinstance(value, str) else str(value)
             if key in top.container:
-                first = pos.keys.get(top.path + (key,))
+                first = pos.keys.get((*top.path, key))
                 where = f" (first at line {first.line})" if first else ""
-                raise ScenarioError([mark.diag("yaml-duplicate-key", f"duplicate key '{key}'{where}")])
+                duplicates.append(mark.diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
+                top.key = _DUPKEY
+                return
             top.key = key
             top.key_mark = mark
-            pos.keys[top.path + (key,)] = mark
+            pos.keys[(*top.path, key)] = mark
             return
-        path = top.path + (top.key,)
+        path = (*top.path, top.key)
         pos.values.setdefault(path, mark)
-        top.container[top.key] = value
+        if top.key is not _DUPKEY:
+            top.container[top.key] = value
         top.key = _NOKEY
 
     try:
@@ -219,9 +230,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
         mark = _mark(file, m) if m is not None else Mark(file, 1, 1)
         problem = (exc.problem or "invalid YAML").strip()
         ctx = f" ({exc.context.strip()})" if exc.context else ""
-        raise ScenarioError([mark.diag("yaml-syntax", f"{problem}{ctx}")]) from None
+        # libyaml stops flow nesting ('[[[[…') itself at 1000 levels, before our own depth check sees it.
+        code = "yaml-depth" if "nesting depth" in problem else "yaml-syntax"
+        raise ScenarioError([mark.diag(code, f"{problem}{ctx}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Mark(file, 1, 1).diag("yaml-syntax", str(exc).splitlines()[0])]) from None
+    if duplicates:
+        raise ScenarioError(duplicates)
     if root is _NOKEY:
         raise ScenarioError([Mark(file, 1, 1).diag("empty", "the file is empty")])
     return root, pos
