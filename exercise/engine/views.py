@@ -104,7 +104,7 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         id=inject_id, title=m.title or _first_line(render(m.text, ctx)), sender=render(m.from_, ctx), kind=m.kind,
         to=[sc.name_of(t) for t in ci.recipients], text=render(m.text, ctx).strip(), turn=turn,
         time=sc.time_of(turn) if turn else None, expected=m.expected, objectives=list(ci.objectives),
-        prompt=m.decision.prompt if m.decision else None,
+        prompt=render(m.decision.prompt, ctx) if m.decision and m.decision.prompt else None,
     )
     if m.decision is None:
         return view
@@ -116,7 +116,9 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
     chosen = st.chosen.get((inject_id, decider)) if decider else None
     view.decided = chosen or None
     for oid, opt in ci.options.items():
-        view.options.append(OptionView(oid, render(opt.model.label, ctx), avail.get(oid), chosen == oid))
+        why = avail.get(oid)
+        view.options.append(OptionView(oid, render(opt.model.label, ctx), render(why, ctx) if why else None,
+                                       chosen == oid))
     if view.via:
         view.votes = {sc.name_of(n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
     if turn is not None:
