@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# fontTools (pulled in by WeasyPrint) ships a console script also called `ttx`: install ours last.
+	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall -e .
 	touch $(STAMP)
 
 play: $(STAMP)

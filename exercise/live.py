@@ -46,7 +46,11 @@ class LiveSession:
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
         live = cls(store, scenario, [])
-        live.execute(lambda s: s.start(seed, teams, mode=mode, facilitator=facilitator))
+        try:
+            live.execute(lambda s: s.start(seed, teams, mode=mode, facilitator=facilitator))
+        except BaseException:
+            store.close()  # a start refused (an unknown nation in teams) must not leak the open file
+            raise
         return live
 
     @classmethod

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .expressions import Effect, compile_effect
 from .session import Session, draw
-from .state import State
+from .state import Entry, State
 
 
 @dataclass(frozen=True)
@@ -150,31 +150,31 @@ def bot_profile(state: State, team: str) -> str | None:
     return who[4:] if who.startswith("bot:") else None
 
 
-def play_bots(session: Session, only: set[str] | None = None) -> list[list]:  # type: ignore[type-arg]
+def next_bot_move(session: Session, only: set[str] | None = None) -> list[Entry]:
+    """The first pending bot decision or vote, taken; [] when no bot can act.
+
+    A function of the state alone (what is pending, the seed, the log's length), so a resumed run, a
+    simulation, `ttx run --bots` and the solo UI all make the same moves from the same log.
+    """
+    state = session.state
+    if state.ended is not None or state.paused:
+        return []
+    for p in state.pending():
+        if only is not None and p.team not in only:
+            continue
+        profile = bot_profile(state, p.team)
+        if profile is None or (p.inject, p.org or p.team) in state.chosen:
+            continue
+        choice = choose(session, p.team, p.inject, profile)
+        if choice is None:
+            continue  # no option is open to it: the deadline's default decides
+        return session.decide(p.team, p.inject, choice[0], choice[1], by="bot")
+    return []
+
+
+def play_bots(session: Session, only: set[str] | None = None) -> list[list[Entry]]:
     """Let every bot nation (or those in `only`) take its pending decisions and votes, one command each."""
     batches = []
-    stuck: set[tuple[str, str]] = set()
-    state = session.state
-    progressed = True
-    while progressed and state.ended is None and not state.paused:
-        progressed = False
-        for p in state.pending():
-            if (p.inject, p.team) in stuck or (only is not None and p.team not in only):
-                continue
-            profile = bot_profile(state, p.team)
-            if profile is None:
-                continue
-            # An earlier decision in this pass may have settled this one (an organisation's vote).
-            if (p.inject, p.org or p.team) in state.chosen or (
-                    p.org is not None and p.team in state.votes.get((p.org, p.inject), {})):
-                continue
-            choice = choose(session, p.team, p.inject, profile)
-            if choice is None:
-                stuck.add((p.inject, p.team))
-                continue
-            batches.append(session.decide(p.team, p.inject, choice[0], choice[1], by="bot"))
-            progressed = True
-            if state.ended is not None or state.paused:
-                break
-        state = session.state  # a retraction may have rebuilt it
+    while batch := next_bot_move(session, only):
+        batches.append(batch)
     return batches

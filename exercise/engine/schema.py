@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from .models import Library, Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-BASE_ID = "https://ttx.invalid/schema/"  # a stable identifier, not a place to fetch from
 
 # file name in schema/ -> (model, title)
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
@@ -25,9 +24,9 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
 }
 
 
-def _schema(model: type[BaseModel], file_name: str, title: str) -> dict[str, Any]:
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
     body = model.model_json_schema(by_alias=True, mode="validation")
-    head: dict[str, Any] = {"$schema": DIALECT, "$id": BASE_ID + file_name, "title": title}
+    head: dict[str, Any] = {"$schema": DIALECT, "title": title}
     body.pop("title", None)
     return {**head, **body}
 
@@ -35,18 +34,18 @@ def _schema(model: type[BaseModel], file_name: str, title: str) -> dict[str, Any
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (`ttx: 1`)."""
     model, title = SCHEMAS["ttx-scenario.schema.json"]
-    return _schema(model, "ttx-scenario.schema.json", title)
+    return _schema(model, title)
 
 
 def library_schema() -> dict[str, Any]:
     """The JSON Schema of an inject library file (`ttx-library: 1`)."""
     model, title = SCHEMAS["ttx-library.schema.json"]
-    return _schema(model, "ttx-library.schema.json", title)
+    return _schema(model, title)
 
 
 def schema_for(file_name: str) -> dict[str, Any]:
     model, title = SCHEMAS[file_name]
-    return _schema(model, file_name, title)
+    return _schema(model, title)
 
 
 def dumps(schema: dict[str, Any]) -> str:

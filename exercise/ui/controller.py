@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.bots import bot_profile, choose
+from ..engine.bots import next_bot_move
 from ..engine.compile import CompiledScenario
 from ..engine.session import Refused, Session
 from ..engine.state import Entry, State
@@ -68,27 +68,14 @@ class SessionController:
         return new
 
     def play_bots(self, only: set[str] | None = None) -> int:
-        """Let bot nations take their pending decisions, each stored as its own command."""
+        """Let bot nations take their pending decisions, each stored as its own command (the same moves
+        `ttx run --bots` and the simulator make from the same log)."""
         taken = 0
-        stuck: set[tuple[str, str]] = set()
         while self.state.ended is None and not self.state.paused:
-            todo = [p for p in self.state.pending()
-                    if bot_profile(self.state, p.team) and (only is None or p.team in only)
-                    and (p.inject, p.team) not in stuck]
-            if not todo:
+            out = self.execute(lambda s: next_bot_move(s, only), quiet=True)
+            if not out.ok or not out.entries:
                 break
-            p = todo[0]
-            profile = bot_profile(self.state, p.team) or "cautious"
-            choice = choose(self.session, p.team, p.inject, profile)
-            if choice is None:
-                stuck.add((p.inject, p.team))
-                continue
-            option, why = choice
-            out = self.execute(lambda s, p=p, o=option, w=why: s.decide(p.team, p.inject, o, w, by="bot"),
-                               quiet=True)
-            if not out.ok:
-                stuck.add((p.inject, p.team))
-            taken += out.ok
+            taken += 1
         return taken
 
     def _changed(self, entries: list[Entry]) -> None:

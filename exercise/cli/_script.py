@@ -1,0 +1,117 @@
+"""Scripts for `ttx run --script`, the bots' one-decision-at-a-time play, and script resume (see run.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from exercise.cli._app import display, fail
+from exercise.engine.models import Step
+
+if TYPE_CHECKING:
+    from exercise.engine.session import Session
+    from exercise.engine.state import Entry
+    from exercise.live import LiveSession
+
+
+class Script(BaseModel):
+    """A `ttx run --script` file: facilitator and team commands, one step at a time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str = ""
+    description: str = ""
+    seed: int | None = Field(None, description="the session's seed (--seed overrides it)")
+    teams: dict[str, str] = Field(default_factory=dict, description="nation -> 'human' or 'bot:<profile>'; "
+                                  "nations not named are played by their scenario bot")
+    steps: list[Step] = Field(default_factory=list)
+
+
+def load_script(path: Path) -> tuple[Script, Any]:
+    """The script and the positions of its values; ScenarioError (file:line:col) when it is malformed."""
+    from pydantic import ValidationError
+
+    from exercise.engine.diagnostics import Mark, ScenarioError
+    from exercise.engine.loader import pydantic_diagnostics
+    from exercise.engine.yamlsafe import load_file
+
+    shown = display(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such script file")
+    except OSError as exc:
+        fail(f"{path}: cannot read the script: {exc.strerror}")
+    data, positions = load_file(raw, shown)
+    if not isinstance(data, dict):
+        raise ScenarioError([Mark(shown, 1, 1).diag("type", "a script is a mapping with 'steps:' (and optional "
+                                                            "'seed:', 'teams:')")])
+    try:
+        return Script.model_validate(data), positions
+    except ValidationError as exc:
+        raise ScenarioError(pydantic_diagnostics(exc, data, positions, Script)) from None
+
+
+# -- the bots, one decision per command ------------------------------------------------------------
+
+def bot_move_or_advance(session: Session) -> list[Entry]:
+    """`ttx run --bots`, one command at a time: a bot's pending decision, or else the next turn
+    (nothing once the session has ended, perhaps by another process sharing the file)."""
+    if session.state.ended is not None:
+        return []
+    from exercise.engine.bots import next_bot_move
+
+    return next_bot_move(session) or session.advance()
+
+
+# -- the script: how far did an earlier run get? ---------------------------------------------------
+
+class ScriptMismatch(Exception):
+    pass
+
+
+def steps_done(live: LiveSession, steps: list[Step]) -> int:
+    """How many of `steps` the stored log already holds, found by replaying the script in memory."""
+    from exercise.engine.events import SessionStarted, event_to_dict
+    from exercise.engine.session import Refused, Session
+    from exercise.engine.transcript import apply_step
+
+    stored = live.state.log
+    first = stored[0].event
+    if not isinstance(first, SessionStarted):
+        raise ScriptMismatch("the log does not begin with SessionStarted")
+    mem = Session(live.scenario)
+    mem.start(first.seed, dict(first.teams), mode=first.mode, facilitator=first.facilitator)
+
+    checked = 0
+
+    def check() -> None:
+        nonlocal checked
+        log = mem.state.log
+        if len(log) > len(stored):
+            raise ScriptMismatch(f"the log ends at seq {len(stored)}, inside a step of this script")
+        for mine, theirs in zip(log[checked:], stored[checked:], strict=False):
+            if event_to_dict(mine.event) != event_to_dict(theirs.event):
+                raise ScriptMismatch(f"seq {theirs.seq} is a {theirs.event.type} this script does not produce")
+        checked = len(log)
+
+    check()
+    for k, step in enumerate(steps):
+        if len(mem.state.log) == len(stored):
+            # The log ends here. A step that emits nothing (bots with nothing to do) is done either way:
+            # step over it, so the next run starts at the first step that would store something.
+            try:
+                if apply_step(mem, step):
+                    return k
+            except Refused:
+                return k  # refused live too: the run reports it with the step's line
+            continue
+        try:
+            apply_step(mem, step)
+        except Refused as exc:
+            raise ScriptMismatch(f"step {k + 1} is refused on replay ({exc})") from None
+        check()
+    if len(mem.state.log) != len(stored):
+        raise ScriptMismatch(f"the log holds {len(stored) - len(mem.state.log)} event(s) after the script's last step")
+    return len(steps)

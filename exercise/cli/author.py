@@ -1,0 +1,293 @@
+"""Commands for scenario authors: scenarios, validate, schema, test."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from exercise.cli._app import PANEL_AUTHOR, app, diagnostic_line, display, err, load, print_diagnostics
+
+if TYPE_CHECKING:
+    from exercise.engine.diagnostics import Diagnostic
+
+
+# -- ttx scenarios ---------------------------------------------------------------------------------
+
+@app.command(rich_help_panel=PANEL_AUTHOR)
+def scenarios(
+    as_json: bool = typer.Option(False, "--json", help="A JSON list (id, title, path, summary, nations, …)."),
+) -> None:
+    """List the bundled scenarios and those in the current folder: id, title, path."""
+    from exercise.resources import all_scenarios
+
+    found = all_scenarios()
+    if as_json:
+        typer.echo(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        err("no scenarios found (bundled ones are missing, and none in this folder)")
+        return
+    rows = [(s.id, s.title, f"{s.turns} turns", s.duration, s.source, display(s.path)) for s in found]
+    head = ("ID", "TITLE", "LENGTH", "TIME", "SOURCE", "PATH")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        line = "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        typer.echo(typer.style(line, bold=True) if r is head else line)
+
+
+# -- ttx validate ----------------------------------------------------------------------------------
+
+def _kind(path: Path) -> str:
+    """'library' for an inject library (`ttx-library:` at the top), else 'scenario'."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "scenario"  # the loader says what is wrong with it, with a position
+    if re.search(r"^ttx-library\s*:", text, re.MULTILINE) and not re.search(r"^ttx\s*:", text, re.MULTILINE):
+        return "library"
+    if re.search(r"^ttx\s*:", text, re.MULTILINE):
+        return "scenario"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return "scenario"
+    return "library" if isinstance(data, dict) and "ttx-library" in data else "scenario"
+
+
+def _expand(arg: str) -> list[tuple[Path, str]] | Diagnostic:
+    """The files a PATH argument stands for, each with its kind; a diagnostic when there are none."""
+    from exercise.engine.diagnostics import Mark
+
+    p = Path(arg)
+    if not p.exists():
+        from exercise.resources import find_scenario
+
+        found = find_scenario(arg) if "/" not in arg and not arg.endswith((".yaml", ".yml")) else None
+        if found is None:
+            return Mark(arg, 1, 1).diag("file", f"no such file or folder (nor a scenario id): {arg}")
+        p = found
+    if p.is_file():
+        return [(p, _kind(p))]
+    if (p / "scenario.yaml").is_file():
+        return [(p / "scenario.yaml", "scenario")]
+    out = []
+    for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
+        if any(part.startswith(".") for part in f.relative_to(p).parts):
+            continue
+        try:
+            head = f.read_text(encoding="utf-8")[:20_000]
+        except (OSError, UnicodeDecodeError):
+            continue
+        if re.search(r"^(ttx|ttx-library)\s*:", head, re.MULTILINE):
+            out.append((f, _kind(f)))
+    if not out:
+        return Mark(arg, 1, 1).diag("file", f"no scenario (scenario.yaml) or inject library in the folder {arg}")
+    return out
+
+
+def check_scenario(path: Path) -> list[Diagnostic]:
+    """Every problem of a scenario (and the libraries it includes), warnings included."""
+    from exercise.engine.compile import load_scenario
+    from exercise.engine.diagnostics import ScenarioError
+
+    try:
+        return list(load_scenario(path).warnings)
+    except ScenarioError as exc:
+        return list(exc.diagnostics)
+
+
+_PLACEHOLDER_MAIN = "__ttx_validate_library__.yaml"
+
+
+def _state_kind(var: str, text: str) -> str:
+    """How a library uses a state variable it requires, read from its text: per pair, per nation, global."""
+    v = re.escape(var)
+    if re.search(rf"\b{v}\s*\[[^\]\n]*\]\s*\[", text):
+        return "pair"
+    if re.search(rf"\b{v}\s*\[", text) or re.search(rf"\b(mean|min|max|sum|count)\(\s*{v}\b", text):
+        return "nation"
+    return "global"
+
+
+def check_library(path: Path) -> list[Diagnostic]:
+    """An inject library on its own: its YAML and fields, then its injects compiled inside a placeholder
+    scenario that binds each parameter to a nation of that name, defines the state it requires (shaped
+    as the library uses it), and the objectives it names. What depends on the including scenario alone
+    (inject ids it refers to, organisations) is reported as it would be there."""
+    import yaml
+    from pydantic import ValidationError
+
+    from exercise.engine.compile import load_with
+    from exercise.engine.diagnostics import Mark, ScenarioError
+    from exercise.engine.loader import pydantic_diagnostics
+    from exercise.engine.models import Library
+    from exercise.engine.yamlsafe import load_file
+
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [Mark(shown, 1, 1).diag("file", f"cannot read {shown}: {exc.strerror}")]
+    try:
+        data, positions = load_file(raw, shown)
+    except ScenarioError as exc:
+        return list(exc.diagnostics)
+    if not isinstance(data, dict):
+        return [Mark(shown, 1, 1).diag("type", "expected a mapping of fields")]
+    try:
+        lib = Library.model_validate(data)
+    except ValidationError as exc:
+        return pydantic_diagnostics(exc, data, positions, Library)
+    text = raw.decode("utf-8-sig", errors="replace")
+    # Stand-in nations have every capability the library asks about, at full strength: whether a real
+    # nation has it is the including scenario's business, not the library's.
+    caps = {c: 5 for c in re.findall(r"cap\(\s*[A-Za-z_]\w*\s*,\s*['\"]([^'\"]+)['\"]\s*\)", raw.decode("utf-8", "replace"))}
+    nations: list[dict[str, Any]] = [{"id": p, "name": f"<{p}>", "capabilities": caps} for p in lib.params]
+    other = next(f"other_{i}" for i in range(100) if f"other_{i}" not in lib.params)
+    nations.append({"id": other, "name": "<another nation>", "capabilities": caps})
+    objectives: list[str] = []
+    for inj in lib.injects:
+        for o in [inj.objective] if isinstance(inj.objective, str) else inj.objective or []:
+            if o not in objectives:
+                objectives.append(o)
+    placeholder = {
+        "ttx": 1, "id": "library-check", "title": "library check",
+        "clock": {"turns": 200},
+        "nations": nations,
+        "objectives": [{"id": o, "text": "placeholder", "capability": "placeholder"} for o in objectives],
+        "state": {v: {"per": _state_kind(v, text)} for v in lib.requires_state},
+        "include": [{"path": path.name, "with": {p: p for p in lib.params}}],
+        "endings": [{"id": "end", "title": "End"}],
+    }
+    main_bytes = yaml.safe_dump(placeholder, sort_keys=False).encode()
+    base = path.parent
+
+    def reader(rel: str) -> bytes:
+        return main_bytes if rel == _PLACEHOLDER_MAIN else (base / rel).read_bytes()
+
+    display_base = str(base) if str(base) != "." else ""
+    try:
+        diags = list(load_with(reader, _PLACEHOLDER_MAIN, display_base).warnings)
+    except ScenarioError as exc:
+        diags = list(exc.diagnostics)
+    out = []
+    for d in diags:
+        if Path(d.file).name == _PLACEHOLDER_MAIN:
+            if d.severity == "warning":
+                continue  # lints of the placeholder scenario as a whole (unread state, …): not the library's
+            d = Mark(shown, 1, 1).diag(d.code, f"when included: {d.message}", d.severity)
+        out.append(d)
+    return out
+
+
+@app.command(rich_help_panel=PANEL_AUTHOR)
+def validate(
+    path: list[str] = typer.Argument(
+        ..., metavar="PATH", show_default=False, help="Scenario files or ids, folders holding scenario.yaml (or "
+        "scenarios and libraries anywhere below), or inject library files (ttx-library: 1)."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
+) -> None:
+    """Check scenarios and inject libraries: one `file:line:col: error\\[code]: message` line per problem.
+
+    Exit 0 when clean (warnings allowed unless --strict), 1 otherwise.
+    """
+    diags: list[Diagnostic] = []
+    checked = 0
+    for arg in path:
+        got = _expand(arg)
+        if not isinstance(got, list):
+            diags.append(got)
+            continue
+        for file, kind in got:
+            checked += 1
+            diags += check_library(file) if kind == "library" else check_scenario(file)
+    unique = list(dict.fromkeys(diags))  # a library included twice reports each problem once
+    for d in unique:
+        typer.echo(diagnostic_line(d))
+    errors = sum(1 for d in unique if d.severity == "error")
+    warnings = len(unique) - errors
+    files = f"{checked} file{'s' if checked != 1 else ''}"
+    if errors or (strict and warnings):
+        parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}" + (" (--strict)" if strict else ""))
+        err(f"failed: {', '.join(parts)}" + (f" in {files}" if checked else ""))
+        raise typer.Exit(1)
+    if warnings:
+        err(f"ok: {files} valid, {warnings} warning{'s' if warnings != 1 else ''}")
+    else:
+        err(f"ok: {files} clean")
+
+
+# -- ttx schema ------------------------------------------------------------------------------------
+
+@app.command(rich_help_panel=PANEL_AUTHOR)
+def schema(
+    library: bool = typer.Option(False, "--library", help="The inject library format instead of the scenario."),
+) -> None:
+    """Print the JSON Schema of the scenario format (for editors: yaml-language-server, VS Code).
+
+    The repository's copies are made with: ttx schema > schema/ttx-scenario.schema.json
+
+    and: ttx schema --library > schema/ttx-library.schema.json
+    """
+    from exercise.engine.schema import dumps, library_schema, scenario_schema
+
+    typer.echo(dumps(library_schema() if library else scenario_schema()), nl=False)
+
+
+# -- ttx test --------------------------------------------------------------------------------------
+
+_STEP = re.compile(r"^step (\d+) refused")
+
+
+@app.command(name="test", rich_help_panel=PANEL_AUTHOR)
+def test_cmd(
+    scenario: list[str] = typer.Argument(..., metavar="SCENARIO", show_default=False,
+                                         help="Scenario files, folders or ids."),
+) -> None:
+    """Run the scenarios' transcript tests (their `tests:` section): PASS or FAIL for each.
+
+    Exit 1 if any test fails or a scenario does not load.
+    """
+    from exercise.engine.diagnostics import ScenarioError
+    from exercise.engine.transcript import run_transcripts
+
+    passed = failed = broken = 0
+    for ref in scenario:
+        try:
+            sc = load(ref)
+        except ScenarioError as exc:
+            print_diagnostics(exc.diagnostics, err_stream=False)
+            typer.echo(typer.style("FAIL", fg="red", bold=True) + f" {ref}: the scenario does not load")
+            broken += 1
+            continue
+        main = sc.files[sc.main]
+        results = run_transcripts(sc)
+        if not results:
+            err(f"note: {ref} has no tests (add some under 'tests:')")
+        for r in results:
+            mark = main.positions.at(("tests", r.index))
+            where = f"{mark.file}:{mark.line}"
+            if r.ok:
+                passed += 1
+                typer.echo(typer.style("PASS", fg="green", bold=True) + f" {where}  {r.name}")
+                continue
+            failed += 1
+            typer.echo(typer.style("FAIL", fg="red", bold=True) + f" {where}  {r.name}")
+            for f in r.failures:
+                m = _STEP.match(f)
+                if m:
+                    step = main.positions.at(("tests", r.index, "play", int(m.group(1)) - 1))
+                    f = f"{f}  ({step.file}:{step.line}:{step.col})"
+                typer.echo(f"     {f}")
+    summary = f"{passed} passed, {failed} failed" + (f", {broken} scenario(s) did not load" if broken else "")
+    err(summary)
+    if failed or broken:
+        raise typer.Exit(1)

@@ -1,0 +1,83 @@
+"""`ttx play`: the terminal UI.
+
+    ttx play                              the launcher: scenarios, modes, sessions to resume
+    ttx play SCENARIO                     the launcher with SCENARIO chosen
+    ttx play SCENARIO --solo NATION       play NATION alone; bots play the others (--seed N repeats a game)
+    ttx play --db FILE                    resume a session: the facilitator console, the solo game, hot-seat
+    ttx play --db FILE --team NATION      join a session as NATION's team console
+    ttx play SCENARIO --db FILE           start a new session in FILE (launcher to pick the mode)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from exercise.cli._app import PANEL_PLAY, app, display, fail, load, note, scenario_path
+
+
+@app.command(rich_help_panel=PANEL_PLAY)
+def play(
+    scenario: str | None = typer.Argument(
+        None, metavar="SCENARIO", help="a scenario file, a folder holding scenario.yaml, or a scenario id"),
+    db: Path | None = typer.Option(
+        None, "--db", metavar="FILE", help="the session file: resumed or joined if it exists, else created"),
+    team: str | None = typer.Option(None, "--team", metavar="NATION", help="join the session as this nation"),
+    solo: str | None = typer.Option(None, "--solo", metavar="NATION",
+                                    help="play this nation alone; bots play the others"),
+    seed: int | None = typer.Option(None, "--seed", metavar="N", help="the seed of a new session (repeatable)"),
+) -> None:
+    """The terminal UI: with no scenario, a launcher listing the scenarios and the sessions to resume."""
+    from exercise.ui.app import make_app
+    from exercise.ui.config import AppConfig
+
+    if team and solo:
+        fail("--team joins a running session and --solo starts a new one: give one of them")
+    existing = db is not None and db.is_file() and db.stat().st_size > 0
+    if team and not existing:
+        fail("--team joins a session: give its file with --db FILE" if db is None else
+             f"{display(db)}: no such session file (the facilitator creates it; then join with --db FILE --team "
+             f"{team})")
+    path: Path | None = None
+    if existing:
+        assert db is not None
+        _check_session(db, team)
+        if scenario:
+            note(f"resuming {display(db)}: the scenario stored in the session is used, not {scenario}")
+        if solo:
+            note(f"resuming {display(db)}: --solo applies only to a new session")
+        if seed is not None:
+            note(f"resuming {display(db)}: --seed applies only to a new session")
+        solo = None
+    elif scenario:
+        path = scenario_path(scenario)
+        compiled = load(scenario)  # a broken scenario is reported here, with every problem, not in the UI
+        if solo and solo not in compiled.nations:
+            fail(f"'{solo}' is not a nation of {compiled.title} (nations: {', '.join(compiled.nations)})")
+    elif solo:
+        fail("--solo starts a new game: give the SCENARIO to play (ttx scenarios lists them)")
+    elif db is not None:
+        fail(f"{display(db)}: no such session file; give a SCENARIO to start a new session in it")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("ttx play needs a terminal (for headless sessions use `ttx run`)")
+    # The terminal's own size (ioctl) is the truth: an exported COLUMNS/LINES (tmux sets them for a server
+    # started without a terminal; some shells export them) would pin Textual to a stale size.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+    config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd())
+    make_app(config).run()
+
+
+def _check_session(db: Path, team: str | None) -> None:
+    """Fail with one clear line when the session file cannot be used, before the screen is taken over."""
+    from exercise.live import LiveSession
+
+    live = LiveSession.open(db)  # SessionFileError is reported by the CLI as one line
+    try:
+        if team is not None and team not in live.scenario.nations:
+            fail(f"'{team}' is not a nation of {live.scenario.title} (nations: {', '.join(live.scenario.nations)})")
+    finally:
+        live.close()

@@ -1,0 +1,84 @@
+"""`ttx report` (the after-action report, or a comparison of sessions) and `ttx export` (raw data out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import typer
+
+from exercise.cli._app import PANEL_SESSIONS, app, display, fail
+
+
+@app.command(rich_help_panel=PANEL_SESSIONS)
+def report(
+    db: list[Path] = typer.Argument(..., help="Session file(s): one report each, or one comparison with --compare."),
+    format: str = typer.Option("md,html", "--format", "-f", help="Comma-separated: md, html, pdf (needs the pdf "
+                               "extra), docx (needs the docx extra), or all."),
+    out: Path = typer.Option(Path("."), "--out", "-o", help="Folder to write the report(s) into."),
+    compare: bool = typer.Option(False, "--compare", help="Compare sessions of the same scenario: where their "
+                                 "decisions diverged, and what that did to the state and the ending."),
+    template_dir: Path | None = typer.Option(
+        None, "--template-dir",
+        help="Your own Jinja2 templates (letterhead.html.j2, report.css, report.html.j2, report.md.j2…), looked up "
+        "before the bundled ones."),
+) -> None:
+    """The HSEEP-style after-action report and improvement plan of a session.
+
+    HTML is one self-contained page that prints on A4; Markdown's figures go in a folder beside it.
+    """
+    from exercise.report import ReportError, parse_formats, write_report
+    from exercise.report.compare import write_comparison
+
+    try:
+        formats = parse_formats(format)
+        for p in db:
+            if not p.is_file():
+                fail(f"{p}: no such session file")
+        if template_dir is not None and not template_dir.is_dir():
+            fail(f"{template_dir}: no such template directory")
+        if compare:
+            if len(db) < 2:
+                fail("--compare needs at least two session files")
+            if "pdf" in formats:
+                _check_extra("weasyprint", "pdf")
+            if "docx" in formats:
+                _check_extra("docx", "docx")
+                _check_extra("PIL", "docx")
+            paths = write_comparison(list(db), formats, out, template_dir)
+        else:
+            paths = []
+            for p in db:
+                paths += write_report(p, formats, out, template_dir)
+    except ReportError as exc:
+        fail(str(exc))
+    for path in paths:
+        click.echo(display(path))
+
+
+def _check_extra(module: str, extra: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        fail(f"{extra.upper()} output needs the optional extra: pip install 'ttx[{extra}]'")
+
+
+@app.command(rich_help_panel=PANEL_SESSIONS)
+def export(
+    db: Path = typer.Argument(..., help="Session file."),
+    format: str = typer.Option("jsonl", "--format", "-f", help="Comma-separated: jsonl, csv (the event log), "
+                               "msel-csv, msel-xlsx (the MSEL as played)."),
+    out: Path = typer.Option(Path("."), "--out", "-o", help="Folder to write into."),
+) -> None:
+    """Raw data out: the event log (with each event's hash, so the chain can be checked) or the MSEL."""
+    from exercise.report import ReportError
+    from exercise.report.export import export as do_export
+
+    if not db.is_file():
+        fail(f"{db}: no such session file")
+    try:
+        paths = do_export(db, format, out)
+    except ReportError as exc:
+        fail(str(exc))
+    for path in paths:
+        click.echo(display(path))
