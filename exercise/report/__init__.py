@@ -1,0 +1,179 @@
+"""After-action reports (HSEEP-style AAR/IP) from a session's event log.
+
+    session file -> LiveSession -> report model (model.py, through engine.views and engine.analysis)
+                 -> Jinja2 templates in reports/ (Markdown, HTML) -> WeasyPrint (PDF); python-docx (DOCX)
+
+`write_report` is what the facilitator console, the solo debrief and `ttx report` call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import ReportError
+
+FORMATS = ("md", "html", "pdf", "docx")
+
+__all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", "report_stem", "write_report"]
+
+
+def open_session(db_path: str | Path) -> tuple[Any, list[Any]]:
+    """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
+    (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
+    from ..engine.compile import load_sources
+    from ..engine.diagnostics import ScenarioError
+    from ..live import LiveSession, to_entry
+    from ..store import EventStore, StoreError
+
+    if not Path(db_path).is_file():
+        raise ReportError(f"{db_path}: no such session file")
+    try:
+        store = EventStore.open(db_path)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from None
+    try:
+        meta, sources, rows = store.meta, store.sources, store.read()
+        main = meta.get("main")
+        if not main or main not in sources:
+            raise ReportError(f"{db_path}: the session file holds no scenario snapshot")
+        try:
+            scenario = load_sources(sources, main)
+        except ScenarioError as exc:
+            first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
+            raise ReportError(f"{db_path}: the scenario stored in this session no longer loads: {first}") from None
+        try:
+            entries = [to_entry(r) for r in rows]
+        except ValueError as exc:
+            raise ReportError(f"{db_path}: an event in the log cannot be read ({str(exc).splitlines()[0]})") from None
+        if not entries:
+            raise ReportError(f"{db_path}: the session has no events yet")
+        return LiveSession(store, scenario, entries), rows
+    except (ReportError, StoreError) as exc:
+        store.close()
+        raise ReportError(str(exc)) from None
+
+
+def build(db_path: str | Path) -> Any:
+    """The report model (`model.Report`) of a session file."""
+    from .model import build_report
+
+    live, rows = open_session(db_path)
+    try:
+        return build_report(live, rows=rows)
+    finally:
+        live.close()
+
+
+def report_stem(db_path: str | Path) -> str:
+    return f"{Path(db_path).stem}-aar"
+
+
+def figure_dir_name(stem: str) -> str:
+    return f"{stem}-figures"
+
+
+def render_html(report: Any, template_dir: str | Path | None = None) -> str:
+    from .render import render
+
+    return render("html", "report.html.j2", {"r": report}, template_dir)
+
+
+def render_markdown(report: Any, stem: str = "report", template_dir: str | Path | None = None) -> str:
+    from urllib.parse import quote
+
+    from .render import MdSafe, render
+
+    files = {f.id: MdSafe(quote(f"{figure_dir_name(stem)}/{f.id}.svg")) for f in report.figures}
+    return render("md", "report.md.j2", {"r": report, "figure_files": files}, template_dir)
+
+
+def parse_formats(formats: str | Iterable[str]) -> list[str]:
+    """'md,html' or ['md', 'html'] -> ['md', 'html'], each checked; 'all' means every format."""
+    items = formats.split(",") if isinstance(formats, str) else [x for f in formats for x in str(f).split(",")]
+    out: list[str] = []
+    for raw in items:
+        f = raw.strip().lower()
+        if not f:
+            continue
+        if f == "all":
+            return list(FORMATS)
+        if f == "markdown":
+            f = "md"
+        if f not in FORMATS:
+            raise ReportError(f"unknown report format '{raw.strip()}' (choose from {', '.join(FORMATS)})")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise ReportError(f"no report format given (choose from {', '.join(FORMATS)})")
+    return out
+
+
+def write_outputs(report: Any, formats: list[str], out_dir: Path, stem: str,
+                  template_dir: str | Path | None = None) -> list[Path]:
+    """Write one report model in each format; returns the report files, one per format, in order.
+    Markdown also writes its figures as SVG files in `<stem>-figures/` beside it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    html: str | None = None
+    for fmt in formats:
+        if fmt == "md":
+            fig_dir = out_dir / figure_dir_name(stem)
+            fig_dir.mkdir(exist_ok=True)
+            for f in report.figures:
+                (fig_dir / f"{f.id}.svg").write_text(f.svg + "\n", encoding="utf-8")
+            path = out_dir / f"{stem}.md"
+            path.write_text(render_markdown(report, stem, template_dir), encoding="utf-8")
+        elif fmt == "html":
+            html = html or render_html(report, template_dir)
+            path = out_dir / f"{stem}.html"
+            path.write_text(html, encoding="utf-8")
+        elif fmt == "pdf":
+            from .pdf import write_pdf
+
+            html = html or render_html(report, template_dir)
+            path = write_pdf(html, out_dir / f"{stem}.pdf")
+        elif fmt == "docx":
+            from .docx import write_docx
+
+            path = write_docx(report, out_dir / f"{stem}.docx")
+        else:
+            raise ReportError(f"unknown report format '{fmt}'")
+        written.append(path)
+    return written
+
+
+def write_report(db_path: str | Path, formats: Iterable[str] | str = ("md", "html"), out_dir: str | Path | None = None,
+                 template_dir: str | Path | None = None) -> list[Path]:
+    """Write the after-action report of a session file; returns the files written, one per format.
+
+    `out_dir` defaults to the session file's folder. Raises `ReportError` with one clear line (an
+    unknown format, a missing optional extra, an unreadable session file, a missing template).
+    """
+    from jinja2 import TemplateError
+
+    fmts = parse_formats(formats)
+    if "pdf" in fmts:
+        _require("weasyprint", "PDF output needs the optional extra: pip install 'ttx[pdf]'")
+    if "docx" in fmts:
+        _require("docx", "DOCX output needs the optional extra: pip install 'ttx[docx]'")
+        _require("PIL", "DOCX output needs the optional extra: pip install 'ttx[docx]'")
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise ReportError(f"{template_dir}: no such template directory")
+    report = build(db_path)
+    target = Path(out_dir) if out_dir is not None else Path(db_path).resolve().parent
+    try:
+        return write_outputs(report, fmts, target, report_stem(db_path), template_dir)
+    except TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "filename", None) else ""  # type: ignore[attr-defined]
+        raise ReportError(f"a report template failed{where}: {exc}") from None
+    except OSError as exc:
+        raise ReportError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
+
+
+def _require(module: str, message: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ReportError(message)

@@ -1,0 +1,222 @@
+"""Raw data out: the event log as JSONL or CSV, and the MSEL as played as CSV or XLSX (`ttx export`).
+
+The log exports read the store directly (no scenario, no fold), so they are fast and work on any
+session file. Each line or row carries what `ttx verify` checks (seq, wall, payload, prev_hash, hash),
+so an outside tool can recheck the hash chain from the export alone, plus two derived columns an
+analyst wants: the scenario turn each event happened in (`at_turn`), and whether it was `retracted`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import ReportError
+
+EXPORT_FORMATS = ("jsonl", "csv", "msel-csv", "msel-xlsx")
+# A spreadsheet runs a cell that starts like this as a formula; in the convenience columns such text
+# gets a leading apostrophe. The `payload` column always holds the event exactly as stored.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
+    items = formats.split(",") if isinstance(formats, str) else [x for f in formats for x in str(f).split(",")]
+    out: list[str] = []
+    for raw in items:
+        f = raw.strip().lower()
+        if not f:
+            continue
+        if f not in EXPORT_FORMATS:
+            raise ReportError(f"unknown export format '{raw.strip()}' (choose from {', '.join(EXPORT_FORMATS)})")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise ReportError(f"no export format given (choose from {', '.join(EXPORT_FORMATS)})")
+    return out
+
+
+def _store(db_path: str | Path) -> Any:
+    from ..store import EventStore, StoreError
+
+    try:
+        return EventStore.open(db_path)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _derived(rows: list[Any]) -> tuple[list[int], set[int]]:
+    """The scenario turn of each row and the retracted seqs, from the rows alone (as the engine folds them:
+    a retraction takes back an event and everything it caused; a retracted clock advance moves no turn)."""
+    retracted: set[int] = set()
+    for r in rows:
+        if r.type == "EventRetracted":
+            target = r.payload.get("seq")
+            if isinstance(target, int):
+                out = {target}
+                for x in rows:
+                    if x.seq >= r.seq:
+                        break
+                    if x.payload.get("cause") in out:
+                        out.add(x.seq)
+                retracted |= out
+    turns: list[int] = []
+    turn = 1
+    for r in rows:
+        if r.type == "ClockAdvanced" and r.seq not in retracted and isinstance(r.payload.get("turn"), int):
+            turn = r.payload["turn"]
+        turns.append(turn)
+    return turns, retracted
+
+
+def export_jsonl(db_path: str | Path, path: Path) -> Path:
+    """One JSON object a line: seq, wall, type, v, at_turn, retracted, payload, prev_hash, hash."""
+    from ..store import GENESIS_HASH
+
+    store = _store(db_path)
+    try:
+        rows = store.read()
+    finally:
+        store.close()
+    turns, retracted = _derived(rows)
+    prev = GENESIS_HASH
+    dumps = json.dumps
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for r, turn in zip(rows, turns, strict=True):
+            fh.write(dumps({"seq": r.seq, "wall": r.wall, "type": r.type, "v": r.v, "at_turn": turn,
+                            "retracted": r.seq in retracted, "payload": r.payload, "prev_hash": prev,
+                            "hash": r.hash}, ensure_ascii=False, separators=(",", ":")))
+            fh.write("\n")
+            prev = r.hash
+    return path
+
+
+def _payload_columns() -> list[str]:
+    """Every field any event type may carry, in a fixed order (the event types' own order)."""
+    from typing import get_args
+
+    from ..engine.events import Event
+
+    union = get_args(Event)[0]
+    cols: list[str] = []
+    for model in get_args(union):
+        for name in model.model_fields:
+            if name not in ("type", "v") and name not in cols:
+                cols.append(name)
+    cols.remove("cause")
+    return cols
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def export_csv(db_path: str | Path, path: Path) -> Path:
+    """One row per event: seq, wall, at_turn, type, v, retracted, cause, each event field (a field named like one
+    of these columns gets a `payload_` prefix), payload, prev_hash, hash."""
+    from ..store import GENESIS_HASH
+    from ..store.chain import canonical_json
+
+    store = _store(db_path)
+    try:
+        rows = store.read()
+    finally:
+        store.close()
+    turns, retracted = _derived(rows)
+    fields = _payload_columns()
+    prev = GENESIS_HASH
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        base = ["seq", "wall", "at_turn", "type", "v", "retracted", "cause"]
+        w.writerow([*base, *(f"payload_{f}" if f in base else f for f in fields), "payload", "prev_hash", "hash"])
+        for r, turn in zip(rows, turns, strict=True):
+            p = r.payload
+            w.writerow([r.seq, r.wall, turn, r.type, r.v, "true" if r.seq in retracted else "false",
+                        _cell(p.get("cause")), *(_cell(p.get(f)) for f in fields), canonical_json(p), prev, r.hash])
+            prev = r.hash
+    return path
+
+
+MSEL_HEADER = ["Number", "Inject", "Scenario time", "Trigger", "Type", "From", "To", "Description",
+               "Expected player action", "Objective", "Core capability", "Status", "Released", "Decisions"]
+
+
+def _msel_rows(db_path: str | Path) -> list[list[str]]:
+    from ..live import LiveSession, SessionFileError
+    from .model import msel_played
+
+    try:
+        live = LiveSession.open(db_path)
+    except SessionFileError as exc:
+        raise ReportError(str(exc)) from None
+    try:
+        rows = msel_played(live)
+    finally:
+        live.close()
+    return [[str(m.number), m.id, m.time, m.trigger, m.kind, m.sender, m.to, m.description, m.expected, m.objective,
+             m.capability, m.status, m.released, "; ".join(m.decisions)] for m in rows]
+
+
+def export_msel_csv(db_path: str | Path, path: Path) -> Path:
+    rows = _msel_rows(db_path)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(MSEL_HEADER)
+        for row in rows:
+            w.writerow([_cell(x) for x in row])
+    return path
+
+
+def export_msel_xlsx(db_path: str | Path, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    rows = _msel_rows(db_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "MSEL"
+    ws.append(MSEL_HEADER)
+    for row in rows:
+        ws.append([int(row[0]), *row[1:]])
+        for cell in ws[ws.max_row][1:]:
+            cell.data_type = "s"  # text stays text: a description starting with '=' is not a formula
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [8, 18, 14, 18, 12, 24, 24, 40, 48, 10, 28, 11, 20, 48]
+    for i, w in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = w
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    wb.save(str(path))
+    return path
+
+
+def export(db_path: str | Path, formats: str | Iterable[str] = ("jsonl",), out_dir: str | Path | None = None
+           ) -> list[Path]:
+    """Write each export format of a session file; returns the files written, in the order asked."""
+    fmts = parse_export_formats(formats)
+    target = Path(out_dir) if out_dir is not None else Path(db_path).resolve().parent
+    if not Path(db_path).is_file():
+        raise ReportError(f"{db_path}: no such session file")
+    stem = Path(db_path).stem
+    writers = {"jsonl": (export_jsonl, f"{stem}.jsonl"), "csv": (export_csv, f"{stem}.csv"),
+               "msel-csv": (export_msel_csv, f"{stem}-msel.csv"), "msel-xlsx": (export_msel_xlsx, f"{stem}-msel.xlsx")}
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        return [writers[f][0](db_path, target / writers[f][1]) for f in fmts]
+    except OSError as exc:
+        raise ReportError(f"cannot write the export to {target}: {exc.strerror or exc}") from None

@@ -1,0 +1,59 @@
+"""Build a session file from a script, step by step: what `ttx run --script` does, for tests and benchmarks.
+
+A script is YAML: `seed`, optional `teams` (nation -> 'human' or 'bot:<profile>'), and `steps`, each a
+transcript step (`exercise.engine.models.Step`). Every step is one command in the store's write lock,
+through the same `apply_step` the transcript tests use, so a report built from this file reads exactly
+what a report of the same script run by `ttx run` would read (apart from wall times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..engine.compile import CompiledScenario, load_scenario
+from ..engine.models import Step
+from ..engine.session import Session
+from ..engine.state import Entry
+from ..engine.transcript import apply_step
+from ..live import LiveSession
+
+
+def stepping_clock(start: datetime | None = None, step_seconds: float = 90.0) -> Callable[[], datetime]:
+    """A fake wall clock that moves on by `step_seconds` each time it is read: stable, plausible wall times."""
+    moment = [start or datetime(2025, 3, 4, 9, 0, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        now = moment[0]
+        moment[0] = now + timedelta(seconds=step_seconds)
+        return now
+
+    return clock
+
+
+def load_script(path: str | Path) -> dict[str, Any]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("steps", []), list):
+        raise ValueError(f"{path}: a script is a mapping with 'seed', optional 'teams' and a list of 'steps'")
+    return data
+
+
+def run_script(scenario: CompiledScenario | str | Path, db: str | Path, script: dict[str, Any] | str | Path, *,
+               clock: Callable[[], datetime] | None = None, mode: str = "facilitated") -> LiveSession:
+    """Create `db` and play `script` into it; returns the open LiveSession (close it when done)."""
+    sc = scenario if isinstance(scenario, CompiledScenario) else load_scenario(scenario)
+    data = script if isinstance(script, dict) else load_script(script)
+    teams = {str(k): str(v) for k, v in (data.get("teams") or {}).items()}
+    live = LiveSession.create(db, sc, seed=int(data.get("seed", 1)), teams=teams, mode=mode, clock=clock)
+    for raw in data.get("steps") or []:
+        step = Step.model_validate(raw)
+
+        def command(session: Session, step: Step = step) -> list[Entry]:
+            return apply_step(session, step)
+
+        live.execute(command)
+    return live
