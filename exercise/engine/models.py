@@ -179,6 +179,8 @@ class Step(Model):
     text: str | None = Field(None, description="an observation's text")
     observe: Slug | None = None
     rating: Literal["P", "S", "M", "U"] | None = None
+    kind: Literal["observation", "strength", "improvement", "hotwash"] = Field(
+        "observation", description="what an `observe` step notes")
     pause: bool = False
     resume: bool = False
     retract: bool = False

@@ -34,7 +34,7 @@ def apply_step(session: Session, step: Step) -> list[Entry]:
             else:
                 out += session.adjudicate(target, float(change), step.reason)
     if step.observe is not None or step.rating is not None:
-        out += session.observe(step.observe, step.text or step.reason, step.rating)
+        out += session.observe(step.observe, step.text or step.reason, step.rating, kind=step.kind)
     if step.bots:
         for batch in play_bots(session):
             out += batch

@@ -137,8 +137,10 @@ def _first_line(text: str) -> str:
     return line if len(line) <= 72 else line[:71] + "…"
 
 
-def describe(sc: CompiledScenario, event: Event) -> str:
-    """One line in words for any event: the log, the timeline, the report all say it the same way."""
+def describe(sc: CompiledScenario, event: Event, written: dict[str, InjectWritten] | None = None) -> str:
+    """One line in words for any event: the log, the timeline, the report all say it the same way.
+
+    `written` (a state's injects written on the spot) lets their titles show instead of their ids."""
     n = sc.name_of
     match event:
         case SessionStarted():
@@ -153,28 +155,28 @@ def describe(sc: CompiledScenario, event: Event) -> str:
         case ClockAdvanced():
             return f"Turn {event.turn} begins ({sc.time_of(event.turn)})"
         case InjectReleased():
-            title = _inject_title(sc, event.inject)
+            title = _inject_title(sc, event.inject, written)
             who = "by control" if event.by == "control" else "on schedule"
             return f"Inject '{title}' released {who}"
         case InjectDelayed():
-            return f"Inject '{_inject_title(sc, event.inject)}' delayed {event.turns} turn(s)"
+            return f"Inject '{_inject_title(sc, event.inject, written)}' delayed {event.turns} turn(s)"
         case InjectWritten():
             return f"Control wrote inject '{event.title or event.inject}' to {', '.join(n(t) for t in event.to)}"
         case DecisionTaken():
-            label = _option_label(sc, event.inject, event.option)
+            label = _option_label(sc, event.inject, event.option, written)
             if event.by == "deadline":
-                return f"{n(event.team)}: deadline passed on '{_inject_title(sc, event.inject)}'" + (
+                return f"{n(event.team)}: deadline passed on '{_inject_title(sc, event.inject, written)}'" + (
                     f", default taken: {label}" if event.option else ", no decision")
             verb = "decided" if event.by != "organisation" else "resolved"
-            return f"{n(event.team)} {verb} on '{_inject_title(sc, event.inject)}': {label}"
+            return f"{n(event.team)} {verb} on '{_inject_title(sc, event.inject, written)}': {label}"
         case OutcomeRolled():
             ci = sc.injects.get(event.inject)
             text = ci.options[event.option].outcomes[event.outcome].text if ci else ""
             return f"Chance outcome for {n(event.team)} (p={event.p:g}, roll {event.roll:.2f}): " + (
                 _first_line(text) or f"branch {event.outcome + 1}")
         case VoteCast():
-            return f"{n(event.nation)} voted in {n(event.org)} on '{_inject_title(sc, event.inject)}': " \
-                   f"{_option_label(sc, event.inject, event.option)}"
+            return f"{n(event.nation)} voted in {n(event.org)} on '{_inject_title(sc, event.inject, written)}': " \
+                   f"{_option_label(sc, event.inject, event.option, written)}"
         case MessageSent():
             return f"{n(event.sender)} → {', '.join(n(t) if t != 'all' else 'everyone' for t in event.to)}: " \
                    f"{_first_line(event.text)}"
@@ -198,20 +200,25 @@ def describe(sc: CompiledScenario, event: Event) -> str:
     return type(event).__name__
 
 
-def _inject_title(sc: CompiledScenario, inject_id: str) -> str:
+def _inject_title(sc: CompiledScenario, inject_id: str, written: dict[str, InjectWritten] | None = None) -> str:
     ci = sc.injects.get(inject_id)
     if ci is None:
-        return inject_id
+        w = (written or {}).get(inject_id)
+        return (w.title or _first_line(w.text)) if w else inject_id
     # Control reads texts as if it were the first nation addressed, so '{{ nation.name }}' reads well.
     ctx = text_context(sc, ci.nations[0] if ci.nations else None, ci.turn or 1, ci.params)
     return render(ci.model.title or _first_line(ci.model.text), ctx) or inject_id
 
 
-def _option_label(sc: CompiledScenario, inject_id: str, option: str | None) -> str:
+def _option_label(sc: CompiledScenario, inject_id: str, option: str | None,
+                  written: dict[str, InjectWritten] | None = None) -> str:
     if option is None:
         return "no decision"
     ci = sc.injects.get(inject_id)
-    if ci is None or option not in ci.options:
+    if ci is None:
+        w = (written or {}).get(inject_id)
+        return next((o.get("label", option) for o in (w.options if w else []) if o.get("id") == option), option)
+    if option not in ci.options:
         return option
     return ci.options[option].model.label
 
@@ -241,7 +248,7 @@ def timeline(state: State) -> list[TimelineItem]:
         actor = _actor(ev)
         rationale = getattr(ev, "rationale", "") if isinstance(ev, (DecisionTaken, VoteCast)) else ""
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev), e.seq in state.retracted, rationale))
+                                describe(sc, ev, state.written), e.seq in state.retracted, rationale))
     return out
 
 
@@ -338,7 +345,7 @@ def team_status(state: State) -> list[TeamStatus]:
     for n, nation in sc.nations.items():
         pend = state.pending(n)
         seq = state.last_action.get(n)
-        last = describe(sc, state.log[seq - 1].event) if seq else "nothing yet"
+        last = describe(sc, state.log[seq - 1].event, state.written) if seq else "nothing yet"
         player = state.started.teams.get(n, "human") if state.started else "human"
         out.append(TeamStatus(n, nation.name, player, [p.inject for p in pend],
                               min((p.deadline_turn for p in pend), default=None), last))
