@@ -16,7 +16,7 @@ from .engine.diagnostics import ScenarioError
 from .engine.events import event_from_dict, event_to_dict
 from .engine.session import Session
 from .engine.state import Entry
-from .store import EventStore, StoreError, StoredEvent
+from .store import EventStore, StoredEvent, StoreError
 
 Clock = Callable[[], datetime]
 
@@ -38,7 +38,8 @@ class LiveSession:
     # -- opening -----------------------------------------------------------------------------
     @classmethod
     def create(cls, db: str | Path, scenario: CompiledScenario, *, seed: int, teams: dict[str, str],
-               mode: str = "headless", facilitator: str = "Exercise Control", clock: Clock | None = None) -> LiveSession:
+               mode: str = "headless", facilitator: str = "Exercise Control",
+               clock: Clock | None = None) -> LiveSession:
         meta = {"scenario_id": scenario.id, "scenario_title": scenario.title, "main": scenario.main,
                 "scenario_hash": scenario.hash}
         try:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .engine.timefmt import parse_duration_minutes, parse_step
+from .engine.timefmt import parse_duration_minutes
 
 
 def data_dir(name: str) -> Path:
@@ -62,10 +62,6 @@ def peek(path: Path, source: str) -> ScenarioInfo | None:
         return None
     clock = data.get("clock") if isinstance(data.get("clock"), dict) else {}
     turns = clock.get("turns", 8) if isinstance(clock.get("turns", 8), int) else 0
-    try:
-        parse_step(str(clock.get("step", "6h")))
-    except ValueError:
-        pass
     nations = [n.get("name", n.get("id", "?")) for n in data.get("nations") or [] if isinstance(n, dict)]
     orgs = [o.get("name", o.get("id", "?")) for o in data.get("organisations") or [] if isinstance(o, dict)]
     return ScenarioInfo(id=data["id"], title=str(data.get("title", data["id"])), path=path,

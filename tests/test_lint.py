@@ -86,7 +86,8 @@ def test_variable_never_used(tmp_path: Path) -> None:
 
 
 def test_objective_no_inject_tests(tmp_path: Path) -> None:
-    text = BASE.replace("objectives:\n", "objectives:\n  - {id: O2, text: Talk, capability: Operational coordination}\n")
+    extra = "  - {id: O2, text: Talk, capability: Operational coordination}\n"
+    text = BASE.replace("objectives:\n", "objectives:\n" + extra)
     warnings = load_scenario(write(tmp_path, text)).warnings
     assert [(w.code, w.line) for w in warnings] == [("untested-objective", 5)]
 

@@ -23,8 +23,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     wheel = next(dist.glob("ttx-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in ("exercise/_data/scenarios/tutorial/scenario.yaml", "exercise/_data/schema/ttx-scenario.schema.json",
-                   "exercise/_data/injects/hybrid/port-cyberattack.yaml", "exercise/scaffold_templates/scenario.yaml.j2"):
+    for needed in ("exercise/_data/scenarios/tutorial/scenario.yaml",
+                   "exercise/_data/schema/ttx-scenario.schema.json",
+                   "exercise/_data/injects/hybrid/port-cyberattack.yaml",
+                   "exercise/_data/reports/report.html.j2",
+                   "exercise/scaffold_templates/scenario.yaml.j2"):
         assert needed in names, f"{needed} is not in the wheel"
     target = tmp_path_factory.mktemp("site")
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),

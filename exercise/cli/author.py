@@ -147,7 +147,8 @@ def check_library(path: Path) -> list[Diagnostic]:
     text = raw.decode("utf-8-sig", errors="replace")
     # Stand-in nations have every capability the library asks about, at full strength: whether a real
     # nation has it is the including scenario's business, not the library's.
-    caps = {c: 5 for c in re.findall(r"cap\(\s*[A-Za-z_]\w*\s*,\s*['\"]([^'\"]+)['\"]\s*\)", raw.decode("utf-8", "replace"))}
+    asked = re.findall(r"cap\(\s*[A-Za-z_]\w*\s*,\s*['\"]([^'\"]+)['\"]\s*\)", raw.decode("utf-8", "replace"))
+    caps = dict.fromkeys(asked, 5)
     nations: list[dict[str, Any]] = [{"id": p, "name": f"<{p}>", "capabilities": caps} for p in lib.params]
     other = next(f"other_{i}" for i in range(100) if f"other_{i}" not in lib.params)
     nations.append({"id": other, "name": "<another nation>", "capabilities": caps})

@@ -205,7 +205,7 @@ class _Compiler:
         for name, var in sc.state.items():
             before = len(layout.keys)
             layout.add(name, var.per)
-            for key in layout.keys[before:]:
+            for _ in layout.keys[before:]:
                 mins.append(var.min)
                 maxs.append(var.max)
                 ints.append(var.type == "int")

@@ -6,9 +6,9 @@ event and what it caused, so undo never needs an inverse for each event kind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-from collections.abc import Callable
 
 from .compile import CInject, CompiledScenario
 from .events import (

@@ -436,7 +436,8 @@ class _Builder:
         ev = e.event
         rationale = _own_rationale(ev)
         turn = self.turns[seq]
-        return EvidenceItem(seq, turn, self.sc.time_of(turn), views.describe(self.sc, ev, self.state.written), rationale)
+        said = views.describe(self.sc, ev, self.state.written)
+        return EvidenceItem(seq, turn, self.sc.time_of(turn), said, rationale)
 
     def name(self, who: str) -> str:
         got = self._names.get(who)
