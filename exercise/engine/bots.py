@@ -172,6 +172,21 @@ def next_bot_move(session: Session, only: set[str] | None = None) -> list[Entry]
     return []
 
 
+def stand_in_release(session: Session) -> list[Entry]:
+    """Stand in for a facilitator where there is none (solo play, simulation): a manual inject is
+    released at a turn drawn from the seed, about once in two games, so solo players meet those
+    cards too. One inject per call; [] when none is due this turn."""
+    state = session.state
+    if state.ended is not None or state.paused:
+        return []
+    turns = session.scenario.turns
+    for inject_id, ci in session.scenario.injects.items():
+        if ci.manual and inject_id not in state.released and \
+                draw(state.seed, state.turn, "control:" + inject_id) < 1.0 / turns:
+            return session.release(inject_id)
+    return []
+
+
 def play_bots(session: Session, only: set[str] | None = None) -> list[list[Entry]]:
     """Let every bot nation (or those in `only`) take its pending decisions and votes, one command each."""
     batches = []

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bots import play_bots
+from .bots import play_bots, stand_in_release
 from .compile import CompiledScenario
 from .models import BOT_PROFILES
-from .session import Session, draw
+from .session import Session
 
 MIXED = "mixed"
 
@@ -77,15 +77,11 @@ def play_one(scenario: CompiledScenario, seed: int, profile: str | None) -> Sess
     teams = {n: f"bot:{profile}" for n in scenario.nations} if profile else {}
     session = Session(scenario)
     session.start(seed, teams)
-    manual = [i for i, ci in scenario.injects.items() if ci.manual]
     state = session.state
     while state.ended is None:
         play_bots(session)
-        for inject_id in manual:
-            if inject_id not in state.released and draw(seed, state.turn, "control:" + inject_id) < \
-                    1.0 / scenario.turns:
-                session.release(inject_id)
-                play_bots(session)
+        while stand_in_release(session):
+            play_bots(session)
         session.advance()
     return session
 
