@@ -88,6 +88,7 @@ class State:
     changes: list[Change] = field(default_factory=list)
     last_action: dict[str, int] = field(default_factory=dict)  # team -> seq of its last act
     replaying: bool = False
+    outcomes: dict[tuple[str, str], int] = field(default_factory=dict)  # (inject, team) -> branch rolled
     undecided: dict[str, None] = field(default_factory=dict)  # released injects with a decision still open
 
     @classmethod
@@ -253,6 +254,7 @@ class State:
                                ev.team, ev.inject, ev.option)
 
     def _rolled(self, ev: OutcomeRolled, seq: int) -> None:
+        self.outcomes[(ev.inject, ev.team)] = ev.outcome
         ci = self.scenario.injects.get(ev.inject)
         if ci is not None:
             out = ci.options[ev.option].outcomes[ev.outcome]
@@ -288,10 +290,11 @@ class State:
     def _retracted(self, ev: EventRetracted, seq: int) -> None:
         if self.replaying:
             return
-        self.retracted |= self._with_consequences(ev.seq)
+        self.retracted |= self.consequences(ev.seq)
         self._rebuild()
 
-    def _with_consequences(self, seq: int) -> set[int]:
+    def consequences(self, seq: int) -> set[int]:
+        """An event and everything it caused, directly or not: what retracting it takes back."""
         out = {seq}
         for e in self.log:
             if e.event.cause is not None and e.event.cause in out:

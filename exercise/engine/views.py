@@ -125,10 +125,9 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         view.deadline_turn = turn + ci.deadline
     if chosen:
         view.result = render(ci.options[chosen].model.text, ctx) or None
-        for e in st.live_entries():
-            ev = e.event
-            if isinstance(ev, OutcomeRolled) and ev.inject == inject_id and ev.team == decider:
-                view.outcome = render(ci.options[chosen].outcomes[ev.outcome].text, ctx) or None
+        branch = st.outcomes.get((inject_id, decider or ""))
+        if branch is not None:
+            view.outcome = render(ci.options[chosen].outcomes[branch].text, ctx) or None
     return view
 
 
