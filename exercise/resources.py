@@ -84,7 +84,8 @@ def _scan(folder: Path, source: str, depth: int) -> list[ScenarioInfo]:
 
 
 def bundled_scenarios() -> list[ScenarioInfo]:
-    return _scan(data_dir("scenarios"), "bundled", 1)
+    # The tutorial first: it is where a newcomer should start.
+    return sorted(_scan(data_dir("scenarios"), "bundled", 1), key=lambda s: (s.id != "tutorial", s.title))
 
 
 def local_scenarios(folder: Path | None = None) -> list[ScenarioInfo]:
