@@ -9,16 +9,16 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from textual.app import App
-from textual.binding import Binding
 
 from ..engine.compile import load_scenario
 from ..engine.diagnostics import ScenarioError
 from ..live import LiveSession, SessionFileError
+from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
 from .controller import SessionController
 from .messages import SessionUpdated
@@ -36,10 +36,15 @@ class TtxApp(App[None]):
     TITLE = "ttx"
     SUB_TITLE = "tabletop policy exercises"
     CSS_PATH = "app.tcss"
-    BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ACTIONS: ClassVar[list[Action]] = [
+        Action("Help", "help", "Keys, screens and how a session works", key="f1"),
+        Action("Light or dark theme", "toggle_theme", "Switch between the light and the dark theme", key="f2",
+               footer="Theme"),
+        Action("Quit", "quit", "Leave ttx; the session is saved as it goes, run `ttx play --db FILE` to return",
+               key="ctrl+q", priority=True),
     ]
+    BINDINGS = bindings(ACTIONS)
+    COMMANDS = App.COMMANDS | {ActionsProvider}
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
@@ -86,7 +91,7 @@ class TtxApp(App[None]):
     def new_session_path(self, scenario_id: str) -> Path:
         folder = self.config.sessions
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = (self.config.clock or (lambda: datetime.now(timezone.utc)))().strftime("%Y%m%d-%H%M%S")
+        stamp = (self.config.clock or (lambda: datetime.now(UTC)))().strftime("%Y%m%d-%H%M%S")
         base = re.sub(r"[^A-Za-z0-9_.-]", "-", scenario_id)
         path = folder / f"{base}-{stamp}.sqlite"
         n = 2
@@ -154,6 +159,50 @@ class TtxApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    # -- errors: never a traceback on screen ------------------------------------------------
+    def _report_error(self, error: BaseException) -> Path | None:
+        """Write the full traceback to `<sessions>/errors.log`; the screen gets one line."""
+        import traceback
+
+        where = self.config.sessions / "errors.log"
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            with where.open("a", encoding="utf-8") as log:
+                log.write(f"--- {stamp}\n{''.join(traceback.format_exception(error))}\n")
+        except OSError:
+            return None
+        return where
+
+    async def _dispatch_action(self, namespace, action_name, params):  # type: ignore[no-untyped-def]
+        """An action (key, palette, button) that fails becomes a notification; the app carries on.
+        The session loses nothing: a command is committed to the store before the screen redraws.
+        Under test (headless) errors still fail loudly."""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if self.is_headless:
+                raise
+            where = self._report_error(error)
+            self.notify(f"Something went wrong: {_one_line(error)}" + (f" (details in {where})" if where else ""),
+                        severity="error", timeout=15)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Anything else that escapes: the full traceback goes to the log file, the terminal gets one
+        line and how to come back (Textual cannot carry on once a widget's message loop has failed)."""
+        if self.is_headless or isinstance(error, (KeyboardInterrupt, SystemExit)):
+            super()._handle_exception(error)
+            return
+        where = self._report_error(error)
+        db = self.controller.live.store.path if self.controller is not None else None
+        back = f" The session is saved: `ttx play --db {db}` returns to it." if db else ""
+        self.exit(return_code=1, message=f"ttx stopped after an unexpected error: {_one_line(error)}.{back}"
+                  + (f" Details in {where}." if where else ""))
 
     def on_unmount(self) -> None:
         if self.controller is not None:

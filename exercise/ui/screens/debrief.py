@@ -1,0 +1,220 @@
+"""The debrief at the end of a session: the ending reached, the decisions that moved the state most, the
+paths not taken, and the after-action report (written from here when the report package offers
+`write_report`, otherwise the command that writes it).
+
+`DebriefScreen(controller, nation)`: a nation's debrief (its own decisions and those of its
+organisations), or with `nation=None` everyone's (hot-seat, control).
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from ...engine.views import biggest_moves, inject_view, paths_not_taken, visible_keys
+from ..commands import Action, bindings
+from ..controller import SessionController
+from ..widgets.inject_card import reflow
+
+
+def key_label(sc, key: str) -> str:  # type: ignore[no-untyped-def]
+    """'support[maren]' -> 'Public support at home (Maren)'; 'trust[a][b]' -> 'Trust A → B'."""
+    var = key.split("[", 1)[0]
+    spec = sc.vars.get(var)
+    label = spec.label if spec and spec.label else var.replace("_", " ").capitalize()
+    ids = [part.rstrip("]") for part in key.split("[")[1:]]
+    short = [sc.nations[i].short or sc.nations[i].name if i in sc.nations else i for i in ids]
+    if len(short) == 1:
+        return f"{label} ({short[0]})"
+    if len(short) == 2:
+        return f"{label} {short[0]} → {short[1]}"
+    return label
+
+
+def report_command(db: Path, out_dir: str = "reports-out/") -> str:
+    return f"ttx report {shlex.quote(str(db))} --format html -o {out_dir}"
+
+
+class DebriefScreen(Screen[None]):
+    CSS_PATH = "debrief.tcss"
+    ACTIONS: ClassVar[list[Action]] = [
+        Action("Write report", "write_report", "Write the after-action report (Markdown and HTML)", key="w"),
+        Action("Back to the console", "back", "Return to the console behind the debrief", key="escape",
+               footer="Back"),
+    ]
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, controller: SessionController, nation: str | None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.nation = nation
+        self.written: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief-body"):
+            yield Static(id="ending", classes="debrief-section")
+            yield Static(id="moves", classes="debrief-section")
+            yield Static(id="not-taken", classes="debrief-section")
+            yield Static(id="report", classes="debrief-section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sc = self.controller.scenario
+        who = sc.name_of(self.nation) if self.nation else "all nations"
+        self.title = "Debrief"
+        self.sub_title = f"{sc.title} · {who}"
+        self.refresh_all()
+        self.query_one("#debrief-body").focus()
+
+    @property
+    def db_path(self) -> Path:
+        return self.controller.live.store.path
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.app.config.workdir) / "reports-out"  # type: ignore[attr-defined]
+
+    def _whose(self) -> set[str] | None:
+        """The deciders this debrief is about: the nation and its organisations (None: everyone)."""
+        if self.nation is None:
+            return None
+        sc = self.controller.scenario
+        return {self.nation, *(o for o, spec in sc.orgs.items() if self.nation in spec.members)}
+
+    def refresh_all(self) -> None:
+        for selector, text in (("#ending", self.ending_text()), ("#moves", self.moves_text()),
+                               ("#not-taken", self.not_taken_text()), ("#report", self.report_text())):
+            text.rstrip()
+            self.query_one(selector, Static).update(text)
+
+    def ending_text(self) -> Text:
+        st, sc = self.controller.state, self.controller.scenario
+        t = Text()
+        ended = st.ended
+        if ended is None:
+            t.append("The exercise is still running.", style="bold")
+            return t
+        ending = next((e for e in sc.endings if e.id == ended.ending), None)
+        t.append("The ending reached\n", style="bold underline")
+        t.append(f"■ {ending.model.title if ending else 'No ending reached'}\n", style="bold")
+        if ending and ending.model.text:
+            t.append(reflow(ending.model.text) + "\n")
+        t.append(f"Ended at turn {ended.turn} ({sc.time_of(ended.turn)})"
+                 + (f": {ended.reason}" if ended.reason else "") + ".\n", style="dim")
+        t.append("\nWhere things ended\n", style="bold underline")
+        own = f"[{self.nation}]"
+        shown = [k for k in visible_keys(sc) if "[" not in k or (self.nation and k.endswith(own) and k.count("[") == 1)]
+        width = max((len(key_label(sc, k)) for k in shown), default=0)
+        for key in shown:
+            slot = sc.layout.slot(key)
+            if slot is None:
+                continue
+            start, now = sc.start[slot], st.vals[slot]
+            t.append(f"  {key_label(sc, key).ljust(width)}  {start:g} → {now:g}")
+            t.append(f"  ({now - start:+g})\n" if now != start else "  (unchanged)\n", style="dim")
+        return t
+
+    def moves_text(self) -> Text:
+        st, sc = self.controller.state, self.controller.scenario
+        whose = self._whose()
+        moves = [m for m in biggest_moves(st, top=1000) if whose is None or m.team in whose][:5]
+        t = Text()
+        t.append("The decisions that moved the state most\n", style="bold underline")
+        if not moves:
+            t.append("No decision changed the state.", style="italic")
+        for n, m in enumerate(moves, 1):
+            view = inject_view(self.controller.session, m.inject, self.nation)
+            title = view.title
+            label = next((o.label for o in view.options if o.id == m.option), m.option)
+            by = "" if m.team == self.nation else f" · {sc.name_of(m.team)}"
+            t.append(f"{n}. {title}", style="bold")
+            t.append(f" (turn {m.turn}{by})\n")
+            t.append("   Chose: ", style="dim")
+            t.append(f"{label}\n")
+            changes = sorted(m.changes.items(), key=lambda kv: -abs(kv[1]))
+            t.append("   Moved: ", style="dim")
+            t.append(", ".join(f"{key_label(sc, k)} {v:+g}" for k, v in changes if v) + "\n")
+        return t
+
+    def not_taken_text(self) -> Text:
+        st, sc = self.controller.state, self.controller.scenario
+        whose = self._whose()
+        paths = [p for p in paths_not_taken(st) if whose is None or p.team in whose]
+        t = Text()
+        t.append("The paths not taken\n", style="bold underline")
+        if not paths:
+            t.append("No choices were made.", style="italic")
+        for p in sorted(paths, key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
+            view = inject_view(self.controller.session, p.inject, self.nation)
+            title = view.title
+            chosen = next((o.label for o in view.options if o.id == p.chosen), "no decision")
+            by = "" if p.team == self.nation else f" ({sc.name_of(p.team)})"
+            t.append(f"• {title}{by}\n", style="bold")
+            t.append(f"   ✓ taken: {chosen}\n")
+            labels = {o.id: o.label for o in view.options}
+            for oid, label in p.others:
+                t.append(f"   ✗ not taken: {labels.get(oid, label)}\n", style="dim")
+        return t
+
+    def shown(self, path: Path) -> str:
+        """A path as the person typed it: relative to the working folder when it is under it."""
+        base = self.app.config.workdir  # type: ignore[attr-defined]
+        try:
+            return str(Path(path).resolve().relative_to(Path(base).resolve()))
+        except ValueError:
+            return str(path)
+
+    def report_text(self) -> Text:
+        t = Text()
+        t.append("After-action report\n", style="bold underline")
+        if self.written:
+            t.append("✓ Written: ", style="bold")
+            t.append(", ".join(self.shown(p) for p in self.written) + "\n")
+        else:
+            t.append(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n")
+        db = self.shown(self.db_path)
+        t.append(f"  {report_command(Path(db))}\n", style="bold")
+        t.append(f"\nThis session is saved in {db}; `ttx play --db {shlex.quote(db)}` reopens it.", style="dim")
+        return t
+
+    def action_write_report(self) -> None:
+        try:
+            from ...report import write_report
+        except ImportError:
+            self.notify(f"The report writer is not installed here. Run: {report_command(self.db_path)}",
+                        title="Write report", severity="warning", timeout=12)
+            return
+        self.notify(f"Writing the report into {self.shown(self.out_dir)}/ …", title="Write report")
+        db, out = self.db_path, self.out_dir
+
+        def work() -> list[Path]:
+            written = write_report(db, formats=["md", "html"], out_dir=out)
+            return [Path(p) for p in written] if isinstance(written, (list, tuple)) else [out]
+
+        self.run_worker(work, thread=True, exclusive=True, group="report", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "report":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.written = list(event.worker.result or [])
+            self.notify(f"Report written: {', '.join(self.shown(p) for p in self.written)}", title="Write report")
+            self.refresh_all()
+        elif event.state == WorkerState.ERROR:
+            exc = event.worker.error
+            self.log.error(f"write_report failed: {exc!r}")
+            self.notify(f"Could not write the report: {str(exc).splitlines()[0] if str(exc) else exc!r}. "
+                        f"Try: {report_command(Path(self.shown(self.db_path)))}", severity="error", timeout=15)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()

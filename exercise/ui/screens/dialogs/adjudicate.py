@@ -1,0 +1,109 @@
+"""Adjudicate: change a state value (+5, -3, or =40 to set) with a reason for the record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import (
+    Input,
+    Select,
+    Static,
+)
+
+from ...controller import SessionController
+from ...widgets.gauges import number
+from .base import Dialog, field
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    key: str
+    change: float
+    mode: str  # 'add' | 'set'
+    reason: str
+
+
+_CHANGE = re.compile(r"^\s*(=)?\s*([+-]?\s*\d+(?:\.\d+)?)\s*$")
+
+
+def parse_change(text: str) -> tuple[float, str] | None:
+    """'+5', '-3', '5' (add) or '=40' (set): (amount, mode), or None when it is not a number."""
+    m = _CHANGE.match(text.replace("−", "-"))
+    if not m:
+        return None
+    return float(m.group(2).replace(" ", "")), "set" if m.group(1) else "add"
+
+
+class AdjudicateDialog(Dialog):
+    TITLE = "Adjudicate: change a state value, with a reason"
+    OK = "Adjudicate"
+
+    def __init__(self, controller: SessionController, key: str | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.initial = key
+
+    def body(self) -> ComposeResult:
+        sc = self.controller.scenario
+        state = self.controller.state
+        options = [(f"{sc.label_of(k)}  (now {number(state.value(k))})", k) for k in sc.layout.keys]
+        yield field("State value", first=True)
+        yield Select(options, id="key", prompt="Choose a state value", compact=True,
+                     value=self.initial if self.initial in sc.layout.keys else Select.NULL)
+        yield field("Change: +5 or -3 to add, =40 to set")
+        yield Input(id="change", placeholder="+5", compact=True)
+        yield Static("", id="preview", classes="hint")
+        yield field("Reason (required: it goes into the log and the report)")
+        yield Input(id="reason", placeholder="e.g. the press conference went badly", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#key" if self.initial is None else "#change").focus()
+        self._preview()
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _preview(self) -> None:
+        key = self.query_one("#key", Select).value
+        parsed = parse_change(self.query_one("#change", Input).value)
+        if not isinstance(key, str):
+            self.query_one("#preview", Static).update("")
+            return
+        sc = self.controller.scenario
+        spec = sc.vars[sc.layout.var_of[sc.layout.slot(key) or 0]]
+        now = self.controller.state.value(key)
+        if parsed is None:
+            text = f"{sc.label_of(key)} is {number(now)} (range {number(spec.min)}–{number(spec.max)})"
+        else:
+            amount, mode = parsed
+            new = min(max(amount if mode == "set" else now + amount, spec.min), spec.max)
+            if spec.type == "int":
+                new = float(round(new))
+            text = f"{sc.label_of(key)}: {number(now)} → {number(new)} (range {number(spec.min)}–{number(spec.max)})"
+        self.query_one("#preview", Static).update(text)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def result(self) -> Adjudication | None:
+        key = self.query_one("#key", Select).value
+        parsed = parse_change(self.query_one("#change", Input).value)
+        reason = self.query_one("#reason", Input).value.strip()
+        if not isinstance(key, str):
+            self.problem("Choose the state value to change.")
+            self.query_one("#key").focus()
+            return None
+        if parsed is None:
+            self.problem("The change is a number: +5, -3, or =40 to set a value.")
+            self.query_one("#change").focus()
+            return None
+        if not reason:
+            self.problem("Give a reason: it goes into the log and the report.")
+            self.query_one("#reason").focus()
+            return None
+        return Adjudication(key, parsed[0], parsed[1], reason)
+
+

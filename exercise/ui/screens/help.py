@@ -1,0 +1,88 @@
+"""The help screen: how a session works, and every action of the screen it was opened from, with its keys.
+
+It reads the `ACTIONS` each screen declares (see `exercise.ui.commands`), so it never drifts from the
+footer and the command palette.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..commands import Action, actions_of, bindings, enabled
+
+GUIDE = [
+    ("How ttx works",
+     "The exercise clock moves in turns. Injects (news, intelligence, ultimatums) arrive on the clock. "
+     "Some ask your nation for a decision before a deadline: pick an option and say why in a sentence. "
+     "Options you cannot take are listed with the reason (marked ✗). If a deadline passes, the default is "
+     "taken for you. Choices move the shared state (cohesion, support, trust…), and the state decides the "
+     "ending. Everything is saved as it happens: quit any time and run `ttx play --db FILE` to return."),
+    ("Everywhere",
+     "ctrl+p opens the command palette: every action of this screen, by name. Tab and shift+Tab move "
+     "between areas; ↑ ↓ and Enter choose in lists; the mouse works too: click tabs, options and buttons. "
+     "Markers, not colours, carry meaning: ● needs a decision, ✓ done, ✗ unavailable, ▶ your choice."),
+]
+
+
+def _keys(a: Action) -> str:
+    if a.key_display:
+        return a.key_display
+    if not a.key:
+        return "palette"
+    return " / ".join(k.strip() for k in a.key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 96%; height: 90%; border: round $primary; background: $surface; padding: 0 1;
+        border-title-style: bold;
+    }
+    HelpScreen Static { margin-bottom: 1; }
+    """
+    ACTIONS: ClassVar[list[Action]] = [
+        Action("Close help", "close", "Back to where you were", key="escape,f1,q", footer="Close"),
+    ]
+    BINDINGS = bindings(ACTIONS)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="help-actions")
+            yield Static(self._guide(), id="guide")
+        yield Footer()
+
+    @staticmethod
+    def _guide() -> Text:
+        t = Text()
+        for n, (head, body) in enumerate(GUIDE):
+            t.append(("\n\n" if n else "") + head + "\n", style="bold")
+            t.append(body)
+        return t
+
+    def on_mount(self) -> None:
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) >= 2 else None
+        self.query_one(VerticalScroll).border_title = "Help"
+        table = Table(title="Keys on this screen", title_justify="left", title_style="bold", expand=True,
+                      show_edge=False, box=None, padding=(0, 1))
+        table.add_column("Key", no_wrap=True)
+        table.add_column("Action", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        for node in (below, self.app):
+            for a in actions_of(node) if node is not None else []:
+                if node is None or not enabled(node, a.action):
+                    continue
+                table.add_row(_keys(a), a.title, a.help)
+        self.query_one("#help-actions", Static).update(table)
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

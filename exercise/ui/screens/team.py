@@ -1,0 +1,375 @@
+"""A team's console: its injects and the decision in front of it, messages, its own view of state, its
+private brief and its history. Used by a team terminal (`ttx play --db FILE --team NATION`), by the solo
+player (with "End turn": the bots play, then the clock advances) and by each team in hot-seat play
+("Hand over" returns to the handover screen).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from ...engine.views import inject_view
+from ..commands import Action, bindings
+from ..controller import SessionController
+from ..messages import SessionUpdated
+from ..widgets.confirm import ConfirmScreen
+from ..widgets.decision import DecisionPanel
+from ..widgets.inject_card import InjectCard
+from ..widgets.messages import MessagePanel
+from ..widgets.state_panel import StatePanel
+from ..widgets.team_texts import brief_text, history_text
+
+TABS = ("inbox", "messages", "state", "brief", "history")
+
+
+class TeamScreen(Screen[str]):
+    CSS_PATH = "team.tcss"
+    ACTIONS: ClassVar[list[Action]] = [
+        Action("Decide", "decide", "Go to the next open decision and choose an option", key="d"),
+        Action("Send a message", "message", "Write to another nation, an organisation or control", key="m",
+               footer="Message"),
+        Action("End turn", "end_turn", "Solo: the bots play, then the clock moves on a turn", key="e"),
+        Action("Hand over", "hand_over", "Hot-seat: hide this console and pass the screen to the next team",
+               key="h"),
+        Action("Debrief", "debrief", "The ending, the decisions that mattered and the paths not taken", key="g"),
+        Action("Inbox", "tab('inbox')", "Injects addressed to your nation", key="1", show=False),
+        Action("Messages", "tab('messages')", "Traffic with other nations, organisations and control", key="2",
+               show=False),
+        Action("Our state", "tab('state')", "Your nation's own view of the state", key="3", show=False),
+        Action("Brief", "tab('brief')", "Your private brief and capabilities", key="4", show=False),
+        Action("History", "tab('history')", "What your nation did, and why", key="5", show=False),
+        Action("Next inject", "next_inject", "Show the next inject in the inbox", key="j", show=False),
+        Action("Previous inject", "previous_inject", "Show the previous inject in the inbox", key="k", show=False),
+    ]
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, controller: SessionController, nation: str, *, solo: bool = False,
+                 hotseat: bool = False) -> None:
+        super().__init__()
+        self.controller = controller
+        self.nation = nation
+        self.solo = solo
+        self.hotseat = hotseat
+        self.current: str | None = None  # the inject shown
+        self._inbox: list[str] = []
+        self._debriefed = False
+        self._bindings_for: bool | None = None
+        self._shown: str | None = None
+        self._saved_place: str | None = None
+        self._place_timer: Timer | None = None
+        self._seen_inbox: set[str] | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="team-status")
+        with TabbedContent(id="tabs", initial="inbox"):
+            with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-body"):
+                yield OptionList(id="inbox-list")
+                with VerticalScroll(id="inject-detail"):
+                    yield InjectCard(id="card")
+                    yield DecisionPanel(self.controller, self.nation, id="decision")
+            with TabPane("Messages", id="messages"):
+                yield MessagePanel(self.controller, self.nation, id="team-messages")
+            with TabPane("Our state", id="state"):
+                yield StatePanel(self.controller, self.nation, id="team-state")
+            with TabPane("Brief", id="brief"), VerticalScroll(id="brief-scroll"):
+                yield Static(id="brief-text")
+            with TabPane("History", id="history"), VerticalScroll(id="history-scroll"):
+                yield Static(id="history-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sc = self.controller.scenario
+        mode = "solo against bots" if self.solo else "hot-seat" if self.hotseat else "team console"
+        self.title = f"{sc.nations[self.nation].name}"
+        self.sub_title = f"{sc.title} · {mode}"
+        self.query_one("#brief-text", Static).update(brief_text(self.controller.state, self.nation))
+        tab = self._restore_place()
+        self.refresh_all()
+        if tab != "inbox":
+            self.action_tab(tab)
+        else:
+            self.query_one("#inbox-list", OptionList).focus()
+
+    # -- where this team was (kept in the session file, so a restart returns to it) -----------------
+    @property
+    def _place_key(self) -> str:
+        return f"ui.team.{self.nation}"
+
+    def _restore_place(self) -> str:
+        import json
+
+        try:
+            place = json.loads(self.controller.live.store.meta.get(self._place_key, "") or "{}")
+        except Exception:  # no bookmark is no reason not to open
+            place = {}
+        if place.get("inject") in self.controller.state.inbox(self.nation):
+            self.current = place["inject"]
+        tab = place.get("tab")
+        return tab if tab in TABS else "inbox"
+
+    def _save_place(self) -> None:
+        import json
+
+        try:
+            place = json.dumps({"tab": self.query_one("#tabs", TabbedContent).active, "inject": self.current})
+            if place != self._saved_place:
+                self._saved_place = place
+                self.controller.live.store.set_meta(self._place_key, place)
+        except Exception as exc:  # the game goes on without the bookmark
+            self.log.warning(f"could not save the team's place: {exc!r}")
+
+    def _place_changed(self) -> None:
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._place_timer = self.set_timer(0.5, self._save_place)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self) -> None:
+        self._place_changed()
+
+    def on_unmount(self) -> None:
+        if self._place_timer is not None:
+            self._save_place()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    def on_session_updated(self, message: SessionUpdated) -> None:
+        self.refresh_all()
+
+    # -- drawing -----------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        st = self.controller.state
+        self._announce_new()
+        self.refresh_status()
+        self.refresh_inbox()
+        self.show_inject(self.current)
+        self.query_one("#team-messages", MessagePanel).refresh_from_state()
+        self.query_one("#team-state", StatePanel).refresh_from_state()
+        self.query_one("#history-text", Static).update(history_text(st, self.nation))
+        if self._bindings_for != (st.ended is not None):
+            self._bindings_for = st.ended is not None
+            self.refresh_bindings()
+        if st.ended is not None and not self._debriefed and not self.hotseat:
+            self._debriefed = True
+            self.call_after_refresh(self.action_debrief)
+
+    def _announce_new(self) -> None:
+        inbox = set(self.controller.state.inbox(self.nation))
+        if self._seen_inbox is not None:
+            for inject in self.controller.state.inbox(self.nation):
+                if inject not in self._seen_inbox:
+                    view = inject_view(self.controller.session, inject, self.nation)
+                    self.notify(f"New inject: {view.title}", title=f"From {view.sender}", timeout=8)
+        self._seen_inbox = inbox
+
+    def refresh_status(self) -> None:
+        st, sc = self.controller.state, self.controller.scenario
+        pending = st.pending(self.nation)
+        t = Text()
+        t.append(f"Turn {min(st.turn, sc.turns)}/{sc.turns}", style="bold")
+        t.append(f" · {sc.time_of(st.turn)} · ")
+        if st.ended is not None:
+            t.append("■ The exercise has ended", style="bold")
+        elif st.paused:
+            t.append("⏸ Paused by control", style="bold")
+        elif pending:
+            first = min(p.deadline_turn for p in pending)
+            t.append(f"● {len(pending)} decision{'s' if len(pending) != 1 else ''} waiting", style="bold")
+            t.append(f" · decide before turn {first} ({sc.time_of(first)})")
+        else:
+            t.append("✓ Nothing waiting for you")
+            if self.solo:
+                t.append(" · press e to end the turn", style="dim")
+        self.query_one("#team-status", Static).update(t)
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.get_tab("inbox").label = f"Inbox ({len(pending)} open)" if pending else "Inbox"
+        messages = len(st.messages(self.nation))
+        tabs.get_tab("messages").label = f"Messages ({messages})" if messages else "Messages"
+
+    def refresh_inbox(self) -> None:
+        st, sc = self.controller.state, self.controller.scenario
+        pending = {p.inject: p for p in st.pending(self.nation)}
+        inbox = list(reversed(st.inbox(self.nation)))  # newest first
+        olist = self.query_one("#inbox-list", OptionList)
+        items = []
+        for inject in inbox:
+            view = inject_view(self.controller.session, inject, self.nation)
+            t = Text()
+            if inject in pending:
+                t.append("● ", style="bold")
+                t.append(view.title, style="bold")
+                t.append(f"\n  turn {view.turn} · decide before turn {pending[inject].deadline_turn}", style="dim")
+            elif view.options:
+                t.append("✓ " + view.title)
+                label = next((o.label for o in view.options if o.id == view.decided), None)
+                state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
+                t.append(f"\n  turn {view.turn} · {_clip(state, max(olist.size.width - 12, 16))}", style="dim")
+            else:
+                t.append("· " + view.title)
+                t.append(f"\n  turn {view.turn} · {view.kind}", style="dim")
+            items.append(Option(t, id=inject))
+        if not items:
+            items = [Option(Text("Nothing has arrived yet.", style="italic"), disabled=True)]
+        keep = self.current
+        self._inbox = inbox
+        olist.set_options(items)
+        if keep not in inbox:
+            keep = next((i for i in reversed(inbox) if i in pending), inbox[0] if inbox else None)
+        if keep is not None:
+            olist.highlighted = inbox.index(keep)
+        self.current = keep
+        _ = sc
+
+    def show_inject(self, inject: str | None) -> None:
+        if inject != self._shown:
+            self.query_one("#inject-detail", VerticalScroll).scroll_home(animate=False)
+            if self._shown is not None:
+                self._place_changed()
+        self.current = self._shown = inject
+        view = inject_view(self.controller.session, inject, self.nation) if inject else None
+        self.query_one("#card", InjectCard).show(view, state=self.controller.state, reader=self.nation)
+        self.query_one("#decision", DecisionPanel).show(inject)
+
+    # -- events ------------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#inbox-list")
+    def _inbox_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # a stale event from rebuilding the list: the list has moved on since
+        if event.option.id is not None and event.option.id != self.current:
+            self.show_inject(event.option.id)
+
+    @on(OptionList.OptionSelected, "#inbox-list")
+    def _inbox_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self.show_inject(event.option.id)
+        panel = self.query_one("#decision", DecisionPanel)
+        if panel.display and panel.pending_here():
+            panel.focus_options()
+
+    @on(DecisionPanel.Decided)
+    def _decided(self, event: DecisionPanel.Decided) -> None:
+        sc = self.controller.scenario
+        view = inject_view(self.controller.session, event.inject, self.nation)
+        label = next((o.label for o in view.options if o.id == event.option), event.option)
+        self.notify(f"Sent: {label}", title=view.title)
+        if self.solo:
+            self.controller.play_bots()
+        nxt = next((p.inject for p in self.controller.state.pending(self.nation)), None)
+        if nxt is not None:
+            self.current = nxt
+        self.refresh_all()
+        self.query_one("#inbox-list", OptionList).focus()
+        _ = sc
+
+    # -- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        st = self.controller.state
+        if action == "end_turn":
+            return self.solo and st.ended is None
+        if action == "hand_over":
+            return self.hotseat
+        if action == "debrief":
+            return st.ended is not None and not self.hotseat
+        if action == "decide":
+            return st.ended is None
+        return True
+
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab:
+            # Blur first: a focused widget in the pane being hidden would hand the focus to a hidden
+            # sibling, and TabbedContent follows the focus back to the old pane.
+            self.set_focus(None)
+            tabs.active = tab
+        target = {"inbox": "#inbox-list", "state": "#team-state", "messages": "#team-messages .message-text",
+                  "brief": "#brief-scroll", "history": "#history-scroll"}[tab]
+        self.query_one(target).focus()
+
+    def action_decide(self) -> None:
+        pending = self.controller.state.pending(self.nation)
+        if not pending:
+            self.notify("No decision is waiting for your nation.")
+            return
+        self.action_tab("inbox")
+        target = next((p.inject for p in pending if p.inject == self.current), pending[0].inject)
+        self.current = None
+        self.refresh_inbox_to(target)
+        self.query_one("#decision", DecisionPanel).focus_options()
+
+    def refresh_inbox_to(self, inject: str) -> None:
+        self.current = inject
+        self.refresh_inbox()
+        self.show_inject(inject)
+
+    def action_message(self) -> None:
+        self.action_tab("messages")
+        self.query_one("#team-messages", MessagePanel).focus_composer()
+
+    def _step(self, by: int) -> None:
+        if not self._inbox:
+            return
+        i = self._inbox.index(self.current) if self.current in self._inbox else 0
+        self.refresh_inbox_to(self._inbox[(i + by) % len(self._inbox)])
+
+    def action_next_inject(self) -> None:
+        self._step(1)
+
+    def action_previous_inject(self) -> None:
+        self._step(-1)
+
+    def action_end_turn(self) -> None:
+        if not self.solo or self.controller.state.ended is not None:
+            return
+        pending = self.controller.state.pending(self.nation)
+        if pending:
+            n = len(pending)
+            self.app.push_screen(ConfirmScreen(
+                f"{n} decision{'s are' if n != 1 else ' is'} still open. If the deadline passes when the clock "
+                "moves, the default is taken for you.\n\nEnd the turn anyway?", yes="End turn", no="Go back"),
+                lambda ok: self.end_turn() if ok else None)
+            return
+        self.end_turn()
+
+    def end_turn(self) -> None:
+        ctl = self.controller
+        ctl.play_bots()
+        before = set(ctl.state.inbox(self.nation))
+        out = ctl.execute(lambda s: s.advance())
+        if out.ok and ctl.state.ended is None:
+            sc = ctl.scenario
+            new = [i for i in ctl.state.inbox(self.nation) if i not in before]
+            self.notify(f"Turn {ctl.state.turn} begins ({sc.time_of(ctl.state.turn)}): "
+                        f"{len(new)} new inject{'s' if len(new) != 1 else ''}.", title="The clock moves")
+            if new:
+                self.current = None
+        self.refresh_all()
+
+    def action_hand_over(self) -> None:
+        if self.hotseat:
+            self.dismiss(self.nation)
+
+    def action_debrief(self) -> None:
+        if self.controller.state.ended is None:
+            self.notify("The debrief opens when the exercise ends.")
+            return
+        from .debrief import DebriefScreen
+
+        if not isinstance(self.app.screen, DebriefScreen):
+            self.app.push_screen(DebriefScreen(self.controller, self.nation))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,71 @@
+"""The scenario clock in one line: turn, scenario time, running / paused / ended, and what waits.
+
+Each state is said in words ('PAUSED', 'ENDED'), with a symbol; colour only repeats it.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..controller import SessionController
+
+
+class ClockBar(Static):
+    DEFAULT_CSS = """
+    ClockBar { height: 1; width: 1fr; padding: 0 1; background: $panel; color: $foreground; }
+    ClockBar.-paused { background: $warning-muted; }
+    ClockBar.-ended { background: $error-muted; }
+    """
+
+    def __init__(self, controller: SessionController, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.controller = controller
+        self._drawn: tuple[int, int] | None = None
+        self._shown = ""
+
+    def on_mount(self) -> None:
+        self.refresh_from_state()
+
+    def on_resize(self) -> None:
+        self.refresh_from_state()
+
+    def refresh_from_state(self) -> None:
+        state = self.controller.state
+        key = (state.next_seq, self.size.width)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        sc = self.controller.scenario
+        turn = max(state.turn, 1)
+        if state.ended is not None:
+            ending = next((e.model.title for e in sc.endings if e.id == state.ended.ending), None)
+            status = Content.from_markup("[b]■ ENDED[/b]") + Content(f" — {ending}" if ending else "")
+        elif state.paused:
+            status = Content.from_markup("[b]⏸ PAUSED[/b]")
+        else:
+            status = Content.from_markup("[b]▶ running[/b]")
+        pending = state.pending()
+        lapsing = sum(1 for p in pending if p.deadline_turn <= turn + 1)
+        due = len(self.controller.session.due()) if state.ended is None else 0
+        parts = [Content.from_markup(f"[b]Turn {turn}[/b] of {sc.turns}"),
+                 Content(sc.time_of(turn)), status]
+        narrow = (self.size.width or self.app.size.width) < 100
+        if state.ended is None:
+            parts.append(Content(_count(len(pending), "decision", "open" if narrow else "pending")
+                                 + ((f" ({lapsing} lapse on advance)" if narrow else
+                                     f" ({lapsing} take their default at the next advance)") if lapsing else "")))
+            if due:
+                parts.append(Content(_count(due, "inject", "due")))
+        self.set_class(state.paused and state.ended is None, "-paused")
+        self.set_class(state.ended is not None, "-ended")
+        content = Content(" · ").join(parts)
+        if content.plain != self._shown:
+            self._shown = content.plain
+            self.update(content, layout=False)  # one line, always: no new layout needed
+
+
+def _count(n: int, noun: str, what: str) -> str:
+    if n == 0:
+        return f"no {noun}s {what}"
+    return f"{n} {noun}{'s' if n != 1 else ''} {what}"

@@ -1,0 +1,229 @@
+"""The decision in front of a nation: its options (unavailable ones with their reason), a rationale, Send.
+
+Unavailable options stay in the list, dimmed, marked "✗" and followed by their reason, and cannot be
+highlighted; the chosen option is marked "▶". Sending needs a non-empty rationale. A vote in an
+organisation reads the same, with the votes cast so far.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...engine.views import inject_view
+from ..controller import SessionController
+from .inject_card import rationale_of, vote_of
+
+
+class DecisionPanel(Vertical):
+    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+
+    class Decided(Message):
+        def __init__(self, inject: str, option: str) -> None:
+            super().__init__()
+            self.inject = inject
+            self.option = option
+
+    def __init__(self, controller: SessionController, nation: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.controller = controller
+        self.nation = nation
+        self.inject: str | None = None
+        self.choice: str | None = None
+        self._key: tuple[object, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="decision-head")
+        yield OptionList(classes="options")
+        yield Static(classes="choice-line")
+        with Vertical(classes="form"):
+            yield Label("Why? (required before sending)", classes="why-label")
+            with Horizontal(classes="form-row"):
+                yield Input(placeholder="One sentence: why this option", classes="rationale", compact=True)
+                yield Button("Send", classes="send-decision", variant="primary", compact=True)
+
+    # -- showing -----------------------------------------------------------------------------
+    def pending_here(self) -> bool:
+        st = self.controller.state
+        return any(p.inject == self.inject for p in st.pending(self.nation))
+
+    def show(self, inject: str | None) -> None:
+        """Show the decision of `inject` (or hide the panel when it asks nothing of this nation)."""
+        st = self.controller.state
+        key = (inject, len(st.log), st.paused, st.ended is not None)
+        if key == self._key:
+            return
+        if inject != self.inject:
+            self.choice = None
+            self.query_one(".rationale", Input).value = ""
+        self._key = key
+        self.inject = inject
+        view = inject_view(self.controller.session, inject, self.nation) if inject else None
+        if view is None or not view.options:
+            self.display = False
+            return
+        self.display = True
+        sc = self.controller.scenario
+        pending = self.pending_here()
+        head = Text()
+        if view.via:
+            org = sc.orgs[view.via]
+            head.append(f"Your vote in the {org.name} ", style="bold")
+            head.append(f"(decides by {org.decides}: ", style="dim")
+            head.append("every member must agree)" if org.decides == "consensus" else "a majority carries)",
+                        style="dim")
+        else:
+            head.append("Your decision", style="bold")
+        if view.deadline_turn is not None and pending:
+            ci = sc.injects.get(view.id)
+            default = ci.options[ci.default].model.label if ci and ci.default else None
+            head.append(f"\n⏱ Deadline: decide before turn {view.deadline_turn} begins "
+                        f"({sc.time_of(view.deadline_turn)}).")
+            head.append(f"\nIf the deadline passes: {default}." if default else
+                        "\nIf the deadline passes, no decision is recorded.", style="dim")
+        if view.votes:
+            head.append("\nVotes so far: ", style="bold")
+            head.append(", ".join(f"{n}: {self._label(view, o)}" for n, o in view.votes.items()))
+        mine = vote_of(st, view.via, view.id, self.nation) if view.via else None
+        if mine and not view.decided:
+            head.append("\n✓ You voted: ", style="bold")
+            head.append(self._label(view, mine))
+            why = rationale_of(st, view.id, self.nation)
+            head.append(f" (why: {why})" if why else "")
+            head.append("\nWaiting for the other members.", style="dim")
+        if not pending and view.decided is not None:
+            head = Text("The options", style="bold")
+            head.append(" (✓ the one taken)", style="dim")
+        if st.paused and pending:
+            head.append("\n⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold")
+        if st.ended is not None:
+            head.append("\nThe exercise has ended.", style="bold")
+        self.query_one(".decision-head", Static).update(head)
+        options = self.query_one(".options", OptionList)
+        items = []
+        for o in view.options:
+            if o.unavailable:
+                t = Text(f"✗ {o.label}  (unavailable)\n", style="dim")
+                t.append(f"    Why not: {o.unavailable}", style="dim italic")
+                items.append(Option(t, id=o.id, disabled=True))
+            else:
+                marker = "✓" if (o.chosen or o.id == mine) else ("▶" if o.id == self.choice else " ")
+                items.append(Option(Text(f"{marker} {o.label}"), id=o.id, disabled=not pending))
+        options.set_options(items)
+        if self.choice:
+            try:
+                options.highlighted = options.get_option_index(self.choice)
+            except Exception:
+                self.choice = None
+        open_ = pending and not st.paused and st.ended is None
+        options.display = True
+        self.query_one(".form").display = open_
+        self._update_choice_line()
+
+    @staticmethod
+    def _label(view, option: str) -> str:  # type: ignore[no-untyped-def]
+        return next((o.label for o in view.options if o.id == option), option)
+
+    def _update_choice_line(self) -> None:
+        line = self.query_one(".choice-line", Static)
+        if not self.pending_here():
+            line.display = False
+            return
+        line.display = True
+        if self.choice is None:
+            line.update(Text("Choose an option: ↑/↓ then Enter, or click it.", style="dim"))
+        else:
+            view = inject_view(self.controller.session, self.inject, self.nation) if self.inject else None
+            t = Text("▶ Your choice: ", style="bold")
+            t.append(self._label(view, self.choice) if view else self.choice)
+            line.update(t)
+
+    # -- choosing ----------------------------------------------------------------------------
+    def focus_options(self) -> None:
+        options = self.query_one(".options", OptionList)
+        options.focus()
+        if options.highlighted is None:
+            options.action_first()
+        # bring the whole decision (options, choice, rationale) into view, not just the list
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
+    @on(OptionList.OptionHighlighted, ".options")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: posted while the list was being rebuilt
+        if event.option.disabled or event.option.id is None or not self.pending_here():
+            return
+        if event.option.id != self.choice:
+            self.choice = event.option.id
+            self._mark()
+            self._update_choice_line()
+
+    def _mark(self) -> None:
+        """Move the "▶" marker to the chosen option without rebuilding the list."""
+        options = self.query_one(".options", OptionList)
+        for i, opt in enumerate(options.options):
+            if opt.disabled or opt.id is None:
+                continue
+            prompt = opt.prompt
+            if isinstance(prompt, Text) and prompt.plain[:1] in " ▶":
+                options.replace_option_prompt_at_index(
+                    i, Text(("▶ " if opt.id == self.choice else "  ") + prompt.plain[2:]))
+
+    @on(OptionList.OptionSelected, ".options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.disabled or event.option.id is None:
+            return
+        self.choose(event.option.id)
+        self.query_one(".rationale", Input).focus()
+
+    def choose(self, option: str) -> None:
+        self.choice = option
+        self._key = None
+        self.show(self.inject)
+
+    @on(Input.Submitted, ".rationale")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.send()
+
+    @on(Button.Pressed, ".send-decision")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.send()
+
+    def send(self) -> bool:
+        if self.inject is None:
+            return False
+        if self.choice is None:
+            highlighted = self.query_one(".options", OptionList).highlighted_option
+            if highlighted is None or highlighted.disabled or highlighted.id is None:
+                self.app.notify("Choose an option first.", severity="warning")
+                self.focus_options()
+                return False
+            self.choice = highlighted.id
+        box = self.query_one(".rationale", Input)
+        why = box.value.strip()
+        if not why:
+            self.app.notify("Say why before sending: a decision needs a rationale.", severity="warning")
+            self._key = None
+            self.show(self.inject)
+            box.focus()
+            return False
+        inject, option = self.inject, self.choice
+        out = self.controller.execute(lambda s: s.decide(self.nation, inject, option, why))
+        if not out.ok:
+            return False
+        box.value = ""
+        self.choice = None
+        self._key = None
+        self.post_message(self.Decided(inject, option))
+        return True

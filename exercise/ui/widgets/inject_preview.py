@@ -1,0 +1,89 @@
+"""An inject as one reader will see it (`views.inject_view`), drawn for control's rehearsal and detail pane.
+
+Options a reader may not take are listed with the reason, marked 'not available' in words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from ...engine.views import InjectView
+from .gauges import Palette
+
+_LIST_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join the hard line breaks of a YAML block into paragraphs, so the text wraps to the panel's width.
+    Blank lines (paragraphs) and list items stay as written."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in para.splitlines():
+            if lines and not _LIST_ITEM.match(line) and not line.startswith("  "):
+                lines[-1] = lines[-1].rstrip() + " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def inject_renderable(view: InjectView, palette: Palette, *, control: bool = False,
+                      turn_now: int | None = None) -> RenderableType:
+    parts: list[RenderableType] = []
+    parts.append(Text.assemble((f"[{view.kind}] ", palette.muted), (view.title, "bold")))
+    meta = Text.assemble(("From ", palette.muted), view.sender, ("  To ", palette.muted), ", ".join(view.to))
+    if view.turn is not None:
+        meta.append(f"  released turn {view.turn} ({view.time})", style=palette.muted)
+    elif turn_now is not None:
+        meta.append(f"  not released: as it reads if released now (turn {turn_now})", style=palette.fair)
+    parts.append(meta)
+    parts.append(Text(""))
+    parts.append(Text(reflow(view.text) or "(no text)"))
+    if view.options:
+        parts.append(Text(""))
+        parts.append(Text(view.prompt or "Decision", style="bold"))
+        if view.via:
+            parts.append(Text(f"  decided by vote in {view.via}", style=palette.muted))
+        for i, o in enumerate(view.options, 1):
+            if o.unavailable:
+                line = Text.assemble((f"  {i}. {o.label}", Style(dim=True)),
+                                     (f"  — not available: {o.unavailable}", palette.bad))
+            else:
+                line = Text(f"  {i}. {o.label}" + ("  ✓ chosen" if o.chosen else ""),
+                            style="bold" if o.chosen else "")
+            parts.append(line)
+        if view.deadline_turn is not None:
+            parts.append(Text(f"  deadline: turn {view.deadline_turn}", style=palette.muted))
+    if control and (view.expected or view.objectives):
+        parts.append(Text(""))
+        if view.expected:
+            parts.append(Text.assemble(("Expected action: ", "bold"), view.expected))
+        if view.objectives:
+            parts.append(Text.assemble(("Objectives: ", "bold"), ", ".join(view.objectives)))
+    if view.decided is not None or view.outcome:
+        parts.append(Text(""))
+        if view.result:
+            parts.append(Text.assemble(("Result: ", "bold"), view.result))
+        if view.outcome:
+            parts.append(Text.assemble(("Outcome: ", "bold"), view.outcome))
+    return Group(*parts)
+
+
+class InjectPreview(Static):
+    DEFAULT_CSS = """
+    InjectPreview { height: auto; padding: 0 1; }
+    """
+
+    def show(self, view: InjectView | None, *, control: bool = False, turn_now: int | None = None,
+             empty: str = "") -> None:
+        if view is None:
+            self.update(empty)
+            return
+        self.update(inject_renderable(view, Palette.of(self.app.get_css_variables()), control=control,
+                                      turn_now=turn_now))

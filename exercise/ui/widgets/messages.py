@@ -1,0 +1,137 @@
+"""The message traffic one party sees, and a composer to write to other nations, an organisation or control.
+
+`MessagePanel(controller, sender)` shows every message visible to `sender` (a nation id, or "control" for
+the facilitator, who sees all traffic) and sends as `sender`. The screen that holds it calls
+`refresh_from_state()` when it hears `SessionUpdated`; the panel also refreshes after its own sends.
+Direction is shown by words and arrows ("You →", "→ You"), never by colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Select, Static
+
+from ...engine.events import MessageSent
+from ...engine.state import State
+from ..controller import SessionController
+
+ALL = "all"
+
+
+class MessagePanel(Vertical):
+    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+
+    class Sent(Message):
+        """A message went out from this panel."""
+
+        def __init__(self, to: str, text: str) -> None:
+            super().__init__()
+            self.to = to
+            self.text = text
+
+    def __init__(self, controller: SessionController, sender: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="message-panel")
+        self.controller = controller
+        self.sender = sender
+        self._shown: tuple[int, int] | None = None  # (count, last seq) of what is on screen
+        self.border_title = "Messages"
+
+    # -- building ----------------------------------------------------------------------------
+    def recipients(self) -> list[tuple[str, str]]:
+        """(label, id) pairs: the other nations, the organisations, control, and everyone."""
+        sc = self.controller.scenario
+        out = [(n.name, nid) for nid, n in sc.nations.items() if nid != self.sender]
+        out += [(f"{o.name} (organisation)", oid) for oid, o in sc.orgs.items()]
+        if self.sender != "control":
+            out.append(("Exercise Control", "control"))
+        out.append(("Everyone", ALL))
+        return out
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="traffic"):
+            yield Static("", classes="traffic-text")
+        with Horizontal(classes="composer"):
+            options = self.recipients()
+            yield Select(options, prompt="To…", allow_blank=False, value=options[0][1] if options else Select.NULL,
+                         classes="recipient", compact=True)
+            yield Input(placeholder="Write a message, Enter sends", classes="message-text", compact=True)
+            yield Button("Send", classes="send", compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_from_state()
+
+    # -- reading -----------------------------------------------------------------------------
+    def refresh_from_state(self) -> None:
+        st = self.controller.state
+        entries = st.messages(None if self.sender == "control" else self.sender)
+        key = (len(entries), entries[-1].seq if entries else 0)
+        if key == self._shown:
+            return
+        self._shown = key
+        sc = self.controller.scenario
+        text = Text()
+        if not entries:
+            text.append("No messages yet.", style="italic")
+        turn_of = _turns(st)
+        for i, e in enumerate(entries):
+            ev = e.event
+            assert isinstance(ev, MessageSent)
+            if i:
+                text.append("\n")
+            mine = ev.sender == self.sender
+            to = ", ".join("everyone" if t == ALL else ("You" if t == self.sender else sc.name_of(t)) for t in ev.to)
+            who = "You" if mine else sc.name_of(ev.sender)
+            turn = turn_of(e.seq)
+            text.append(f"T{turn} {sc.time_of(turn)}  ", style="dim")
+            text.append(f"{'▶' if mine else '◀'} {who} → {to}", style="bold")
+            text.append(": ")
+            text.append(ev.text)
+        self.query_one(".traffic-text", Static).update(text)
+        self.query_one(".traffic", VerticalScroll).scroll_end(animate=False)
+
+    # -- sending -----------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.send()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("send"):
+            event.stop()
+            self.send()
+
+    def send(self) -> bool:
+        box = self.query_one(".message-text", Input)
+        to = self.query_one(".recipient", Select).value
+        text = box.value.strip()
+        if not text:
+            self.app.notify("Write something before sending.", severity="warning")
+            box.focus()
+            return False
+        if to is Select.NULL or not isinstance(to, str):
+            self.app.notify("Choose who the message is for.", severity="warning")
+            return False
+        out = self.controller.execute(lambda s: s.send(self.sender, [to], text))
+        if out.ok:
+            box.value = ""
+            label = dict((v, k) for k, v in self.recipients()).get(to, to)
+            self.app.notify(f"Message sent to {label}.")
+            self.post_message(self.Sent(to, text))
+        self.refresh_from_state()
+        return out.ok
+
+    def focus_composer(self) -> None:
+        self.query_one(".message-text", Input).focus()
+
+
+def _turns(state: State) -> Callable[[int], int]:
+    """seq -> the turn it happened in, from the shared timeline read model."""
+    from ...engine.views import timeline
+
+    by_seq = {item.seq: item.turn for item in timeline(state)}
+    return lambda seq: by_seq.get(seq, state.turn)

@@ -1,0 +1,153 @@
+"""The launcher: scenarios with their facts, sessions to resume, and each mode started from it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from _play_support import MINI, SIZES, TUTORIAL, app_for, new_session, steady
+from textual.widgets import Input, OptionList, Select, Static
+
+from exercise.resources import all_scenarios
+from exercise.ui.screens import launcher as launcher_mod
+from exercise.ui.screens.handover import HandoverScreen
+from exercise.ui.screens.launcher import LauncherScreen
+from exercise.ui.screens.team import TeamScreen
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copy(MINI, tmp_path / "mini.yaml")  # a local scenario in the working folder
+    return tmp_path
+
+
+def info_text(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#scenario-info", Static).render())
+
+
+async def test_lists_bundled_and_local_scenarios_with_their_facts(workdir: Path) -> None:
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)
+        screen = app.screen
+        titles = [i.title for i in screen.infos]
+        assert "Mini" in titles
+        if TUTORIAL.exists():
+            assert "Tutorial: Harbour Lights" in titles
+        mini = titles.index("Mini")
+        assert screen.infos[mini].source == "local"
+        scenarios = screen.query_one("#scenarios", OptionList)
+        scenarios.highlighted = mini
+        await pilot.pause()
+        text = info_text(app)
+        assert "Mini" in text and "Nations: Norvia, Kessland" in text
+        assert "Organisations: North Atlantic Compact" in text
+        assert "Turns: 3" in text and "Estimated duration: ~1h00" in text
+        sessions = screen.query_one("#sessions", OptionList)
+        assert "No saved sessions" in str(sessions.get_option_at_index(0).prompt)
+
+
+async def test_start_solo_from_the_launcher_with_keys(workdir: Path) -> None:
+    app = app_for(workdir, seed=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LauncherScreen)
+        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        await pilot.press("o")  # solo
+        await pilot.pause()
+        assert screen.mode == "solo"
+        play_as = screen.query_one("#play-as", Select)
+        play_as.value = "kessland"
+        await pilot.pause()
+        # the other nation is a bot, with its profile from the scenario, and it can be changed
+        norvia = screen.query_one("#player-norvia", Select)
+        assert norvia.value == "bot:cautious"
+        norvia.value = "bot:hawkish"
+        screen.query_one("#seed", Input).value = "42"
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        assert app.screen.nation == "kessland" and app.screen.solo
+        st = app.controller.state
+        assert st.started.seed == 42 and st.started.mode == "solo"
+        assert st.started.teams == {"norvia": "bot:hawkish", "kessland": "human"}
+        files = list((workdir / "sessions").glob("mini-*.sqlite"))
+        assert len(files) == 1
+
+
+async def test_start_hotseat_with_a_bot(workdir: Path) -> None:
+    app = app_for(workdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.mode == "hotseat"
+        assert screen.query_one("#player-norvia", Select).value == "human"
+        screen.query_one("#seed", Input).value = ""
+        screen.query_one("#player-kessland", Select).value = "bot:cooperative"
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.controller.state.started.mode == "hotseat"
+        assert app.controller.state.started.teams["kessland"] == "bot:cooperative"
+
+
+async def test_start_facilitated_opens_the_facilitator_console(workdir: Path) -> None:
+    pytest.importorskip("exercise.ui.screens.facilitator")
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        await pilot.press("f", "s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FacilitatorScreen"
+        assert app.controller.state.started.mode == "facilitated"
+
+
+async def test_resume_a_session_from_the_list(workdir: Path) -> None:
+    new_session(workdir / "sessions" / "old.sqlite", mode="solo", teams={"norvia": "human", "kessland": "bot:cautious"})
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        sessions = screen.query_one("#sessions", OptionList)
+        assert "old.sqlite" in str(sessions.get_option_at_index(0).prompt)
+        assert "Solo · turn 1" in str(sessions.get_option_at_index(0).prompt)
+        await pilot.press("r")
+        assert sessions.has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen)
+        assert app.screen.nation == "norvia" and app.screen.solo
+
+
+async def test_a_broken_scenario_is_shown_not_raised(workdir: Path) -> None:
+    (workdir / "broken.yaml").write_text(
+        "ttx: 1\nid: broken\ntitle: Broken\nnations: [{id: a, name: A}]\n"
+        "injects: [{id: i, text: hi, when: 'nosuch > 1'}]\n")
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Broken")
+        await pilot.pause()
+        assert "does not load" in info_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_launcher(snap_compare, workdir: Path, monkeypatch, size) -> None:  # type: ignore[no-untyped-def]
+    # Only the tutorial and the local fixture, so scenarios added to the repo later leave the baseline alone.
+    monkeypatch.setattr(launcher_mod, "all_scenarios",
+                        lambda folder: [i for i in all_scenarios(folder) if i.id in ("tutorial", "mini")])
+    new_session(workdir / "sessions" / "earlier.sqlite", mode="hotseat")
+    assert snap_compare(app_for(workdir), terminal_size=size, run_before=steady)

@@ -1,0 +1,80 @@
+"""Live: the store is the bus. Two apps on one session file (a facilitator and a team) see each other's
+events on their next poll; so does an app whose session another *process* appends to."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _play_support import ROOT, app_for, new_session, type_text, until
+from textual.widgets import OptionList, Static
+
+from exercise.engine.events import DecisionTaken, InjectReleased, MessageSent
+from exercise.ui.config import AppConfig
+from exercise.ui.screens.team import TeamScreen
+
+
+def inbox(app) -> list[str]:  # type: ignore[no-untyped-def]
+    olist = app.screen.query_one("#inbox-list", OptionList)
+    return [o.id for o in olist.options if o.id]
+
+
+async def test_facilitator_and_team_apps_see_each_other(tmp_path: Path) -> None:
+    db = new_session(tmp_path / "live.sqlite")
+    control = app_for(tmp_path, db=db)  # the facilitator console
+    team = app_for(tmp_path, db=db, team="norvia")
+    async with control.run_test(size=(160, 48)) as cp, team.run_test(size=(120, 40)) as tp:
+        await cp.pause()
+        await tp.pause()
+        assert type(control.screen).__name__ == "FacilitatorScreen"
+        assert isinstance(team.screen, TeamScreen)
+        assert "summit" not in inbox(team)
+        # control releases an inject early: the team's inbox shows it after its next poll
+        assert control.controller.execute(lambda s: s.release("summit")).ok
+        assert await until(tp, lambda: "summit" in inbox(team))
+        assert any("New inject" in n.message for n in team._notifications)
+        # the team decides in its console: control's state has the decision after its next poll
+        await tp.press("d")  # the oldest open decision: grid-down
+        await tp.pause()
+        assert team.screen.current == "grid-down"
+        await tp.press("enter")
+        await type_text(tp, "share early")
+        await tp.press("enter")
+        await tp.pause()
+        assert await until(cp, lambda: ("grid-down", "norvia") in control.controller.state.chosen)
+        ev = [e.event for e in control.controller.state.log if isinstance(e.event, DecisionTaken)][-1]
+        assert (ev.team, ev.option, ev.rationale) == ("norvia", "share", "share early")
+        # and a message from control reaches the team's message panel
+        assert control.controller.execute(lambda s: s.send("control", ["norvia"], "noted, thanks")).ok
+        assert await until(tp, lambda: "noted, thanks" in str(
+            team.screen.query_one("#team-messages .traffic-text", Static).render()))
+
+
+async def test_another_process_appends_and_the_team_sees_it_within_a_second(tmp_path: Path) -> None:
+    db = new_session(tmp_path / "proc.sqlite")
+    assert AppConfig().poll_seconds <= 0.5  # the design: a poll a few times a second
+    team = app_for(tmp_path, db=db, team="norvia")
+    script = (
+        "import sys; from exercise.live import LiveSession\n"
+        "live = LiveSession.open(sys.argv[1])\n"
+        "live.execute(lambda s: s.release('crisis'))\n"
+        "live.execute(lambda s: s.send('kessland', ['norvia'], 'from another process'))\n"
+        "live.close()\n"
+    )
+    async with team.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "crisis" not in inbox(team)
+        subprocess.run([sys.executable, "-c", script, str(db)], check=True, cwd=ROOT, timeout=60)
+        written = time.monotonic()
+        assert await until(pilot, lambda: "crisis" in inbox(team), tries=400)
+        latency = time.monotonic() - written
+        print(f"inject from another process shown after {latency:.2f}s")
+        assert any(isinstance(e.event, InjectReleased) and e.event.inject == "crisis"
+                   for e in team.controller.state.log)
+        assert any(isinstance(e.event, MessageSent) for e in team.controller.state.log)
+        # the team then decides on top of the other process's events: one log, in order, no gaps
+        assert team.controller.execute(lambda s: s.decide("norvia", "grid-down", "wait", "later")).ok
+        seqs = [e.seq for e in team.controller.state.log]
+        assert seqs == list(range(1, len(seqs) + 1))
