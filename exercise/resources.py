@@ -50,6 +50,11 @@ def _estimate(turns: int, data: dict[str, Any]) -> str:
     return f"~{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"~{minutes}m"
 
 
+def _items(value: Any) -> list[Any]:
+    """A list from a field that should be one; a listing must not fail on a malformed file."""
+    return value if isinstance(value, list) else []
+
+
 def peek(path: Path, source: str) -> ScenarioInfo | None:
     """The header of a scenario file, read cheaply for listings; None when it is not a scenario."""
     try:
@@ -60,10 +65,10 @@ def peek(path: Path, source: str) -> ScenarioInfo | None:
         return None
     if not isinstance(data, dict) or "ttx" not in data or not isinstance(data.get("id"), str):
         return None
-    clock = data.get("clock") if isinstance(data.get("clock"), dict) else {}
+    clock: dict[str, Any] = data["clock"] if isinstance(data.get("clock"), dict) else {}
     turns = clock.get("turns", 8) if isinstance(clock.get("turns", 8), int) else 0
-    nations = [n.get("name", n.get("id", "?")) for n in data.get("nations") or [] if isinstance(n, dict)]
-    orgs = [o.get("name", o.get("id", "?")) for o in data.get("organisations") or [] if isinstance(o, dict)]
+    nations = [str(n.get("name", n.get("id", "?"))) for n in _items(data.get("nations")) if isinstance(n, dict)]
+    orgs = [str(o.get("name", o.get("id", "?"))) for o in _items(data.get("organisations")) if isinstance(o, dict)]
     return ScenarioInfo(id=data["id"], title=str(data.get("title", data["id"])), path=path,
                         summary=str(data.get("summary", "")).strip(), nations=nations, organisations=orgs,
                         turns=turns, duration=_estimate(turns, data), source=source)
