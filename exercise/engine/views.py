@@ -430,3 +430,45 @@ def visible_keys(sc: CompiledScenario) -> list[str]:
 
 def entries_of(state: State, *types: type) -> list[Entry]:
     return [e for e in state.live_entries() if isinstance(e.event, types)]
+
+
+def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:
+    """What `nation` can see others do, in order (messages left out: they have their own view).
+
+    Decisions by other nations on injects this nation also received, votes and resolutions in the
+    organisations it belongs to (with the chance outcomes that followed), adjudications of the state it
+    may see (with their reasons), and the injects released to it. Retracted events are left out.
+    Only entries with seq > `since` are returned, so a caller can ask for what is new.
+    """
+    sc = state.scenario
+    orgs = {o for o, spec in sc.orgs.items() if nation in spec.members}
+    inbox = set(state.inbox(nation))
+    out: list[TimelineItem] = []
+    turn = 1
+    for e in state.log:
+        ev = e.event
+        if e.seq in state.retracted:
+            continue
+        if isinstance(ev, ClockAdvanced):
+            turn = ev.turn
+        if e.seq <= since:
+            continue
+        show = False
+        if isinstance(ev, DecisionTaken):
+            show = ev.team in orgs or (ev.team != nation and ev.inject in inbox)
+        elif isinstance(ev, VoteCast):
+            show = ev.org in orgs and ev.nation != nation
+        elif isinstance(ev, OutcomeRolled):
+            show = ev.team in orgs or (ev.team != nation and ev.inject in inbox)
+        elif isinstance(ev, Adjudicated):
+            var = ev.target.split("[", 1)[0].strip()
+            show = not (var in sc.vars and sc.vars[var].hidden)
+        elif isinstance(ev, InjectReleased):
+            show = ev.inject in inbox
+        if not show:
+            continue
+        actor = _actor(ev)
+        rationale = ev.rationale if isinstance(ev, (DecisionTaken, VoteCast)) else ""
+        out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
+                                describe(sc, ev, state.written), False, rationale))
+    return out

@@ -193,3 +193,109 @@ def test_snapshot_solo_debrief(snap_compare, tmp_path: Path, size) -> None:  # t
         await steady(pilot)
 
     assert snap_compare(solo_app(tmp_path), terminal_size=size, run_before=run_before)
+
+
+# -- solo: the stand-in facilitator, what the partners did, keys that are safe while typing -------------------
+
+
+def tutorial_solo(tmp_path: Path, seed: int = 2, nation: str = "maren"):  # type: ignore[no-untyped-def]
+    from _play_support import TUTORIAL
+
+    return app_for(tmp_path, scenario=TUTORIAL, solo=nation, seed=seed, db=tmp_path / "solo.sqlite")
+
+
+async def end_turn(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("e")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, ConfirmScreen):
+        await pilot.press("y")
+        await pilot.pause()
+
+
+async def test_end_turn_lets_the_stand_in_release_manual_injects(tmp_path: Path) -> None:
+    from exercise.engine.events import InjectReleased
+
+    app = tutorial_solo(tmp_path)  # seed 2: the stand-in releases the manual 'cable-cut' at turn 1
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "cable-cut" not in app.controller.state.released
+        await end_turn(pilot)
+        st = app.controller.state
+        assert st.turn == 2
+        released = [e.event for e in st.log if isinstance(e.event, InjectReleased) and e.event.inject == "cable-cut"]
+        assert len(released) == 1 and released[0].by == "control"
+        assert "cable-cut" in st.inbox("maren")
+        # the bots answered the card before the clock moved
+        bots = {ev.team for e in st.log if isinstance(ev := e.event, DecisionTaken) and ev.inject == "cable-cut"
+                and ev.by == "bot"}
+        assert bots == {"ostrand", "tarvos"}
+        meanwhile = [n.message for n in app._notifications if n.title == "Meanwhile"]
+        assert meanwhile and "Ostrand chose" in meanwhile[-1] and "Tarvos chose" in meanwhile[-1]
+
+
+async def test_coalition_tab_shows_what_the_partners_did(tmp_path: Path) -> None:
+    app = tutorial_solo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await end_turn(pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "coalition"
+        feed = str(app.screen.query_one("#coalition-text", Static).render())
+        assert "Inject 'Facilitator's card: the cable' released by control" in feed
+        assert "Ostrand decided on 'Facilitator's card: the cable'" in feed and "why: " in feed
+        assert "Maren decided" not in feed  # its own moves are in History, not here
+
+
+async def test_enter_does_not_confirm_end_turn(tmp_path: Path) -> None:
+    app = solo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # a stray Enter cancels, it never ends the turn
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen) and app.controller.state.turn == 1
+
+
+async def test_letters_typed_after_leaving_the_message_box_are_not_shortcuts(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    app = solo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await type_text(pilot, "we see")
+        await pilot.press("tab")  # the focus leaves the box, the person goes on typing
+        await type_text(pilot, " the end 1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TeamScreen) and app.controller.state.turn == 1
+        assert app.screen.query_one("#tabs").active == "messages"
+        assert any("You were typing" in n.message for n in app._notifications)
+        box = app.screen.query_one("#team-messages .message-text", Input)
+        assert box.value == "we see"
+        await pilot.pause(0.9)  # a moment later the keys are shortcuts again
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "inbox"
+
+
+async def test_digits_and_letters_in_a_text_box_stay_in_the_box(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    app = solo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await type_text(pilot, "1d e2345")
+        await pilot.pause()
+        box = app.screen.query_one("#team-messages .message-text", Input)
+        assert box.value == "1d e2345"
+        assert app.screen.query_one("#tabs").active == "messages"
+        assert isinstance(app.screen, TeamScreen) and app.controller.state.turn == 1
+        await pilot.press("d")
+        await pilot.press("enter")  # choose, then type a rationale with shortcut letters and digits in it
+        await pilot.pause()
+        assert app.focused is box

@@ -261,3 +261,46 @@ async def test_restart_returns_to_the_same_tab_and_inject(db: Path, tmp_path: Pa
         assert isinstance(again.screen, TeamScreen)
         assert again.screen.query_one("#tabs", TabbedContent).active == "state"
         assert again.screen.current == "crisis"
+
+
+async def test_d_goes_to_the_open_decision_from_a_decided_inject(db: Path, tmp_path: Path) -> None:
+    control(db, lambda s: s.decide("norvia", "grid-down", "wait", "early"))
+    control(db, lambda s: s.advance())  # turn 2: the summit goes to the Compact
+    app = app_for(tmp_path, db=db, team="norvia")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.refresh_inbox_to("grid-down")  # a decided inject on screen
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen.current == "summit"
+        olist = app.screen.query_one("#inbox-list", OptionList)
+        assert olist.highlighted_option is not None and olist.highlighted_option.id == "summit"
+        assert app.focused is app.screen.query_one("#decision .options", OptionList)
+
+
+async def test_traffic_shows_the_last_200_messages_and_adds_new_ones(db: Path, tmp_path: Path) -> None:
+    def many(s):  # type: ignore[no-untyped-def]
+        out = []
+        for i in range(260):
+            out += s.send("kessland", ["norvia"], f"note {i}")
+        return out
+
+    control(db, many)
+    app = app_for(tmp_path, db=db, team="norvia")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        panel = app.screen.query_one("#team-messages", MessagePanel)
+        shown = str(panel.query_one(".traffic-text", Static).render())
+        assert "showing the last 200 of 260 messages" in shown
+        assert "note 259" in shown and "note 60\n" in shown + "\n" and "note 59\n" not in shown + "\n"
+        assert len(panel._lines) == 200
+        kept = panel._lines[max(panel._lines)]
+        await type_text(pilot, "ack")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(panel.query_one(".traffic-text", Static).render())
+        assert "showing the last 200 of 261 messages" in shown and "▶ You → Kessland: ack" in shown
+        assert panel._lines[max(panel._lines) - 1] is kept  # drawn once, not again

@@ -6,18 +6,21 @@ player (with "End turn": the bots play, then the clock advances) and by each tea
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from ...engine.views import inject_view
+from ...engine.bots import stand_in_release
+from ...engine.events import DecisionTaken, Event, VoteCast
+from ...engine.views import TimelineItem, inject_view, visible_to
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
@@ -28,7 +31,9 @@ from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
 
-TABS = ("inbox", "messages", "state", "brief", "history")
+TABS = ("inbox", "messages", "state", "brief", "history", "coalition")
+FEED_LIMIT = 200  # the coalition feed shows this many of the latest items
+TYPING_PAUSE = 0.8  # seconds after the last keystroke in a text box during which letter shortcuts are ignored
 
 
 class TeamScreen(Screen[str]):
@@ -47,6 +52,8 @@ class TeamScreen(Screen[str]):
         Action("Our state", "tab('state')", "Your nation's own view of the state", key="3", show=False),
         Action("Brief", "tab('brief')", "Your private brief and capabilities", key="4", show=False),
         Action("History", "tab('history')", "What your nation did, and why", key="5", show=False),
+        Action("Coalition", "tab('coalition')", "What you can see other nations and organisations do", key="6",
+               show=False),
         Action("Next inject", "next_inject", "Show the next inject in the inbox", key="j", show=False),
         Action("Previous inject", "previous_inject", "Show the previous inject in the inbox", key="k", show=False),
     ]
@@ -67,6 +74,9 @@ class TeamScreen(Screen[str]):
         self._saved_place: str | None = None
         self._place_timer: Timer | None = None
         self._seen_inbox: set[str] | None = None
+        self._typing_until = 0.0  # a keystroke went into a text box until shortly before this (monotonic)
+        self._typing_warned = False
+        self._feed_key: tuple[int, int] | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -86,6 +96,8 @@ class TeamScreen(Screen[str]):
                 yield Static(id="brief-text")
             with TabPane("History", id="history"), VerticalScroll(id="history-scroll"):
                 yield Static(id="history-text")
+            with TabPane("Coalition", id="coalition"), VerticalScroll(id="coalition-scroll"):
+                yield Static(id="coalition-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -158,6 +170,7 @@ class TeamScreen(Screen[str]):
         self.query_one("#team-messages", MessagePanel).refresh_from_state()
         self.query_one("#team-state", StatePanel).refresh_from_state()
         self.query_one("#history-text", Static).update(history_text(st, self.nation))
+        self.refresh_feed()
         if self._bindings_for != (st.ended is not None):
             self._bindings_for = st.ended is not None
             self.refresh_bindings()
@@ -242,6 +255,74 @@ class TeamScreen(Screen[str]):
         self.query_one("#card", InjectCard).show(view, state=self.controller.state, reader=self.nation)
         self.query_one("#decision", DecisionPanel).show(inject)
 
+    def refresh_feed(self) -> None:
+        """The Coalition tab: what this nation can see the others (and control) do, newest last."""
+        st = self.controller.state
+        key = (len(st.log), len(st.retracted))
+        if key == self._feed_key:
+            return
+        self._feed_key = key
+        items = visible_to(st, self.nation)
+        t = Text()
+        t.append("What you can see the others do", style="bold underline")
+        t.append("\nDecisions on injects you also received, votes and resolutions in your organisations, "
+                 "adjudications by control and injects released to you.\n", style="dim")
+        if len(items) > FEED_LIMIT:
+            t.append(f"(showing the last {FEED_LIMIT} of {len(items)})\n", style="dim")
+            items = items[-FEED_LIMIT:]
+        if not items:
+            t.append("\nNothing yet.", style="italic")
+        turn = None
+        for item in items:
+            if item.turn != turn:
+                turn = item.turn
+                t.append(f"\nTurn {item.turn} · {item.time}\n", style="bold")
+            t.append(f"  {_feed_mark(item)} ")
+            t.append(item.summary)
+            if item.rationale:
+                t.append(f"\n      why: {item.rationale}", style="dim")
+            t.append("\n")
+        self.query_one("#coalition-text", Static).update(t)
+
+    def _tell_what_others_did(self, since: int) -> None:
+        """One line: what the other nations visibly did since log position `since`."""
+        st = self.controller.state
+        parts = []
+        for item in visible_to(st, self.nation, since):
+            ev = st.log[item.seq - 1].event
+            if isinstance(ev, (DecisionTaken, VoteCast)):
+                parts.append(_short(self.controller, ev))
+        if parts:
+            self.notify("; ".join(parts), title="Meanwhile", timeout=10)
+
+    # -- keyboard: a letter typed just after leaving a text box is not a shortcut -------------------
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.has_focus:
+            self._typing_until = time.monotonic() + TYPING_PAUSE
+            self._typing_warned = False
+
+    @on(MessagePanel.Sent)
+    @on(DecisionPanel.Decided)
+    def _done_typing(self) -> None:
+        self._typing_until = 0.0  # Enter sent it: the person has stopped typing
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys that reach the screen are shortcuts unless an Input has the focus (it takes its own).
+        Shortly after typing in a box (and while the keys keep coming), a printable key or Enter is someone
+        still typing, not a command: it is ignored until they pause."""
+        if isinstance(self.focused, Input) or not (event.is_printable or event.key == "enter"):
+            return
+        now = time.monotonic()
+        if now < self._typing_until:
+            event.stop()
+            event.prevent_default()
+            self._typing_until = now + TYPING_PAUSE  # still typing: wait for a pause
+            if not self._typing_warned:
+                self._typing_warned = True
+                self.notify("You were typing: keys are not shortcuts for a moment. Click the text box to "
+                            "go on writing.", severity="warning", timeout=4)
+
     # -- events ------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#inbox-list")
     def _inbox_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -266,7 +347,9 @@ class TeamScreen(Screen[str]):
         label = next((o.label for o in view.options if o.id == event.option), event.option)
         self.notify(f"Sent: {label}", title=view.title)
         if self.solo:
+            since = self.controller.state.log[-1].seq if self.controller.state.log else 0
             self.controller.play_bots()
+            self._tell_what_others_did(since)
         nxt = next((p.inject for p in self.controller.state.pending(self.nation)), None)
         if nxt is not None:
             self.current = nxt
@@ -295,7 +378,8 @@ class TeamScreen(Screen[str]):
             self.set_focus(None)
             tabs.active = tab
         target = {"inbox": "#inbox-list", "state": "#team-state", "messages": "#team-messages .message-text",
-                  "brief": "#brief-scroll", "history": "#history-scroll"}[tab]
+                  "brief": "#brief-scroll", "history": "#history-scroll",
+                  "coalition": "#coalition-scroll"}[tab]
         self.query_one(target).focus()
 
     def action_decide(self) -> None:
@@ -304,8 +388,9 @@ class TeamScreen(Screen[str]):
             self.notify("No decision is waiting for your nation.")
             return
         self.action_tab("inbox")
-        target = next((p.inject for p in pending if p.inject == self.current), pending[0].inject)
-        self.current = None
+        # the open decision on screen if there is one, else the first open one (oldest deadline first)
+        target = next((p.inject for p in pending if p.inject == self.current),
+                      min(pending, key=lambda p: (p.deadline_turn, p.released_turn)).inject)
         self.refresh_inbox_to(target)
         self.query_one("#decision", DecisionPanel).focus_options()
 
@@ -338,14 +423,24 @@ class TeamScreen(Screen[str]):
             n = len(pending)
             self.app.push_screen(ConfirmScreen(
                 f"{n} decision{'s are' if n != 1 else ' is'} still open. If the deadline passes when the clock "
-                "moves, the default is taken for you.\n\nEnd the turn anyway?", yes="End turn", no="Go back"),
+                "moves, the default is taken for you.\n\nEnd the turn anyway? Press y to end it.", yes="End turn",
+                no="Go back", enter_confirms=False),
                 lambda ok: self.end_turn() if ok else None)
             return
         self.end_turn()
 
     def end_turn(self) -> None:
         ctl = self.controller
+        since = ctl.state.log[-1].seq if ctl.state.log else 0
         ctl.play_bots()
+        # No facilitator in solo play: the engine's stand-in releases the manual injects that are due,
+        # one at a time, and the bots answer each before the clock moves.
+        for _ in range(len(ctl.scenario.injects) + 1):
+            released = ctl.execute(stand_in_release, quiet=True)
+            if not released.ok or not released.entries:
+                break
+            ctl.play_bots()
+        self._tell_what_others_did(since)
         before = set(ctl.state.inbox(self.nation))
         out = ctl.execute(lambda s: s.advance())
         if out.ok and ctl.state.ended is None:
@@ -369,6 +464,28 @@ class TeamScreen(Screen[str]):
 
         if not isinstance(self.app.screen, DebriefScreen):
             self.app.push_screen(DebriefScreen(self.controller, self.nation))
+
+
+def _feed_mark(item: TimelineItem) -> str:
+    return {"DecisionTaken": "◆", "VoteCast": "✎", "OutcomeRolled": "⚄", "Adjudicated": "⚖",
+            "InjectReleased": "✉"}.get(item.type, "·")
+
+
+def _short(controller: SessionController, ev: Event) -> str:
+    """'Kessland chose Share now', 'Aldmark voted Act together'."""
+    sc = controller.scenario
+    if isinstance(ev, VoteCast):
+        who, verb = ev.nation, "voted"
+    else:
+        assert isinstance(ev, DecisionTaken)
+        who = ev.team
+        verb = "resolved" if ev.by == "organisation" else "took the default" if ev.by == "deadline" else "chose"
+    ci = sc.injects.get(ev.inject)
+    option = ev.option
+    label = ci.options[option].model.label if ci and option in ci.options else (option or "no decision")
+    nation = sc.nations.get(who)
+    name = (nation.short or nation.name) if nation else sc.name_of(who)
+    return f"{name} {verb} {label}"
 
 
 def _clip(text: str, width: int) -> str:

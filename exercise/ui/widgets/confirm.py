@@ -1,4 +1,7 @@
-"""A yes/no question in a small dialog: y or Enter confirms, n or Escape cancels."""
+"""A yes/no question in a small dialog: y (or Enter on the focused Yes button) confirms, n or Escape cancels.
+
+With `enter_confirms=False` (for a step that cannot be undone, such as ending a solo turn) the dialog
+opens with the No button focused, so a stray Enter cancels: only y or a click on Yes confirms."""
 
 from __future__ import annotations
 
@@ -26,9 +29,10 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, enter_confirms: bool = True) -> None:
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
+        self.enter_confirms = enter_confirms
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -38,7 +42,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(f"{self.yes} [y]", id="yes", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#yes" if self.enter_confirms else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -1,13 +1,15 @@
 """The message traffic one party sees, and a composer to write to other nations, an organisation or control.
 
-`MessagePanel(controller, sender)` shows every message visible to `sender` (a nation id, or "control" for
-the facilitator, who sees all traffic) and sends as `sender`. The screen that holds it calls
+`MessagePanel(controller, sender)` shows the latest messages (the last 200, and says so) visible to
+`sender` (a nation id, or "control" for the facilitator, who sees all traffic) and sends as `sender`.
+The screen that holds it calls
 `refresh_from_state()` when it hears `SessionUpdated`; the panel also refreshes after its own sends.
 Direction is shown by words and arrows ("You →", "→ You"), never by colour alone.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,11 +19,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from ...engine.events import MessageSent
-from ...engine.state import State
+from ...engine.events import ClockAdvanced, MessageSent
+from ...engine.state import Entry, State
 from ..controller import SessionController
 
 ALL = "all"
+SHOWN = 200  # the traffic shows this many of the latest messages
 
 
 class MessagePanel(Vertical):
@@ -40,6 +43,8 @@ class MessagePanel(Vertical):
         self.controller = controller
         self.sender = sender
         self._shown: tuple[int, int] | None = None  # (count, last seq) of what is on screen
+        self._lines: dict[int, Text] = {}  # seq -> its drawn line, for the messages on screen
+        self._retracted = 0
         self.border_title = "Messages"
 
     # -- building ----------------------------------------------------------------------------
@@ -68,32 +73,43 @@ class MessagePanel(Vertical):
 
     # -- reading -----------------------------------------------------------------------------
     def refresh_from_state(self) -> None:
+        """Show the last SHOWN messages; a message is drawn once and kept, so new traffic costs only its
+        own lines (a long session's thousands of messages are counted, not drawn)."""
         st = self.controller.state
         entries = st.messages(None if self.sender == "control" else self.sender)
         key = (len(entries), entries[-1].seq if entries else 0)
         if key == self._shown:
             return
         self._shown = key
-        sc = self.controller.scenario
+        shown = entries[-SHOWN:]
+        if len(st.retracted) != self._retracted:  # a retraction refolds the log: turns may have moved
+            self._retracted = len(st.retracted)
+            self._lines.clear()
+        turn_of = _turns(st, [e.seq for e in shown if e.seq not in self._lines])
+        lines = {e.seq: self._lines.get(e.seq) or self._line(e, turn_of(e.seq)) for e in shown}
+        self._lines = lines
         text = Text()
         if not entries:
             text.append("No messages yet.", style="italic")
-        turn_of = _turns(st)
-        for i, e in enumerate(entries):
-            ev = e.event
-            assert isinstance(ev, MessageSent)
-            if i:
-                text.append("\n")
-            mine = ev.sender == self.sender
-            to = ", ".join("everyone" if t == ALL else ("You" if t == self.sender else sc.name_of(t)) for t in ev.to)
-            who = "You" if mine else sc.name_of(ev.sender)
-            turn = turn_of(e.seq)
-            text.append(f"T{turn} {sc.time_of(turn)}  ", style="dim")
-            text.append(f"{'▶' if mine else '◀'} {who} → {to}", style="bold")
-            text.append(": ")
-            text.append(ev.text)
+        elif len(entries) > SHOWN:
+            text.append(f"… showing the last {SHOWN} of {len(entries)} messages\n", style="dim italic")
+        text.append(Text("\n").join(lines.values()))
         self.query_one(".traffic-text", Static).update(text)
         self.query_one(".traffic", VerticalScroll).scroll_end(animate=False)
+
+    def _line(self, e: Entry, turn: int) -> Text:
+        sc = self.controller.scenario
+        ev = e.event
+        assert isinstance(ev, MessageSent)
+        mine = ev.sender == self.sender
+        to = ", ".join("everyone" if t == ALL else ("You" if t == self.sender else sc.name_of(t)) for t in ev.to)
+        who = "You" if mine else sc.name_of(ev.sender)
+        text = Text()
+        text.append(f"T{turn} {sc.time_of(turn)}  ", style="dim")
+        text.append(f"{'▶' if mine else '◀'} {who} → {to}", style="bold")
+        text.append(": ")
+        text.append(ev.text)
+        return text
 
     # -- sending -----------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -129,9 +145,17 @@ class MessagePanel(Vertical):
         self.query_one(".message-text", Input).focus()
 
 
-def _turns(state: State) -> Callable[[int], int]:
-    """seq -> the turn it happened in, from the shared timeline read model."""
-    from ...engine.views import timeline
+def _turns(state: State, seqs: list[int]) -> Callable[[int], int]:
+    """seq -> the turn it happened in (for the seqs asked about), from the clock's moves alone: no event
+    is described, so this stays cheap however long the log."""
+    if not seqs:
+        return lambda seq: state.turn
+    moves = [(e.seq, e.event.turn) for e in state.log
+             if isinstance(e.event, ClockAdvanced) and e.seq not in state.retracted]
+    starts = [seq for seq, _ in moves]
 
-    by_seq = {item.seq: item.turn for item in timeline(state)}
-    return lambda seq: by_seq.get(seq, state.turn)
+    def turn_of(seq: int) -> int:
+        i = bisect_right(starts, seq)
+        return moves[i - 1][1] if i else 1
+
+    return turn_of
