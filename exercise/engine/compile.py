@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Mark, ScenarioError
+from .diagnostics import Diagnostic, Mark, ScenarioError, did_you_mean
 from .expressions import Effect, ExprError, Fn, Layout, Scope, compile_effect, compile_value
 from .loader import Loaded, LoadedInject, Reader, SourceFile, dict_reader, file_reader, load
 from .models import Ending, Inject, Nation, Option, Organisation, Scenario, StateVar
@@ -196,7 +196,7 @@ class _Compiler:
             for j, m in enumerate(o.members):
                 if m not in nations:
                     self.err(main, ("organisations", i, "members", j), "unknown-id", f"unknown nation '{m}'"
-                             + _near(m, nations))
+                             + did_you_mean(m, nations))
         layout = Layout(nations=list(nations))
         mins: list[float] = []
         maxs: list[float] = []
@@ -251,12 +251,13 @@ class _Compiler:
             for k, obj in enumerate([objs] if isinstance(objs, str) else objs or []):
                 if obj not in objective_ids:
                     path = (*li.path, "objective") if isinstance(objs, str) else (*li.path, "objective", k)
-                    self.err(li.file, path, "unknown-id", f"unknown objective '{obj}'" + _near(obj, objective_ids))
+                    self.err(li.file, path, "unknown-id",
+                             f"unknown objective '{obj}'" + did_you_mean(obj, objective_ids))
         for t, test in enumerate(sc.tests):
             for key in test.expect:
                 if key not in ("ending", "turn", "released") and layout.slot(key) is None:
                     self.err(main, ("tests", t, "expect", key), "unknown-name", f"'{key}' is no state value"
-                             + _near(key, layout.keys), key=True)
+                             + did_you_mean(key, layout.keys), key=True)
         errors = [d for d in self.diags if d.severity == "error"]
         if errors:
             raise ScenarioError(self.diags)
@@ -355,7 +356,7 @@ class _Compiler:
                 to_orgs.append(who)
             else:
                 self.err(src, path, "unknown-id", f"unknown recipient '{who}'" +
-                         _near(who, [*nations, *orgs, *li.params, "all", "control"]))
+                         did_you_mean(who, [*nations, *orgs, *li.params, "all", "control"]))
         single = len(to_nations) == 1 and not to_orgs
         # An organisation's decision is taken by its members' votes: its effects have no one nation as `self`.
         scope_self = self.scope(li.params, allow_self=not to_orgs, prefix=li.prefix,
@@ -402,7 +403,7 @@ class _Compiler:
                 self.text(opt.text, src, (*op, "text"), li, nations)
             if d.default is not None and d.default not in {o.id for o in d.options}:
                 self.err(src, (*p, "decision", "default"), "unknown-id", f"default '{d.default}' is not an option "
-                         f"of '{li.id}'" + _near(d.default, [o.id for o in d.options]))
+                         f"of '{li.id}'" + did_you_mean(d.default, [o.id for o in d.options]))
             default = d.default
         self.text(m.text, src, (*p, "text"), li, nations)
         objs = m.objective
@@ -446,7 +447,7 @@ class _Compiler:
             ref = ci.after[0]
             if ref not in injects:
                 src = self.loaded.files.get(next((k for k, f in self.loaded.files.items() if f.display == ci.file), ""))
-                msg = f"'after' names unknown inject '{ref}'" + _near(ref, injects)
+                msg = f"'after' names unknown inject '{ref}'" + did_you_mean(ref, injects)
                 self.diags.append(ci.mark.diag("unknown-id", msg) if src is None else
                                   src.positions.at(_path_of(self.loaded, ci.id, "after")).diag("unknown-id", msg))
                 continue
@@ -497,12 +498,6 @@ def text_mark(src: SourceFile, mark: Mark, line: int, offset: int) -> Mark:
     body = lines[row - 1] if 0 < row <= len(lines) else ""
     return Mark(mark.file, row, len(body) - len(body.lstrip()) + 1 + offset)
 
-
-def _near(name: str, options: Any) -> str:
-    import difflib
-
-    near = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
 
 
 def _path_of(loaded: Loaded, inject_id: str, field_name: str) -> tuple[Any, ...]:

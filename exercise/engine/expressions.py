@@ -14,7 +14,6 @@ An unknown name is a load-time error with its column.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import operator
 import re
@@ -22,6 +21,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from .diagnostics import did_you_mean
 
 
 class Runtime(Protocol):
@@ -86,9 +87,6 @@ class Layout:
     def pair_row(self, var: str, i: int) -> list[int]:
         return [self.pair_slot(var, i, j) for j in range(len(self.nations)) if j != i]
 
-    def pair_col(self, var: str, j: int) -> list[int]:
-        return [self.pair_slot(var, i, j) for i in range(len(self.nations)) if i != j]
-
     def slot(self, key: str) -> int | None:
         return self.index.get(key.replace(" ", ""))
 
@@ -146,10 +144,6 @@ def _src(node: ast.AST) -> str:
     return text if len(text) <= 60 else text[:60] + "…"
 
 
-def _suggest(name: str, candidates: Sequence[str]) -> str:
-    near = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
-
 
 class _Compiler:
     def __init__(self, scope: Scope) -> None:
@@ -187,7 +181,7 @@ class _Compiler:
                 return _NationRef(self.nation_index[name])
             raise ExprError(
                 node.col_offset,
-                f"unknown nation '{name}'{_suggest(name, [*self.layout.nations, *self.scope.params])}",
+                f"unknown nation '{name}'{did_you_mean(name, [*self.layout.nations, *self.scope.params])}",
                 "unknown-name",
             )
         raise ExprError(getattr(node, "col_offset", 0), "expected a nation id, a parameter or 'self' here")
@@ -260,7 +254,8 @@ class _Compiler:
             return _Collection(lambda me: slots)
         if name == "self" or name in self.nation_index or name in self.scope.params:
             return self.nation(node)
-        raise ExprError(node.col_offset, f"unknown name '{name}'{_suggest(name, self.known_names())}", "unknown-name")
+        raise ExprError(node.col_offset, f"unknown name '{name}'{did_you_mean(name, self.known_names())}",
+                        "unknown-name")
 
     def c_Subscript(self, node: ast.Subscript) -> Fn | _Collection:
         lay = self.layout
@@ -269,7 +264,7 @@ class _Compiler:
             var = node.value.value.id
             if var not in lay.per_pair:
                 if var not in lay.globals and var not in lay.per_nation:  # a misspelt name: say so, and suggest
-                    raise ExprError(node.col_offset, f"unknown variable '{var}'{_suggest(var, self.known_names())}",
+                    raise ExprError(node.col_offset, f"unknown variable '{var}'{did_you_mean(var, self.known_names())}",
                                     "unknown-name")
                 raise ExprError(node.col_offset, f"'{var}' is not a per-pair variable")
             self.reads.add(var)
@@ -294,7 +289,8 @@ class _Compiler:
             return _Collection(lambda me: row)
         if var in lay.globals:
             raise ExprError(node.col_offset, f"'{var}' is a single value; it takes no [nation]")
-        raise ExprError(node.col_offset, f"unknown variable '{var}'{_suggest(var, self.known_names())}", "unknown-name")
+        raise ExprError(node.col_offset, f"unknown variable '{var}'{did_you_mean(var, self.known_names())}",
+                        "unknown-name")
 
     def _pair(self, var: str, a: _NationRef, b: _NationRef, node: ast.expr) -> Fn:
         lay = self.layout
@@ -372,7 +368,8 @@ class _Compiler:
         if name.startswith("__"):
             raise ExprError(node.col_offset, f"'{name}' is not allowed in an expression")
         if name not in FUNCTIONS:
-            raise ExprError(node.col_offset, f"unknown function '{name}'{_suggest(name, FUNCTIONS)}", "unknown-name")
+            raise ExprError(node.col_offset, f"unknown function '{name}'{did_you_mean(name, FUNCTIONS)}",
+                            "unknown-name")
         if name in ("released", "decided", "chose"):
             return self._history(name, node)
         if name == "cap":
@@ -381,7 +378,7 @@ class _Compiler:
             what = self.string(args[1], "a capability name")
             if self.scope.capabilities and what not in self.scope.capabilities:
                 raise ExprError(args[1].col_offset, f"unknown capability '{what}'"
-                                f"{_suggest(what, sorted(self.scope.capabilities))}", "unknown-name")
+                                f"{did_you_mean(what, sorted(self.scope.capabilities))}", "unknown-name")
             nations = self.layout.nations
             if who.index is not None:
                 key = (nations[who.index], what)
@@ -407,7 +404,7 @@ class _Compiler:
             inject = self.scope.prefix + inject  # a library names its own injects without the prefix
         if self.scope.injects and inject not in self.scope.injects:
             raise ExprError(args[0].col_offset, f"unknown inject '{inject}'"
-                            f"{_suggest(inject, sorted(self.scope.injects))}", "unknown-id")
+                            f"{did_you_mean(inject, sorted(self.scope.injects))}", "unknown-id")
         if name == "released":
             return lambda s, me: inject in s.released
         who: _NationRef | None = None
@@ -417,7 +414,7 @@ class _Compiler:
             known = self.scope.options.get(inject)
             if known is not None and option not in known:
                 raise ExprError(args[1].col_offset, f"inject '{inject}' has no option '{option}'"
-                                f"{_suggest(option, sorted(known))}", "unknown-id")
+                                f"{did_you_mean(option, sorted(known))}", "unknown-id")
             if len(args) == 3:
                 who = self.nation(args[2])
         elif len(args) == 2:
@@ -612,7 +609,7 @@ def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple
             slots = pair_slots
     else:
         known = [*lay.globals, *lay.per_nation, *lay.per_pair]
-        raise ExprError(0, f"unknown state variable '{var}'{_suggest(var, known)}", "unknown-name")
+        raise ExprError(0, f"unknown state variable '{var}'{did_you_mean(var, known)}", "unknown-name")
 
     mode, constant = "add", None
     if isinstance(value, bool):

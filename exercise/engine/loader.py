@@ -6,7 +6,6 @@ a session's stored snapshot of the files it played is another, so a session repl
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import types
 import typing
@@ -17,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Mark, ScenarioError
+from .diagnostics import Diagnostic, Mark, ScenarioError, did_you_mean
 from .models import IncludeSpec, Inject, Library, Scenario
 from .yamlsafe import Positions, load_file
 
@@ -138,10 +137,7 @@ def pydantic_diagnostics(exc: ValidationError, data: Any, pos: Positions, root: 
         if kind == "extra_forbidden":
             name = str(path[-1]) if path else "?"
             owner = _model_at(root, path[:-1])
-            hint = ""
-            if owner is not None:
-                near = difflib.get_close_matches(name, _field_names(owner), n=1, cutoff=0.6)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
+            hint = did_you_mean(name, _field_names(owner)) if owner is not None else ""
             mark = pos.at(path, key=True)
             diag = mark.diag("unknown-field", f"unknown field '{name}'{hint}")
         elif kind == "missing":

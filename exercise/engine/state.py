@@ -271,10 +271,8 @@ class State:
         slot = self.scenario.layout.slot(ev.target)
         if slot is None:
             return
-        from .expressions import Effect as _Effect  # a one-off effect on one slot
-
-        change = ev.change
-        eff = _Effect(ev.target, self.scenario.layout.var_of[slot], lambda me: [slot], lambda s, me: change,
+        change = ev.change  # a one-off effect on one slot
+        eff = Effect(ev.target, self.scenario.layout.var_of[slot], lambda me: [slot], lambda s, me: change,
                       ev.mode, change)
         self.apply_effects([eff], -1, seq, "adjudication")
 
