@@ -56,24 +56,36 @@ class LiveSession:
 
     @classmethod
     def open(cls, db: str | Path, clock: Clock | None = None) -> LiveSession:
+        return cls.open_with_rows(db, clock)[0]
+
+    @classmethod
+    def open_with_rows(cls, db: str | Path, clock: Clock | None = None) -> tuple[LiveSession, list[StoredEvent]]:
+        """Open a session file, also handing back the stored rows it read (hashes, wall times), so a
+        reader that needs them (the report) does not read the log a second time."""
         try:
             store = EventStore.open(db, clock=clock)
-            meta, sources, rows = store.meta, store.sources, store.read()
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
-        main = meta.get("main")
-        if not main or main not in sources:
-            raise SessionFileError(f"{db}: the session file holds no scenario snapshot")
         try:
-            scenario = load_sources(sources, main)
-        except ScenarioError as exc:
-            first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
-            raise SessionFileError(f"{db}: the scenario stored in this session no longer loads: {first}") from None
-        try:
-            entries = [to_entry(r) for r in rows]
-        except ValueError as exc:
-            raise SessionFileError(f"{db}: an event in the log cannot be read ({str(exc).splitlines()[0]})") from None
-        return cls(store, scenario, entries)
+            meta, sources, rows = store.meta, store.sources, store.read()
+            main = meta.get("main")
+            if not main or main not in sources:
+                raise SessionFileError(f"{db}: the session file holds no scenario snapshot")
+            try:
+                scenario = load_sources(sources, main)
+            except ScenarioError as exc:
+                first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
+                raise SessionFileError(f"{db}: the scenario stored in this session no longer loads: {first}"
+                                       ) from None
+            try:
+                entries = [to_entry(r) for r in rows]
+            except ValueError as exc:
+                raise SessionFileError(f"{db}: an event in the log cannot be read "
+                                       f"({str(exc).splitlines()[0]})") from None
+        except (SessionFileError, StoreError) as exc:
+            store.close()  # a file we refuse is not left open
+            raise SessionFileError(str(exc)) from None
+        return cls(store, scenario, entries), rows
 
     # -- using -------------------------------------------------------------------------------
     @property

@@ -22,37 +22,18 @@ __all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", 
 def open_session(db_path: str | Path) -> tuple[Any, list[Any]]:
     """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
     (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
-    from ..engine.compile import load_sources
-    from ..engine.diagnostics import ScenarioError
-    from ..live import LiveSession, to_entry
-    from ..store import EventStore, StoreError
+    from ..live import LiveSession, SessionFileError
 
     if not Path(db_path).is_file():
         raise ReportError(f"{db_path}: no such session file")
     try:
-        store = EventStore.open(db_path)
-    except StoreError as exc:
+        live, rows = LiveSession.open_with_rows(db_path)
+    except SessionFileError as exc:
         raise ReportError(str(exc)) from None
-    try:
-        meta, sources, rows = store.meta, store.sources, store.read()
-        main = meta.get("main")
-        if not main or main not in sources:
-            raise ReportError(f"{db_path}: the session file holds no scenario snapshot")
-        try:
-            scenario = load_sources(sources, main)
-        except ScenarioError as exc:
-            first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
-            raise ReportError(f"{db_path}: the scenario stored in this session no longer loads: {first}") from None
-        try:
-            entries = [to_entry(r) for r in rows]
-        except ValueError as exc:
-            raise ReportError(f"{db_path}: an event in the log cannot be read ({str(exc).splitlines()[0]})") from None
-        if not entries:
-            raise ReportError(f"{db_path}: the session has no events yet")
-        return LiveSession(store, scenario, entries), rows
-    except (ReportError, StoreError) as exc:
-        store.close()
-        raise ReportError(str(exc)) from None
+    if not rows:
+        live.close()
+        raise ReportError(f"{db_path}: the session has no events yet")
+    return live, rows
 
 
 def build(db_path: str | Path) -> Any:
@@ -91,23 +72,9 @@ def render_markdown(report: Any, stem: str = "report", template_dir: str | Path 
 
 def parse_formats(formats: str | Iterable[str]) -> list[str]:
     """'md,html' or ['md', 'html'] -> ['md', 'html'], each checked; 'all' means every format."""
-    items = formats.split(",") if isinstance(formats, str) else [x for f in formats for x in str(f).split(",")]
-    out: list[str] = []
-    for raw in items:
-        f = raw.strip().lower()
-        if not f:
-            continue
-        if f == "all":
-            return list(FORMATS)
-        if f == "markdown":
-            f = "md"
-        if f not in FORMATS:
-            raise ReportError(f"unknown report format '{raw.strip()}' (choose from {', '.join(FORMATS)})")
-        if f not in out:
-            out.append(f)
-    if not out:
-        raise ReportError(f"no report format given (choose from {', '.join(FORMATS)})")
-    return out
+    from .formats import parse_format_list
+
+    return parse_format_list(formats, FORMATS, "report", aliases={"markdown": "md"}, every=True)
 
 
 def write_outputs(report: Any, formats: list[str], out_dir: Path, stem: str,

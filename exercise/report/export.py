@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReportError
+from .formats import parse_format_list
 
 EXPORT_FORMATS = ("jsonl", "csv", "msel-csv", "msel-xlsx")
 # A spreadsheet runs a cell that starts like this as a formula; in the convenience columns such text
@@ -23,19 +24,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
-    items = formats.split(",") if isinstance(formats, str) else [x for f in formats for x in str(f).split(",")]
-    out: list[str] = []
-    for raw in items:
-        f = raw.strip().lower()
-        if not f:
-            continue
-        if f not in EXPORT_FORMATS:
-            raise ReportError(f"unknown export format '{raw.strip()}' (choose from {', '.join(EXPORT_FORMATS)})")
-        if f not in out:
-            out.append(f)
-    if not out:
-        raise ReportError(f"no export format given (choose from {', '.join(EXPORT_FORMATS)})")
-    return out
+    return parse_format_list(formats, EXPORT_FORMATS, "export")
 
 
 def _store(db_path: str | Path) -> Any:
