@@ -8,7 +8,6 @@ one stopped.
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import sqlite3
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _session_log import log_without_wall, verified
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "scenarios" / "tutorial" / "scenario.yaml"
@@ -48,29 +48,6 @@ def run_here(*args: object) -> int:
 
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
         return main([str(a) for a in args])
-
-
-def log_events(db: Path, *, via_cli: bool = True) -> list[dict[str, Any]]:
-    """`ttx log --json`, without what differs between two runs (wall time, and so the hashes). Read in this
-    process when `via_cli` is false: the same records (`log_record` is what the command prints), faster."""
-    if via_cli:
-        done = ttx("log", db, "--json")
-        assert done.returncode == 0, done.stderr
-        records = [json.loads(line) for line in done.stdout.splitlines()]
-    else:
-        from exercise.cli.sessions import log_record
-        from exercise.store import EventStore
-
-        with EventStore.open(db) as store:
-            records = [json.loads(json.dumps(log_record(row))) for row in store.read()]
-    return [{k: v for k, v in r.items() if k not in ("wall", "hash")} for r in records]
-
-
-def verified(db: Path) -> bool:
-    from exercise.store import EventStore
-
-    with EventStore.open(db) as store:
-        return store.verify().ok
 
 
 def stored(db: Path) -> tuple[int, bool]:
@@ -117,7 +94,7 @@ def kill_after(args: list[object], db: Path, events: int, limit: float = 60) -> 
 def bots_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
     db = tmp_path_factory.mktemp("ref") / "b.sqlite"
     assert run_here("run", TUTORIAL, "--db", db, "--bots", "--seed", "5") == 0
-    events = log_events(db, via_cli=False)
+    events = log_without_wall(db, via_cli=False)
     assert events[-1]["type"] == "SessionEnded" and len(events) > 15
     assert verified(db)
     return db, events
@@ -135,7 +112,7 @@ def test_bots_run_killed_and_resumed_matches_an_uninterrupted_run(
     resumed = ttx(*args)
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed at turn" in resumed.stdout
-    got = log_events(db, via_cli=point == 0.1)  # through `ttx log --json` once; in-process otherwise
+    got = log_without_wall(db, via_cli=point == 0.1)  # through `ttx log --json` once; in-process otherwise
     assert [e["seq"] for e in got] == list(range(1, len(got) + 1))  # none doubled, none missing
     assert got == want
     if point == 0.1:
@@ -146,20 +123,20 @@ def test_bots_run_killed_and_resumed_matches_an_uninterrupted_run(
     if point == 0.8:
         again = ttx(*args)  # a finished session: said so, nothing added
         assert again.returncode == 0 and "already ended" in again.stdout
-        assert len(log_events(db, via_cli=False)) == len(want)
+        assert len(log_without_wall(db, via_cli=False)) == len(want)
 
 
 def test_script_run_killed_and_resumed_matches_an_uninterrupted_run(tmp_path: Path) -> None:
     ref = tmp_path / "ref.sqlite"
     assert run_here("run", MINI, "--db", ref, "--script", SHARE) == 0
-    want = log_events(ref, via_cli=False)
+    want = log_without_wall(ref, via_cli=False)
     db = tmp_path / "a.sqlite"
     args: list[object] = ["run", MINI, "--db", db, "--script", SHARE]
     kill_after([*args, "--pace", "0.3"], db, len(want) // 2)
     resumed = ttx(*args)
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed at turn" in resumed.stdout
-    assert log_events(db) == want
+    assert log_without_wall(db, via_cli=True) == want
     assert verified(db)
 
 
@@ -181,5 +158,5 @@ def test_two_bot_runners_on_one_file_make_one_game(tmp_path: Path,
         _, first_err = first.communicate(timeout=120)
     assert second.returncode == 0, second.stderr
     assert first.returncode == 0, first_err
-    assert log_events(db, via_cli=False) == want
+    assert log_without_wall(db, via_cli=False) == want
     assert verified(db)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _session_log import log_without_wall, verified
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini.yaml"
@@ -46,36 +46,12 @@ def cli(*args: object) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(["ttx", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
-def events(db: Path, *, via_cli: bool = False) -> list[dict[str, Any]]:
-    """The log as `ttx log --json` gives it, without what differs between runs (wall time, hashes).
-    Read in-process by default (the same records: `log_record` is what the command prints), which
-    keeps the suite fast; `via_cli` goes through the command itself."""
-    if via_cli:
-        done = ttx("log", db, "--json")
-        assert done.returncode == 0, done.stderr
-        records = [json.loads(line) for line in done.stdout.splitlines()]
-    else:
-        from exercise.cli.sessions import log_record
-        from exercise.store import EventStore
-
-        with EventStore.open(db) as store:
-            records = [json.loads(json.dumps(log_record(row))) for row in store.read()]
-    return [{k: v for k, v in r.items() if k not in ("wall", "hash")} for r in records]
-
-
-def verified(db: Path) -> bool:
-    from exercise.store import EventStore
-
-    with EventStore.open(db) as store:
-        return store.verify().ok
-
-
 def test_script_produces_the_expected_events(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     done = ttx("run", MINI, "--db", db, "--script", SHARE)
     assert done.returncode == 0, done.stderr
-    got = events(db, via_cli=True)
-    assert got == events(db)
+    got = log_without_wall(db, via_cli=True)
+    assert got == log_without_wall(db)
     assert [e["type"] for e in got] == EXPECTED_TYPES
     assert [e["seq"] for e in got] == list(range(1, len(EXPECTED_TYPES) + 1))
     start = got[0]
@@ -104,14 +80,14 @@ def test_script_produces_the_expected_events(tmp_path: Path) -> None:
 def test_seed_on_the_command_line_overrides_the_script(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     assert cli("run", MINI, "--db", db, "--script", SHARE, "--seed", "9").returncode == 0
-    assert events(db)[0]["seed"] == 9
+    assert log_without_wall(db)[0]["seed"] == 9
 
 
 def test_bot_teams_act_on_bots_steps(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     done = cli("run", MINI, "--db", db, "--script", SCRIPTS / "mini-bots.yaml")
     assert done.returncode == 0, done.stderr
-    got = events(db)
+    got = log_without_wall(db)
     assert got[0]["teams"] == {"norvia": "human", "kessland": "bot:hawkish"} and got[0]["seed"] == 1
     votes = [(e["nation"], e["by"]) for e in got if e["type"] == "VoteCast"]
     assert ("kessland", "bot") in votes and ("norvia", "team") in votes
@@ -121,11 +97,11 @@ def test_bot_teams_act_on_bots_steps(tmp_path: Path) -> None:
 def test_running_a_finished_script_again_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     assert cli("run", MINI, "--db", db, "--script", SHARE).returncode == 0
-    before = events(db)
+    before = log_without_wall(db)
     again = cli("run", MINI, "--db", db, "--script", SHARE)
     assert again.returncode == 0, again.stderr
     assert "already ended" in again.stdout
-    assert events(db) == before
+    assert log_without_wall(db) == before
 
 
 def _write_script(path: Path, steps: list[Any], **head: Any) -> Path:
@@ -139,18 +115,18 @@ def test_a_run_stopped_after_any_step_resumes_to_the_same_log(tmp_path: Path) ->
     script = yaml.safe_load(SHARE.read_text())
     ref = tmp_path / "ref.sqlite"
     assert cli("run", MINI, "--db", ref, "--script", SHARE).returncode == 0
-    want = events(ref)
+    want = log_without_wall(ref)
     for k in (1, 3, 6):  # after the first decision; after a step with no events; between two votes
         db = tmp_path / f"stopped-{k}.sqlite"
         head = {"seed": script["seed"], "teams": script["teams"]}
         prefix = _write_script(tmp_path / f"prefix-{k}.yaml", script["steps"][:k], **head)
         first = cli("run", MINI, "--db", db, "--script", prefix)
         assert first.returncode == 0, first.stderr
-        assert len(events(db)) < len(want)
+        assert len(log_without_wall(db)) < len(want)
         resumed = cli("run", MINI, "--db", db, "--script", SHARE)
         assert resumed.returncode == 0, resumed.stderr
         assert "resumed" in resumed.stdout and f"step {k + 1} of {len(script['steps'])} next" in resumed.stdout
-        assert events(db) == want, k
+        assert log_without_wall(db) == want, k
         assert verified(db)
 
 
@@ -160,14 +136,14 @@ def test_a_changed_script_is_not_mixed_into_the_log(tmp_path: Path) -> None:
     head = {"seed": script["seed"], "teams": script["teams"]}
     prefix = _write_script(tmp_path / "prefix.yaml", script["steps"][:2], **head)
     assert cli("run", MINI, "--db", db, "--script", prefix).returncode == 0
-    before = events(db)
+    before = log_without_wall(db)
     changed = list(script["steps"])
     changed[0] = {**changed[0], "option": "wait"}
     other = _write_script(tmp_path / "other.yaml", changed, **head)
     done = cli("run", MINI, "--db", db, "--script", other)
     assert done.returncode == 1
     assert "not made by this script" in done.stderr and "Traceback" not in done.stderr
-    assert events(db) == before
+    assert log_without_wall(db) == before
 
 
 def test_a_refused_step_stops_the_run_with_its_line(tmp_path: Path) -> None:
@@ -181,10 +157,10 @@ def test_a_refused_step_stops_the_run_with_its_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     line = done.stderr.strip().splitlines()[-1]
     assert line.startswith("refused: ") and "bad.yaml:" in line and "step 2" in line and "already decided" in line
-    stored = events(db)
+    stored = log_without_wall(db)
     assert [e["type"] for e in stored] == ["SessionStarted", "InjectReleased", "DecisionTaken"]
     again = cli("run", MINI, "--db", db, "--script", script)  # resumes at step 2: refused again, nothing doubled
-    assert again.returncode == 1 and events(db) == stored
+    assert again.returncode == 1 and log_without_wall(db) == stored
 
 
 def test_a_script_that_stops_before_the_end(tmp_path: Path) -> None:
@@ -193,7 +169,7 @@ def test_a_script_that_stops_before_the_end(tmp_path: Path) -> None:
     done = cli("run", MINI, "--db", db, "--script", script)
     assert done.returncode == 0, done.stderr
     assert "has not ended" in done.stdout
-    types = [e["type"] for e in events(db)]
+    types = [e["type"] for e in log_without_wall(db)]
     assert "ClockAdvanced" in types and types[-1] == "InjectReleased" and "SessionEnded" not in types
     again = cli("run", MINI, "--db", db, "--script", script)
     assert again.returncode == 0 and "all done" in again.stdout
@@ -220,7 +196,7 @@ def test_a_changed_scenario_file_continues_with_the_stored_snapshot(tmp_path: Pa
     assert "has changed since this session started" in done.stderr
     ref = tmp_path / "ref.sqlite"
     assert cli("run", MINI, "--db", ref, "--script", SHARE).returncode == 0
-    assert events(db) == events(ref)  # played on the stored version: +10, not +30
+    assert log_without_wall(db) == log_without_wall(ref)  # played on the stored version: +10, not +30
 
 
 def test_retracted_events_in_the_log(tmp_path: Path) -> None:
@@ -231,7 +207,7 @@ def test_retracted_events_in_the_log(tmp_path: Path) -> None:
     ], teams={"norvia": "human"})
     db = tmp_path / "s.sqlite"
     assert cli("run", MINI, "--db", db, "--script", script).returncode == 0
-    got = events(db, via_cli=True)
+    got = log_without_wall(db, via_cli=True)
     retraction = next(e for e in got if e["type"] == "EventRetracted")
     # the event's own 'seq' (what it retracts) cannot share the row's key: it is written as event_seq
     assert retraction["event_seq"] == 3 and retraction["seq"] == 4

@@ -1,0 +1,38 @@
+"""A session file's log as `ttx log --json` gives it, for tests that compare two runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def log_without_wall(db: Path, *, via_cli: bool = False) -> list[dict[str, Any]]:
+    """The log without what differs between two runs (wall time, and so the hashes). Read in this
+    process by default (the same records: `log_record` is what the command prints), which keeps the
+    suite fast; `via_cli` goes through `ttx log --json` itself."""
+    if via_cli:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-m", "exercise.cli", "log", str(db), "--json"],
+                              capture_output=True, text=True, cwd=REPO, env=env, timeout=180)
+        assert done.returncode == 0, done.stderr
+        records = [json.loads(line) for line in done.stdout.splitlines()]
+    else:
+        from exercise.cli.sessions import log_record
+        from exercise.store import EventStore
+
+        with EventStore.open(db) as store:
+            records = [json.loads(json.dumps(log_record(row))) for row in store.read()]
+    return [{k: v for k, v in r.items() if k not in ("wall", "hash")} for r in records]
+
+
+def verified(db: Path) -> bool:
+    from exercise.store import EventStore
+
+    with EventStore.open(db) as store:
+        return store.verify().ok
