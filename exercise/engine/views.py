@@ -30,7 +30,7 @@ from .events import (
     VoteCast,
 )
 from .session import Session
-from .state import Entry, State
+from .state import State
 from .templates import render
 
 RATING_WORDS = {
@@ -284,8 +284,12 @@ class MselRow:
     released_turn: int | None = None
 
 
+WRITTEN_IN_PLAY = "written in play"
+
+
 def msel(session: Session) -> list[MselRow]:
-    """The master scenario events list: one row per inject, in release order then schedule order."""
+    """The master scenario events list: one row per inject, in release order then schedule order, then
+    the injects control wrote during play."""
     sc, st = session.scenario, session.state
     caps = {o.id: o.capability for o in sc.model.objectives}
     due = {ci.id for ci in session.due()} if st.started and not st.ended else set()
@@ -325,6 +329,14 @@ def msel(session: Session) -> list[MselRow]:
             description=render(m.title or _first_line(m.text), ctx), expected=m.expected or "",
             objective=", ".join(ci.objectives), capability=", ".join(caps.get(o, "") for o in ci.objectives),
             status=status, released_turn=st.released.get(ci.id)))
+    for w in st.written.values():  # written on the spot by control: part of the MSEL as played
+        turn = st.released.get(w.inject)
+        rows.append(MselRow(
+            number=len(rows) + 1, id=w.inject, time=sc.time_of(turn) if turn else "", turn=turn,
+            trigger=WRITTEN_IN_PLAY, kind=w.kind, sender=w.sender, to=", ".join(sc.name_of(t) for t in w.to),
+            description=w.title or _first_line(w.text), expected="", objective=w.objective or "",
+            capability=caps.get(w.objective or "", ""), status="released" if turn is not None else "written",
+            released_turn=turn))
     return rows
 
 
@@ -427,9 +439,6 @@ def visible_keys(sc: CompiledScenario) -> list[str]:
     """The state keys a team may see (control sees all)."""
     return [k for k, var in zip(sc.layout.keys, sc.layout.var_of, strict=True) if not sc.vars[var].hidden]
 
-
-def entries_of(state: State, *types: type) -> list[Entry]:
-    return [e for e in state.live_entries() if isinstance(e.event, types)]
 
 
 def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:

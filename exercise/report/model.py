@@ -700,7 +700,7 @@ class _Builder:
         return blocks
 
     def msel(self) -> list[MselPlayed]:
-        sc, st = self.sc, self.state
+        sc = self.sc
         decided: dict[str, list[str]] = {}
         for e in self.live:
             ev = e.event
@@ -714,14 +714,6 @@ class _Builder:
                                    r.expected.strip(), r.objective, r.capability, r.status,
                                    self.when(r.released_turn) if r.released_turn is not None else "not released",
                                    decided.get(r.id, [])))
-        caps = {o.id: o.capability for o in sc.model.objectives}
-        for w in st.written.values():
-            t = st.released.get(w.inject)
-            rows.append(MselPlayed(len(rows) + 1, w.inject, sc.time_of(t) if t else "", "written in play", w.kind,
-                                   w.sender, ", ".join(sc.name_of(x) for x in w.to), w.title or views.describe(sc, w),
-                                   "", w.objective or "", caps.get(w.objective or "", ""),
-                                   "released" if t is not None else "written",
-                                   self.when(t) if t is not None else "not released", decided.get(w.inject, [])))
         return rows
 
     def participants(self, overview: Overview) -> Participants:

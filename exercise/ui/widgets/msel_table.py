@@ -85,7 +85,9 @@ class MselTable(DataTable[Text]):
         out = []
         for m in views.msel(session):
             if m.status == "released":
-                when = f"turn {m.released_turn}"
+                when = f"turn {m.released_turn}" + (" (control)" if m.trigger == views.WRITTEN_IN_PLAY else "")
+            elif m.trigger == views.WRITTEN_IN_PLAY:
+                when = "written"
             elif m.turn is not None and m.trigger.startswith("turn"):
                 when = f"turn {m.turn}"
             else:
@@ -94,13 +96,6 @@ class MselTable(DataTable[Text]):
             if delay and m.status != "released":
                 when += f" (+{delay} delay)" if m.turn is None else f" (delayed {delay})"
             out.append(Row(m.id, str(m.number), m.status, when, self._to(m.id, m.to), m.description, m.objective))
-        n = len(out)
-        for inject_id, w in state.written.items():
-            n += 1
-            turn = state.released.get(inject_id)
-            out.append(Row(inject_id, str(n), "released", f"turn {turn} (control)" if turn else "written",
-                           ", ".join(self._short(t) for t in w.to), w.title or _first_line(w.text),
-                           w.objective or ""))
         return out
 
     def _short(self, who: str) -> str:
@@ -115,7 +110,8 @@ class MselTable(DataTable[Text]):
         # The table is narrow: short names ('Maren', 'ARC'), where the MSEL sheet has full ones.
         ci = self.controller.scenario.injects.get(inject)
         if ci is None:
-            return fallback
+            written = self.controller.state.written.get(inject)
+            return ", ".join(self._short(t) for t in written.to) if written else fallback
         if ci.model.to == "all" or ci.model.to == ["all"]:
             return "everyone"
         return ", ".join(self._short(t) for t in ci.recipients)
@@ -180,7 +176,3 @@ class MselTable(DataTable[Text]):
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
-
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= 60 else line[:59] + "…"
