@@ -72,6 +72,7 @@ class TeamScreen(Screen[str]):
         self._bindings_for: bool | None = None
         self._shown: str | None = None
         self._saved_place: str | None = None
+        self._tab = "inbox"  # kept here, not read from the DOM, so the place can be saved while unmounting
         self._place_timer: Timer | None = None
         self._seen_inbox: set[str] | None = None
         self._typing_until = 0.0  # a keystroke went into a text box until shortly before this (monotonic)
@@ -134,7 +135,7 @@ class TeamScreen(Screen[str]):
         import json
 
         try:
-            place = json.dumps({"tab": self.query_one("#tabs", TabbedContent).active, "inject": self.current})
+            place = json.dumps({"tab": self._tab, "inject": self.current})
             if place != self._saved_place:
                 self._saved_place = place
                 self.controller.live.store.set_meta(self._place_key, place)
@@ -148,11 +149,14 @@ class TeamScreen(Screen[str]):
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self) -> None:
+        self._tab = self.query_one("#tabs", TabbedContent).active or "inbox"
         self._place_changed()
 
     def on_unmount(self) -> None:
+        # Quitting must not lose a place the debounce timer has not written yet.
         if self._place_timer is not None:
-            self._save_place()
+            self._place_timer.stop()
+        self._save_place()
 
     def on_screen_resume(self) -> None:
         self.refresh_all()
