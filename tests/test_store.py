@@ -144,6 +144,14 @@ def test_read_after_returns_only_later_events(store: EventStore) -> None:
         assert [e.seq for e in tx.read_after(4)] == [5]
 
 
+def test_read_types_returns_only_those_types_in_order(store: EventStore) -> None:
+    store.append([ev("Started"), ev("Tick", i=1), ev("Turn", n=2)])
+    store.append([ev("Tick", i=2), ev("Turn", n=3), ev("Ended")])
+    got = store.read_types("Turn", "Ended")
+    assert [(e.seq, e.type, e.payload.get("n")) for e in got] == [(3, "Turn", 2), (5, "Turn", 3), (6, "Ended", None)]
+    assert store.read_types("Nothing") == []
+
+
 def test_store_sees_appends_from_another_connection(db: Path, store: EventStore) -> None:
     with EventStore.open(db) as other:
         assert other.last_seq() == 0

@@ -105,6 +105,12 @@ def select_after(conn: sqlite3.Connection, seq: int) -> list[StoredEvent]:
     return [to_event(row) for row in cursor]
 
 
+def select_types(conn: sqlite3.Connection, types: tuple[str, ...]) -> list[StoredEvent]:
+    marks = ", ".join("?" * len(types))
+    cursor = conn.execute(f"SELECT {COLUMNS} FROM events WHERE type IN ({marks}) ORDER BY seq", types)
+    return [to_event(row) for row in cursor]
+
+
 def to_event(row: Row) -> StoredEvent:
     seq, etype, version, wall, text, _prev, digest = row
     return StoredEvent(seq, etype, version, wall, json.loads(text), digest)

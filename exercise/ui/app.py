@@ -1,7 +1,8 @@
 """The ttx terminal application: routing between the launcher and the consoles, and the live poll.
 
 `make_app(config)` is the single factory used by `ttx play` and by the tests, so what the tests drive
-is exactly what people run.
+is exactly what people run. The engine and the store are imported where a session is opened, not at the
+top: the launcher's first frame needs neither (bench/bench_launcher.py).
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import App
+from textual.screen import Screen
 
-from ..engine.compile import load_scenario
-from ..engine.diagnostics import ScenarioError
-from ..live import LiveSession, SessionFileError
 from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
-from .controller import SessionController
 from .messages import SessionUpdated
+
+if TYPE_CHECKING:
+    from ..live import LiveSession
+    from .controller import SessionController
 
 RoleKind = Literal["facilitator", "team", "solo", "hotseat"]
 
@@ -56,21 +58,43 @@ class TtxApp(App[None]):
             self.theme = config.theme
 
     # -- start-up ----------------------------------------------------------------------------
+    def _asks_for_console(self) -> bool:
+        """`ttx play --db FILE [--team NATION]` or `ttx play SCENARIO --solo NATION`: straight to a console."""
+        cfg = self.config
+        return (cfg.db is not None and cfg.db.exists()) or (cfg.scenario is not None and cfg.solo is not None)
+
+    def get_default_screen(self) -> Screen[None]:
+        """The launcher is the first screen itself (not pushed over a blank one): its first frame is the
+        first thing painted."""
+        if self._asks_for_console():
+            return super().get_default_screen()
+        from .screens.launcher import LauncherScreen
+
+        return LauncherScreen(preselect=self.config.scenario)
+
     def on_mount(self) -> None:
+        if self._asks_for_console() and not self._open_from_config():
+            from .screens.launcher import LauncherScreen
+
+            self.push_screen(LauncherScreen(preselect=self.config.scenario))
+
+    def _open_from_config(self) -> bool:
+        """Open the console the config asks for; False (said in a notification) when that fails."""
+        from ..engine.diagnostics import ScenarioError
+        from ..live import LiveSession, SessionFileError
+
         cfg = self.config
         try:
             if cfg.db is not None and cfg.db.exists():
                 live = LiveSession.open(cfg.db, clock=cfg.clock)
                 self.open_session(live, self._role_for(live, cfg.team))
-                return
-            if cfg.scenario is not None and cfg.solo is not None:
+            else:
+                assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "solo", nation=cfg.solo, seed=cfg.seed)
-                return
         except (SessionFileError, ScenarioError, ValueError) as exc:
             self.notify(_one_line(exc), severity="error", timeout=10)
-        from .screens.launcher import LauncherScreen
-
-        self.push_screen(LauncherScreen(preselect=cfg.scenario))
+            return False
+        return True
 
     def _role_for(self, live: LiveSession, team: str | None) -> Role:
         started = live.state.started
@@ -104,6 +128,9 @@ class TtxApp(App[None]):
                       nation: str | None = None, seed: int | None = None, teams: dict[str, str] | None = None,
                       db: Path | None = None) -> None:
         """Create a session file for a scenario and open the console for the chosen mode."""
+        from ..engine.compile import load_scenario
+        from ..live import LiveSession
+
         scenario = load_scenario(scenario_path)
         if mode == "solo":
             if nation not in scenario.nations:
@@ -121,6 +148,8 @@ class TtxApp(App[None]):
         self.open_session(live, role)
 
     def open_session(self, live: LiveSession, role: Role) -> None:
+        from .controller import SessionController
+
         if self.controller is not None:
             self.controller.close()
         self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s))  # type: ignore[arg-type]
@@ -210,6 +239,8 @@ class TtxApp(App[None]):
 
 
 def _one_line(exc: BaseException) -> str:
+    from ..engine.diagnostics import ScenarioError
+
     if isinstance(exc, ScenarioError):
         first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
         more = f" (+{len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""

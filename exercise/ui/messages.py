@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from ..engine.state import Entry
+if TYPE_CHECKING:
+    from ..engine.state import Entry
 
 
 class SessionUpdated(Message):

@@ -49,6 +49,55 @@ async def test_lists_bundled_and_local_scenarios_with_their_facts(workdir: Path)
         assert "No saved sessions" in str(sessions.get_option_at_index(0).prompt)
 
 
+async def test_first_frame_lists_scenarios_and_facts_and_the_form_follows(workdir: Path) -> None:
+    """The first frame painted holds the lists and the highlighted scenario's facts; the set-up form (and
+    the engine it needs) comes right after it, so `ttx play` shows what there is to play at once."""
+    app = app_for(workdir)
+    first: list[tuple[str, bool, str]] = []
+    display = app._display
+
+    def watch(screen, renderable):  # type: ignore[no-untyped-def]
+        display(screen, renderable)
+        if renderable is not None and not first:
+            form = screen.query("#setup")
+            facts = str(screen.query_one("#scenario-info", Static).render()) if isinstance(screen, LauncherScreen) \
+                else ""
+            first.append((type(screen).__name__, bool(form), facts))
+
+    app._display = watch  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert first, "nothing was painted"
+        name, had_form, facts = first[0]
+        assert name == "LauncherScreen" and not had_form
+        if TUTORIAL.exists():
+            assert "Tutorial: Harbour Lights" in facts and "Estimated duration" in facts
+        screen = app.screen
+        assert screen.form is not None and screen.compiled is not None
+        assert not screen.query_one("#start").disabled
+
+
+async def test_start_before_the_form_is_there_says_so(workdir: Path) -> None:
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LauncherScreen)
+        said: list[str] = []
+        screen.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
+        if screen.form is None:  # on a fast machine the form may already be in
+            screen.action_start()
+            assert said and "still loading" in said[0]
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)
+
+
+async def test_quitting_at_once_leaves_no_error(workdir: Path) -> None:
+    app = app_for(workdir)
+    async with app.run_test(size=(120, 40)):
+        app.exit()  # before the form is mounted: the launcher must not try to mount into a closing screen
+    assert app.return_code in (0, None)
+
+
 async def test_start_solo_from_the_launcher_with_keys(workdir: Path) -> None:
     app = app_for(workdir, seed=None)
     async with app.run_test(size=(120, 40)) as pilot:

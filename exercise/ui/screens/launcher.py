@@ -1,64 +1,34 @@
 """The launcher (`ttx play` with no scenario): pick a scenario and a mode, or resume a session.
 
 Left: the bundled and local scenarios, then the session files found in the sessions folder and the
-working folder. Right: the highlighted scenario (title, summary, nations, turns, duration), the mode
-(Facilitated, Solo, Hot-seat), who plays each nation (people or a bot profile), a seed, and Start.
+working folder. Right: the highlighted scenario (title, summary, nations, turns, duration) and, below
+it, the set-up form (mode, who plays each nation, seed, Start: widgets/setup_form.py).
+
+The first frame holds only the lists and the facts read from the scenario files' headers; the form,
+and the engine it needs to compile a scenario, come right after it (see `on_mount`), so `ttx play`
+shows what there is to play as fast as a bare Textual app shows "hello" (bench/bench_launcher.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine.compile import CompiledScenario, load_scenario
-from ...engine.diagnostics import ScenarioError
-from ...engine.models import BOT_PROFILES
-from ...live import LiveSession, SessionFileError
 from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
+from ..widgets.setup_form import MODE_NAMES, SetupForm
 
-MODES = ("facilitated", "solo", "hotseat")
-MODE_NAMES = {"facilitated": "Facilitated", "solo": "Solo", "hotseat": "Hot-seat"}
-MODE_HELP = {
-    "facilitated": "This terminal becomes the facilitator console. Each team joins from its own terminal "
-                   "with: ttx play --db SESSION-FILE --team NATION",
-    "solo": "You play one nation; a bot plays every other nation (its profile below). "
-            "The same seed replays the same game.",
-    "hotseat": "Several teams share this screen and take turns. Between teams a handover screen hides "
-               "the previous team's brief and open choices until the next team confirms.",
-}
-HUMAN = "human"
-
-
-class ModeButton(RadioButton):
-    """A radio button whose state is said by its marker, "(•)" or "( )", not by colour alone."""
-
-    BUTTON_LEFT = ""
-    BUTTON_INNER = ""
-    BUTTON_RIGHT = ""
-
-    def __init__(self, mode: str, *, value: bool) -> None:
-        super().__init__(self.text(mode, value), value=value, id=f"mode-{mode}")
-        self.mode = mode
-
-    @staticmethod
-    def text(mode: str, on: bool) -> str:
-        return f"{'(•)' if on else '( )'} {MODE_NAMES[mode]}"
-
-    def watch_value(self) -> None:
-        super().watch_value()
-        if hasattr(self, "mode"):
-            self.label = self.text(self.mode, self.value)
+if TYPE_CHECKING:
+    from ...engine.compile import CompiledScenario
 
 
 @dataclass
@@ -72,7 +42,8 @@ class SessionInfo:
 
 
 def find_sessions(*folders: Path) -> list[SessionInfo]:
-    """Session files in these folders (newest first), summarised without loading their scenarios."""
+    """Session files in these folders (newest first), summarised from a few event types, without
+    loading their scenarios or decoding every event."""
     from ...store import EventStore, StoreError
 
     seen: set[Path] = set()
@@ -87,7 +58,8 @@ def find_sessions(*folders: Path) -> list[SessionInfo]:
     for p in sorted(files, key=lambda f: f.stat().st_mtime, reverse=True):
         try:
             with EventStore.open(p) as store:
-                meta, rows = store.meta, store.read()
+                meta, count = store.meta, store.last_seq()
+                rows = store.read_types("SessionStarted", "ClockAdvanced", "SessionEnded")
         except (StoreError, OSError):
             continue
         mode, turn, ended = "?", 1, False
@@ -98,12 +70,14 @@ def find_sessions(*folders: Path) -> list[SessionInfo]:
                 turn = int(r.payload.get("turn", turn))
             elif r.type == "SessionEnded":
                 ended = True
-        out.append(SessionInfo(p, meta.get("scenario_title", p.stem), mode, turn, ended, len(rows)))
+        out.append(SessionInfo(p, meta.get("scenario_title", p.stem), mode, turn, ended, count))
     return out
 
 
 class LauncherScreen(Screen[None]):
-    CSS_PATH = "launcher.tcss"
+    # Not CSS_PATH: the launcher is the app's default screen, and Textual loads CSS_PATH only for pushed ones.
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    SUB_TITLE = "choose a scenario and a mode"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Start the session", "start", "Start the highlighted scenario in the chosen mode", key="s",
                footer="Start"),
@@ -121,80 +95,87 @@ class LauncherScreen(Screen[None]):
         self.preselect = preselect
         self.infos: list[ScenarioInfo] = []
         self.sessions: list[SessionInfo] = []
-        self.mode = "solo"
         self.info: ScenarioInfo | None = None
         self.compiled: CompiledScenario | None = None
         self.problem: str | None = None
-        self.players: dict[str, str] = {}  # nation -> 'human' | 'bot:<profile>' (what the person chose)
-        self.play_as: str | None = None
+        self.form: SetupForm | None = None  # mounted after the first paint
         self._cache: dict[Path, CompiledScenario | str] = {}
+
+    @property
+    def mode(self) -> str:
+        return self.form.mode if self.form is not None else "solo"
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        cfg = self.app.config  # type: ignore[attr-defined]
+        self.infos = self._list_scenarios(cfg.workdir)
+        self.sessions = find_sessions(cfg.sessions, cfg.workdir)
+        self.info = self.infos[self._first_index()] if self.infos else None
         yield Header()
         with Horizontal(id="launcher-body"):
             with Vertical(id="lists"):
                 yield Label("Scenarios", classes="list-title")
-                yield OptionList(id="scenarios")
+                yield OptionList(*self._scenario_options(), id="scenarios")
                 yield Label("Sessions to resume", classes="list-title")
-                yield OptionList(id="sessions")
+                yield OptionList(*self._session_options(), id="sessions")
             with VerticalScroll(id="details"):
-                yield Static(id="scenario-info")
-                yield Label("Mode", classes="field-title")
-                with RadioSet(id="mode"):
-                    for m in MODES:
-                        yield ModeButton(m, value=m == self.mode)
-                yield Static(MODE_HELP[self.mode], id="mode-help")
-                with Vertical(id="play-as-row"):
-                    yield Label("Play as", classes="field-title")
-                    yield Select[str]([], id="play-as", allow_blank=True, prompt="Choose your nation", compact=True)
-                yield Label("Who plays each nation", classes="field-title")
-                yield Vertical(id="players")
-                with Horizontal(id="seed-row"):
-                    yield Label("Seed ", classes="field-title")
-                    yield Input(placeholder="random", id="seed", type="integer", compact=True)
-                yield Button("Start", id="start", variant="primary")
+                yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.sub_title = "choose a scenario and a mode"
-        cfg = self.app.config  # type: ignore[attr-defined]
+    def _first_index(self) -> int:
+        """The scenario given on the command line, else the first listed (the tutorial)."""
+        if self.preselect is None:
+            return 0
+        pre = self.preselect.resolve()
+        return next((n for n, i in enumerate(self.infos) if i.path.resolve() == pre), 0)
+
+    def _list_scenarios(self, workdir: Path) -> list[ScenarioInfo]:
         try:
-            self.infos = all_scenarios(cfg.workdir)
+            infos = all_scenarios(workdir)
         except Exception as exc:  # one unreadable file must not take the launcher down
             self.log.error(f"listing scenarios failed: {exc!r}")
             self.notify(f"Could not list the scenarios: {exc}", severity="error", timeout=10)
-            self.infos = []
+            infos = []
         if self.preselect is not None:
             pre = self.preselect.resolve()
-            if not any(i.path.resolve() == pre for i in self.infos):
+            if not any(i.path.resolve() == pre for i in infos):
                 extra = peek(self.preselect, "local")
                 if extra is not None:
-                    self.infos.append(extra)
-        olist = self.query_one("#scenarios", OptionList)
-        olist.set_options([Option(self._scenario_prompt(i), id=str(n)) for n, i in enumerate(self.infos)])
+                    infos.append(extra)
+        return infos
+
+    def _scenario_options(self) -> list[Option]:
         if not self.infos:
-            olist.set_options([Option("No scenarios found (ttx new NAME writes one)", disabled=True)])
-        self.refresh_sessions()
-        if cfg.seed is not None:
-            self.query_one("#seed", Input).value = str(cfg.seed)
-        index = 0
-        if self.preselect is not None:
-            pre = self.preselect.resolve()
-            index = next((n for n, i in enumerate(self.infos) if i.path.resolve() == pre), 0)
+            return [Option("No scenarios found (ttx new NAME writes one)", disabled=True)]
+        return [Option(self._scenario_prompt(i), id=str(n)) for n, i in enumerate(self.infos)]
+
+    def _session_options(self) -> list[Option]:
+        if not self.sessions:
+            return [Option(Text("No saved sessions yet", style="italic"), disabled=True)]
+        return [Option(self._session_prompt(s), id=str(n)) for n, s in enumerate(self.sessions)]
+
+    def on_mount(self) -> None:
+        olist = self.query_one("#scenarios", OptionList)
         if self.infos:
-            olist.highlighted = index
-            self.show_scenario(index)
+            olist.highlighted = self._first_index()
         olist.focus()
+        self.call_after_refresh(self._add_form)
+
+    async def _add_form(self) -> None:
+        """The set-up form, after the first paint; the highlighted scenario is compiled for it."""
+        details = self.query_one("#details")
+        if not details.is_attached:  # the app is closing before the launcher finished opening
+            return
+        form = SetupForm(seed=self.app.config.seed, id="setup")  # type: ignore[attr-defined]
+        await details.mount(form)
+        self.form = form
+        if self.info is not None:
+            self._show_compiled(self.info)
 
     def refresh_sessions(self) -> None:
         cfg = self.app.config  # type: ignore[attr-defined]
         self.sessions = find_sessions(cfg.sessions, cfg.workdir)
-        slist = self.query_one("#sessions", OptionList)
-        if not self.sessions:
-            slist.set_options([Option(Text("No saved sessions yet", style="italic"), disabled=True)])
-            return
-        slist.set_options([Option(self._session_prompt(s), id=str(n)) for n, s in enumerate(self.sessions)])
+        self.query_one("#sessions", OptionList).set_options(self._session_options())
 
     @staticmethod
     def _scenario_prompt(info: ScenarioInfo) -> Text:
@@ -212,6 +193,9 @@ class LauncherScreen(Screen[None]):
 
     # -- the scenario ------------------------------------------------------------------------
     def _compile(self, info: ScenarioInfo) -> CompiledScenario | str:
+        from ...engine.compile import load_scenario
+        from ...engine.diagnostics import ScenarioError
+
         if info.path not in self._cache:
             try:
                 self._cache[info.path] = load_scenario(info.path)
@@ -228,11 +212,22 @@ class LauncherScreen(Screen[None]):
         if info is self.info:
             return
         self.info = info
+        self.compiled, self.problem = None, None
+        self.query_one("#scenario-info", Static).update(self._info_text(info, None))
+        if self.form is not None:
+            self._show_compiled(info)
+
+    def _show_compiled(self, info: ScenarioInfo) -> None:
+        assert self.form is not None
         loaded = self._compile(info)
         self.compiled = loaded if not isinstance(loaded, str) else None
         self.problem = loaded if isinstance(loaded, str) else None
-        self.players = {}
-        self.play_as = next(iter(self.compiled.nations), None) if self.compiled else None
+        if self.problem:
+            self.query_one("#scenario-info", Static).update(self._info_text(info, self.problem))
+        self.form.show(self.compiled)
+
+    @staticmethod
+    def _info_text(info: ScenarioInfo, problem: str | None) -> Text:
         t = Text()
         t.append(info.title + "\n", style="bold")
         if info.summary:
@@ -248,63 +243,10 @@ class LauncherScreen(Screen[None]):
         t.append(info.duration)
         if info.source == "local":
             t.append(f"\nLocal file: {info.path}", style="dim")
-        if self.problem:
+        if problem:
             t.append("\n\n✗ This scenario does not load: ", style="bold")
-            t.append(self.problem)
-        self.query_one("#scenario-info", Static).update(t)
-        play_as = self.query_one("#play-as", Select)
-        if self.compiled:
-            play_as.set_options([(n.name, nid) for nid, n in self.compiled.nations.items()])
-            play_as.value = self.play_as
-        else:
-            play_as.set_options([])
-        self.query_one("#start", Button).disabled = self.compiled is None
-        self.rebuild_players()
-
-    def default_player(self, nation: str) -> str:
-        assert self.compiled is not None
-        if self.mode == "solo":
-            return f"bot:{self.compiled.nations[nation].bot.profile}"
-        return HUMAN
-
-    def player_options(self) -> list[tuple[str, str]]:
-        bots = [(f"Bot: {p}", f"bot:{p}") for p in BOT_PROFILES]
-        return bots if self.mode == "solo" else [("Team (people)", HUMAN), *bots]
-
-    def rebuild_players(self) -> None:
-        box = self.query_one("#players", Vertical)
-        box.remove_children()
-        self.query_one("#play-as-row").display = self.mode == "solo"
-        self.query_one("#mode-help", Static).update(MODE_HELP[self.mode])
-        if self.compiled is None:
-            return
-        rows = []
-        allowed = {v for _, v in self.player_options()}
-        for nid, nation in self.compiled.nations.items():
-            row = Horizontal(classes="player-row")
-            if self.mode == "solo" and nid == self.play_as:
-                widget: Static | Select[str] = Static("You", classes="player-you")
-            else:
-                value = self.players.get(nid, self.default_player(nid))
-                if value not in allowed:
-                    value = self.default_player(nid)
-                widget = Select(self.player_options(), value=value, allow_blank=False, id=f"player-{nid}",
-                                compact=True, classes="player-select")
-            row.compose_add_child(Label(nation.short or nation.name, classes="player-name"))
-            row.compose_add_child(widget)
-            rows.append(row)
-        box.mount_all(rows)
-
-    def teams(self) -> dict[str, str]:
-        assert self.compiled is not None
-        allowed = {v for _, v in self.player_options()}
-        out = {}
-        for nid in self.compiled.nations:
-            if self.mode == "solo" and nid == self.play_as:
-                continue
-            value = self.players.get(nid, self.default_player(nid))
-            out[nid] = value if value in allowed else self.default_player(nid)
-        return out
+            t.append(problem)
+        return t
 
     # -- events ------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#scenarios")
@@ -314,28 +256,13 @@ class LauncherScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#scenarios")
     def _select_scenario(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#mode", RadioSet).focus()
+        if self.form is not None:
+            self.form.query_one("#mode").focus()
 
     @on(OptionList.OptionSelected, "#sessions")
     def _select_session(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.open_session(self.sessions[int(event.option.id)].path)
-
-    @on(RadioSet.Changed, "#mode")
-    def _mode_changed(self, event: RadioSet.Changed) -> None:
-        self.mode = (event.pressed.id or "mode-solo").removeprefix("mode-")
-        self.rebuild_players()
-
-    @on(Select.Changed, "#play-as")
-    def _play_as_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.play_as:
-            self.play_as = event.value
-            self.rebuild_players()
-
-    @on(Select.Changed, ".player-select")
-    def _player_changed(self, event: Select.Changed) -> None:
-        if event.select.id and isinstance(event.value, str):
-            self.players[event.select.id.removeprefix("player-")] = event.value
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
@@ -343,8 +270,8 @@ class LauncherScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
     def action_mode(self, mode: str) -> None:
-        with contextlib.suppress(Exception):
-            self.query_one(f"#mode-{mode}", RadioButton).value = True
+        if self.form is not None:
+            self.form.set_mode(mode)
 
     def action_resume(self) -> None:
         slist = self.query_one("#sessions", OptionList)
@@ -356,26 +283,34 @@ class LauncherScreen(Screen[None]):
         self.query_one("#scenarios", OptionList).focus()
 
     def action_start(self) -> None:
+        from ...engine.diagnostics import ScenarioError
+        from ...live import SessionFileError
+
+        form = self.form
+        if form is None:  # the first frame is up, the form follows within a moment
+            self.notify("The scenario is still loading; press s again in a moment.", severity="information")
+            return
         if self.info is None or self.compiled is None:
             self.notify(self.problem or "Choose a scenario first.", severity="warning")
             return
-        if self.mode == "solo" and not self.play_as:
+        if form.mode == "solo" and not form.play_as:
             self.notify("Choose the nation you will play.", severity="warning")
             return
-        raw = self.query_one("#seed", Input).value.strip()
         try:
-            seed = int(raw) if raw else None
-        except ValueError:
-            self.notify(f"The seed must be a whole number, not '{raw}'.", severity="warning")
+            seed = form.seed()
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning")
             return
         try:
-            self.app.start_session(self.info.path, self.mode, nation=self.play_as,  # type: ignore[attr-defined]
-                                   seed=seed, teams=self.teams())
+            self.app.start_session(self.info.path, form.mode, nation=form.play_as,  # type: ignore[attr-defined]
+                                   seed=seed, teams=form.teams())
         except (ScenarioError, SessionFileError, ValueError, OSError) as exc:
             self.notify(f"Could not start: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                         severity="error", timeout=10)
 
     def open_session(self, path: Path) -> None:
+        from ...live import LiveSession, SessionFileError
+
         cfg = self.app.config  # type: ignore[attr-defined]
         try:
             live = LiveSession.open(path, clock=cfg.clock)

@@ -1,0 +1,175 @@
+"""The launcher's set-up form: the mode, who plays each nation (people or a bot profile), a seed, Start.
+
+The launcher mounts it just after its first paint: the scenario list and its facts show at once, and
+the engine, needed here for a scenario's nations and bot profiles, loads while a person reads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
+
+if TYPE_CHECKING:
+    from ...engine.compile import CompiledScenario
+
+MODES = ("facilitated", "solo", "hotseat")
+MODE_NAMES = {"facilitated": "Facilitated", "solo": "Solo", "hotseat": "Hot-seat"}
+MODE_HELP = {
+    "facilitated": "This terminal becomes the facilitator console. Each team joins from its own terminal "
+                   "with: ttx play --db SESSION-FILE --team NATION",
+    "solo": "You play one nation; a bot plays every other nation (its profile below). "
+            "The same seed replays the same game.",
+    "hotseat": "Several teams share this screen and take turns. Between teams a handover screen hides "
+               "the previous team's brief and open choices until the next team confirms.",
+}
+HUMAN = "human"
+
+
+class ModeButton(RadioButton):
+    """A radio button whose state is said by its marker, "(•)" or "( )", not by colour alone."""
+
+    BUTTON_LEFT = ""
+    BUTTON_INNER = ""
+    BUTTON_RIGHT = ""
+
+    def __init__(self, mode: str, *, value: bool) -> None:
+        super().__init__(self.text(mode, value), value=value, id=f"mode-{mode}")
+        self.mode = mode
+
+    @staticmethod
+    def text(mode: str, on: bool) -> str:
+        return f"{'(•)' if on else '( )'} {MODE_NAMES[mode]}"
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        if hasattr(self, "mode"):
+            self.label = self.text(self.mode, self.value)
+
+
+class SetupForm(Vertical):
+    """How the highlighted scenario will be played; `show` puts a (compiled) scenario in it."""
+
+    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+
+    def __init__(self, *, mode: str = "solo", seed: int | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+        self.initial_seed = seed
+        self.compiled: CompiledScenario | None = None
+        self.players: dict[str, str] = {}  # nation -> 'human' | 'bot:<profile>' (what the person chose)
+        self.play_as: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Mode", classes="field-title")
+        with RadioSet(id="mode"):
+            for m in MODES:
+                yield ModeButton(m, value=m == self.mode)
+        yield Static(MODE_HELP[self.mode], id="mode-help")
+        with Vertical(id="play-as-row"):
+            yield Label("Play as", classes="field-title")
+            yield Select[str]([], id="play-as", allow_blank=True, prompt="Choose your nation", compact=True)
+        yield Label("Who plays each nation", classes="field-title")
+        yield Vertical(id="players")
+        with Horizontal(id="seed-row"):
+            yield Label("Seed ", classes="field-title")
+            yield Input("" if self.initial_seed is None else str(self.initial_seed), placeholder="random",
+                        id="seed", type="integer", compact=True)
+        yield Button("Start", id="start", variant="primary")
+
+    # -- what the launcher tells it ----------------------------------------------------------
+    def show(self, compiled: CompiledScenario | None) -> None:
+        """A new scenario (None: it does not load): choices made for the previous one are dropped."""
+        self.compiled = compiled
+        self.players = {}
+        self.play_as = next(iter(compiled.nations), None) if compiled else None
+        play_as = self.query_one("#play-as", Select)
+        if compiled:
+            play_as.set_options([(n.name, nid) for nid, n in compiled.nations.items()])
+            play_as.value = self.play_as
+        else:
+            play_as.set_options([])
+        self.query_one("#start", Button).disabled = compiled is None
+        self.rebuild_players()
+
+    def set_mode(self, mode: str) -> None:
+        self.query_one(f"#mode-{mode}", RadioButton).value = True
+
+    # -- what the launcher asks it -----------------------------------------------------------
+    def seed(self) -> int | None:
+        """The seed typed, None for a random one; ValueError names what was typed."""
+        raw = self.query_one("#seed", Input).value.strip()
+        try:
+            return int(raw) if raw else None
+        except ValueError:
+            raise ValueError(f"The seed must be a whole number, not '{raw}'.") from None
+
+    def teams(self) -> dict[str, str]:
+        """Who plays each nation, the solo player's own nation left out (the app puts 'human' there)."""
+        assert self.compiled is not None
+        allowed = {v for _, v in self.player_options()}
+        out = {}
+        for nid in self.compiled.nations:
+            if self.mode == "solo" and nid == self.play_as:
+                continue
+            value = self.players.get(nid, self.default_player(nid))
+            out[nid] = value if value in allowed else self.default_player(nid)
+        return out
+
+    # -- the players ---------------------------------------------------------------------------
+    def default_player(self, nation: str) -> str:
+        assert self.compiled is not None
+        if self.mode == "solo":
+            return f"bot:{self.compiled.nations[nation].bot.profile}"
+        return HUMAN
+
+    def player_options(self) -> list[tuple[str, str]]:
+        from ...engine.models import BOT_PROFILES
+
+        bots = [(f"Bot: {p}", f"bot:{p}") for p in BOT_PROFILES]
+        return bots if self.mode == "solo" else [("Team (people)", HUMAN), *bots]
+
+    def rebuild_players(self) -> None:
+        box = self.query_one("#players", Vertical)
+        box.remove_children()
+        self.query_one("#play-as-row").display = self.mode == "solo"
+        self.query_one("#mode-help", Static).update(MODE_HELP[self.mode])
+        if self.compiled is None:
+            return
+        rows = []
+        allowed = {v for _, v in self.player_options()}
+        for nid, nation in self.compiled.nations.items():
+            row = Horizontal(classes="player-row")
+            if self.mode == "solo" and nid == self.play_as:
+                widget: Static | Select[str] = Static("You", classes="player-you")
+            else:
+                value = self.players.get(nid, self.default_player(nid))
+                if value not in allowed:
+                    value = self.default_player(nid)
+                widget = Select(self.player_options(), value=value, allow_blank=False, id=f"player-{nid}",
+                                compact=True, classes="player-select")
+            row.compose_add_child(Label(nation.short or nation.name, classes="player-name"))
+            row.compose_add_child(widget)
+            rows.append(row)
+        box.mount_all(rows)
+
+    # -- events --------------------------------------------------------------------------------
+    @on(RadioSet.Changed, "#mode")
+    def _mode_changed(self, event: RadioSet.Changed) -> None:
+        self.mode = (event.pressed.id or "mode-solo").removeprefix("mode-")
+        self.rebuild_players()
+
+    @on(Select.Changed, "#play-as")
+    def _play_as_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.play_as:
+            self.play_as = event.value
+            self.rebuild_players()
+
+    @on(Select.Changed, ".player-select")
+    def _player_changed(self, event: Select.Changed) -> None:
+        if event.select.id and isinstance(event.value, str):
+            self.players[event.select.id.removeprefix("player-")] = event.value
