@@ -81,6 +81,11 @@ async def test_decide_requires_a_rationale(db: Path, tmp_path: Path) -> None:
         await pilot.press("5")
         history = str(app.screen.query_one("#history-text", Static).render())
         assert "Norvia decided" in history and "Why: wait for attribution" in history
+        # shown, the History tab follows new events; the log it reads is not re-read when nothing changed
+        app.controller.execute(lambda s: s.send("norvia", ["control"], "history follows"))
+        app.controller.poll()
+        await pilot.pause()
+        assert "history follows" in str(app.screen.query_one("#history-text", Static).render())
 
 
 async def test_decide_with_the_mouse_only(db: Path, tmp_path: Path) -> None:

@@ -78,6 +78,7 @@ class TeamScreen(Screen[str]):
         self._typing_until = 0.0  # a keystroke went into a text box until shortly before this (monotonic)
         self._typing_warned = False
         self._feed_key: tuple[int, int] | None = None
+        self._history_key: tuple[int, int] | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -150,6 +151,7 @@ class TeamScreen(Screen[str]):
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self) -> None:
         self._tab = self.query_one("#tabs", TabbedContent).active or "inbox"
+        self.refresh_history()
         self._place_changed()
 
     def on_unmount(self) -> None:
@@ -173,7 +175,7 @@ class TeamScreen(Screen[str]):
         self.show_inject(self.current)
         self.query_one("#team-messages", MessagePanel).refresh_from_state()
         self.query_one("#team-state", StatePanel).refresh_from_state()
-        self.query_one("#history-text", Static).update(history_text(st, self.nation))
+        self.refresh_history()
         self.refresh_feed()
         if self._bindings_for != (st.ended is not None):
             self._bindings_for = st.ended is not None
@@ -181,6 +183,16 @@ class TeamScreen(Screen[str]):
         if st.ended is not None and not self._debriefed and not self.hotseat:
             self._debriefed = True
             self.call_after_refresh(self.action_debrief)
+
+    def refresh_history(self) -> None:
+        """The History tab reads the whole timeline: drawn only while it is shown, and only when the log
+        has changed since (a long session's every poll would otherwise redo it)."""
+        st = self.controller.state
+        key = (len(st.log), len(st.retracted))
+        if self._tab != "history" or key == self._history_key:
+            return
+        self._history_key = key
+        self.query_one("#history-text", Static).update(history_text(st, self.nation))
 
     def _announce_new(self) -> None:
         inbox = set(self.controller.state.inbox(self.nation))
