@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -112,14 +112,13 @@ class LauncherScreen(Screen[None]):
         self.sessions = find_sessions(cfg.sessions, cfg.workdir)
         self.info = self.infos[self._first_index()] if self.infos else None
         yield Header()
-        with Horizontal(id="launcher-body"):
-            with Vertical(id="lists"):
-                yield Label("Scenarios", classes="list-title")
-                yield OptionList(*self._scenario_options(), id="scenarios")
-                yield Label("Sessions to resume", classes="list-title")
-                yield OptionList(*self._session_options(), id="sessions")
-            with VerticalScroll(id="details"):
-                yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
+        with Vertical(id="lists"):
+            yield Label("Scenarios", classes="list-title")
+            yield OptionList(*self._scenario_options(), id="scenarios")
+            yield Label("Sessions to resume", classes="list-title")
+            yield OptionList(*self._session_options(), id="sessions")
+        with VerticalScroll(id="details"):
+            yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
         yield Footer()
 
     def _first_index(self) -> int:
