@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from .engine.compile import CInject, CompiledScenario
+from .engine.compile import CompiledScenario
+from .engine.compile_injects import CInject
 
 COLUMNS = ["Seq", "Inject ID", "Scenario time", "Trigger", "Type", "From", "To", "Title", "Description",
            "Expected action", "Objective", "Capability"]

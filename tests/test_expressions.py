@@ -10,16 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercise.engine.expressions import (
-    FUNCTIONS,
-    MAX_EXPR_CHARS,
-    Effect,
-    ExprError,
-    Layout,
-    Scope,
-    compile_effect,
-    compile_value,
-)
+from exercise.engine.effects import Effect, compile_effect
+from exercise.engine.expr_compiler import FUNCTIONS, compile_value
+from exercise.engine.expressions import MAX_EXPR_CHARS, ExprError, Layout, Scope
 
 NATIONS = ["a", "b", "c"]
 

@@ -14,7 +14,7 @@ import pytest
 
 from exercise.live import LiveSession
 from exercise.report import ReportError, build, write_report
-from exercise.report.figures import to_png
+from exercise.report.figure_drawing import to_png
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "scenarios" / "tutorial"

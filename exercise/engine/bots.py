@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .expressions import Effect, compile_effect
+from .effects import Effect, compile_effect
 from .session import Session, draw
 from .state import Entry, State
 

@@ -11,7 +11,8 @@ import hashlib
 import struct
 from collections.abc import Callable
 
-from .compile import CInject, CompiledScenario
+from .compile import CompiledScenario
+from .compile_injects import CInject
 from .events import (
     Adjudicated,
     ClockAdvanced,

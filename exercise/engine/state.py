@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .compile import CInject, CompiledScenario
+from .compile import CompiledScenario
+from .compile_injects import CInject
+from .effects import Effect
 from .events import (
     Adjudicated,
     ClockAdvanced,
@@ -29,7 +31,6 @@ from .events import (
     SessionStarted,
     VoteCast,
 )
-from .expressions import Effect
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Read models over a session's state, shared by the terminal UI, the CLI and the reports.
 
-Everything a screen or a report says about a session comes from here, so that no widget or template
-computes the same thing a second way: what an event means in words, an inject as a team reads it,
-the MSEL, each team's status, which decisions moved the state most, the paths not taken.
+Everything a screen or a report says about a session comes from here (or, for the timeline and the
+MSEL, from `chronology`), so that no widget or template computes the same thing a second way: what an
+event means in words, an inject as a team reads it, each team's status, which decisions moved the state
+most, the paths not taken, how a value went turn by turn.
 """
 
 from __future__ import annotations
@@ -223,124 +224,6 @@ def _option_label(sc: CompiledScenario, inject_id: str, option: str | None,
 
 
 @dataclass
-class TimelineItem:
-    seq: int
-    turn: int
-    time: str
-    wall: str | None
-    type: str
-    actor: str
-    summary: str
-    retracted: bool
-    rationale: str = ""
-
-
-def timeline(state: State) -> list[TimelineItem]:
-    """Every event in order with the scenario turn it happened in (retracted ones marked, not hidden)."""
-    sc = state.scenario
-    out = []
-    turn = 1
-    for e in state.log:
-        ev = e.event
-        if isinstance(ev, ClockAdvanced) and e.seq not in state.retracted:
-            turn = ev.turn
-        actor = _actor(ev)
-        rationale = getattr(ev, "rationale", "") if isinstance(ev, (DecisionTaken, VoteCast)) else ""
-        out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written), e.seq in state.retracted, rationale))
-    return out
-
-
-def _actor(ev: Event) -> str | None:
-    if isinstance(ev, DecisionTaken):
-        return ev.team
-    if isinstance(ev, VoteCast):
-        return ev.nation
-    if isinstance(ev, MessageSent):
-        return ev.sender
-    if isinstance(ev, (Adjudicated, ObservationNoted, InjectWritten, SessionPaused, SessionResumed, EventRetracted,
-                       InjectDelayed)):
-        return "control"
-    if isinstance(ev, InjectReleased) and ev.by == "control":
-        return "control"
-    return None
-
-
-@dataclass
-class MselRow:
-    number: int
-    id: str
-    time: str
-    turn: int | None
-    trigger: str  # 'turn 2', 'after x + 1', 'when …', 'manual'
-    kind: str
-    sender: str
-    to: str
-    description: str
-    expected: str
-    objective: str
-    capability: str
-    status: str  # 'released', 'due', 'conditional', 'manual', 'scheduled'
-    released_turn: int | None = None
-
-
-WRITTEN_IN_PLAY = "written in play"
-
-
-def msel(session: Session) -> list[MselRow]:
-    """The master scenario events list: one row per inject, in release order then schedule order, then
-    the injects control wrote during play."""
-    sc, st = session.scenario, session.state
-    caps = {o.id: o.capability for o in sc.model.objectives}
-    due = {ci.id for ci in session.due()} if st.started and not st.ended else set()
-    rows = []
-    order = sorted(sc.injects.values(), key=lambda ci: (
-        st.released.get(ci.id, 10_000), ci.turn if ci.turn is not None else 10_000, ci.order))
-    for number, ci in enumerate(order, 1):
-        m = ci.model
-        if ci.turn is not None:
-            trigger = f"turn {ci.turn}"
-        elif ci.after is not None:
-            trigger = f"after {ci.after[0]}" + (f" + {ci.after[1]}" if ci.after[1] else "")
-        elif ci.manual:
-            trigger = "manual"
-        else:
-            trigger = "when " + (m.when or "")
-        if m.when and (ci.turn is not None or ci.after is not None):
-            trigger += f" if {m.when}"
-        if ci.id in st.released:
-            status = "released"
-        elif ci.id in due:
-            status = "due"
-        elif ci.manual:
-            status = "manual"
-        elif m.when:
-            status = "conditional"
-        else:
-            status = "scheduled"
-        turn = st.released.get(ci.id, ci.turn)
-        delay = st.delays.get(ci.id, 0)
-        if turn is not None and ci.id not in st.released:
-            turn += delay
-        ctx = text_context(sc, ci.nations[0] if ci.nations else None, turn or 1, ci.params)
-        rows.append(MselRow(
-            number=number, id=ci.id, time=sc.time_of(turn) if turn else "", turn=turn, trigger=trigger,
-            kind=m.kind, sender=render(m.from_, ctx), to=", ".join(sc.name_of(t) for t in ci.recipients),
-            description=render(m.title or _first_line(m.text), ctx), expected=m.expected or "",
-            objective=", ".join(ci.objectives), capability=", ".join(caps.get(o, "") for o in ci.objectives),
-            status=status, released_turn=st.released.get(ci.id)))
-    for w in st.written.values():  # written on the spot by control: part of the MSEL as played
-        turn = st.released.get(w.inject)
-        rows.append(MselRow(
-            number=len(rows) + 1, id=w.inject, time=sc.time_of(turn) if turn else "", turn=turn,
-            trigger=WRITTEN_IN_PLAY, kind=w.kind, sender=w.sender, to=", ".join(sc.name_of(t) for t in w.to),
-            description=w.title or _first_line(w.text), expected="", objective=w.objective or "",
-            capability=caps.get(w.objective or "", ""), status="released" if turn is not None else "written",
-            released_turn=turn))
-    return rows
-
-
-@dataclass
 class TeamStatus:
     team: str
     name: str
@@ -438,46 +321,3 @@ def series(state: State, key: str) -> list[float]:
 def visible_keys(sc: CompiledScenario) -> list[str]:
     """The state keys a team may see (control sees all)."""
     return [k for k, var in zip(sc.layout.keys, sc.layout.var_of, strict=True) if not sc.vars[var].hidden]
-
-
-
-def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:
-    """What `nation` can see others do, in order (messages left out: they have their own view).
-
-    Decisions by other nations on injects this nation also received, votes and resolutions in the
-    organisations it belongs to (with the chance outcomes that followed), adjudications of the state it
-    may see (with their reasons), and the injects released to it. Retracted events are left out.
-    Only entries with seq > `since` are returned, so a caller can ask for what is new.
-    """
-    sc = state.scenario
-    orgs = {o for o, spec in sc.orgs.items() if nation in spec.members}
-    inbox = set(state.inbox(nation))
-    out: list[TimelineItem] = []
-    turn = 1
-    for e in state.log:
-        ev = e.event
-        if e.seq in state.retracted:
-            continue
-        if isinstance(ev, ClockAdvanced):
-            turn = ev.turn
-        if e.seq <= since:
-            continue
-        show = False
-        if isinstance(ev, DecisionTaken):
-            show = ev.team in orgs or (ev.team != nation and ev.inject in inbox)
-        elif isinstance(ev, VoteCast):
-            show = ev.org in orgs and ev.nation != nation
-        elif isinstance(ev, OutcomeRolled):
-            show = ev.team in orgs or (ev.team != nation and ev.inject in inbox)
-        elif isinstance(ev, Adjudicated):
-            var = ev.target.split("[", 1)[0].strip()
-            show = not (var in sc.vars and sc.vars[var].hidden)
-        elif isinstance(ev, InjectReleased):
-            show = ev.inject in inbox
-        if not show:
-            continue
-        actor = _actor(ev)
-        rationale = ev.rationale if isinstance(ev, (DecisionTaken, VoteCast)) else ""
-        out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written), False, rationale))
-    return out

@@ -1,6 +1,6 @@
 """Comparing sessions of one scenario (two syndicates, or a solo run against a workshop).
 
-The first session is the baseline; each other one is compared with it through `engine.analysis.divergence`:
+The first session is the baseline; each other one is compared with it through `engine.comparison.divergence`:
 which decisions differed (and the first that did), what each of those choices did to the state, how the
 state stood at the end, and which ending each reached.
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine import analysis, views
+from ..engine import analysis, comparison, views
 from ..engine.compile import CompiledScenario
 from . import figures as fg
 from .errors import ReportError
-from .model import delta, duration, key_label, num, wall_date, wall_stamp
+from .wording import delta, duration, key_label, num, wall_date, wall_stamp
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -128,7 +128,7 @@ def _info(letter: str, live: Any) -> SessionInfo:
                        rows[-1].hash[:12] if rows else "", st.started.scenario_hash if st.started else "")
 
 
-def _effect(sc: CompiledScenario, c: analysis.Choice | None) -> str:
+def _effect(sc: CompiledScenario, c: comparison.Choice | None) -> str:
     if c is None:
         return ""
     if c.vote:
@@ -136,15 +136,15 @@ def _effect(sc: CompiledScenario, c: analysis.Choice | None) -> str:
     return ", ".join(f"{key_label(sc, k)} {delta(v)}" for k, v in c.effects) or "no change"
 
 
-def _rationale(c: analysis.Choice | None) -> str:
+def _rationale(c: comparison.Choice | None) -> str:
     if c is None or c.by in ("bot", "deadline"):
         return ""
     return c.rationale
 
 
-def _choice_row(sc: CompiledScenario, base_live: Any, d: analysis.ChoiceDiff) -> ChoiceRow:
+def _choice_row(sc: CompiledScenario, base_live: Any, d: comparison.ChoiceDiff) -> ChoiceRow:
     turn = d.turn
-    def word(c: analysis.Choice | None) -> str:
+    def word(c: comparison.Choice | None) -> str:
         if c is None:
             return "not decided"
         extra = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(c.by, "")
@@ -157,7 +157,7 @@ def _choice_row(sc: CompiledScenario, base_live: Any, d: analysis.ChoiceDiff) ->
 
 def _pair(base: SessionInfo, other: SessionInfo, a: Any, b: Any) -> Pair:
     sc = a.scenario
-    div = analysis.divergence(a.state, b.state)
+    div = comparison.divergence(a.state, b.state)
     rows = [_choice_row(sc, a, d) for d in div.choices]
     diverged = [r for r in rows if not r.same]
     agreed = [r for r in rows if r.same]

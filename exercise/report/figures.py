@@ -1,24 +1,21 @@
-"""Figures for the reports, drawn by hand: a tiny scene of shapes, written out as SVG or rasterised to PNG.
+"""Figures for the reports, drawn by hand: a tiny scene of shapes, and the charts built from it.
 
 No plotting library: each chart is a list of lines, shapes and texts in pixel coordinates, so one
-description gives the inline SVG of the HTML and PDF reports and the PNG that goes into the DOCX
-(drawn with Pillow, which comes with WeasyPrint and is part of the `docx` extra). Numbers are rounded
-to one decimal, so the same data always gives the same bytes.
+description gives the inline SVG of the HTML and PDF reports and the PNG that goes into the DOCX (both
+written by `figure_drawing`).
 
 Accessibility: every series is told apart by a label at its end and by its dash pattern and marker
-shape, not by colour alone; every figure carries a <title> and a <desc> saying in words what it shows.
+shape, not by colour alone; every figure carries a title and a description saying in words what it shows.
 """
 
 from __future__ import annotations
 
-import io
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
 
-FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
+from .figure_drawing import to_png, to_svg
+
 INK = "#222222"
 MUTED = "#666666"
 GRID = "#dddddd"
@@ -26,14 +23,6 @@ GRID = "#dddddd"
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "12 4", "4 2 1 2", "1 2", "10 2")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle-open", "square-open", "triangle-open", "diamond-open")
-
-
-def n(value: float) -> str:
-    """A coordinate, rounded to one decimal, without a trailing '.0'."""
-    text = f"{round(value, 1):.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
 
 
 def text_width(text: str, size: float) -> float:
@@ -82,166 +71,13 @@ class Figure:
         self.shapes.append({"k": "text", "x": x, "y": y, "s": s, "size": size, "anchor": anchor, "fill": fill,
                             "bold": bold})
 
-    # -- SVG ----------------------------------------------------------------------------------
+    # -- drawn by figure_drawing --------------------------------------------------------------
     @property
     def svg(self) -> str:
         return to_svg(self)
 
     def png(self, scale: float = 2.0) -> bytes:
         return to_png(self, scale)
-
-
-def _marker_points(shape: str, x: float, y: float, r: float) -> list[tuple[float, float]]:
-    base = shape.replace("-open", "")
-    if base == "square":
-        s = r * 0.9
-        return [(x - s, y - s), (x + s, y - s), (x + s, y + s), (x - s, y + s)]
-    if base == "triangle":
-        return [(x, y - r * 1.15), (x + r * 1.05, y + r * 0.75), (x - r * 1.05, y + r * 0.75)]
-    if base == "diamond":
-        return [(x, y - r * 1.2), (x + r * 1.2, y), (x, y + r * 1.2), (x - r * 1.2, y)]
-    return []
-
-
-def to_svg(fig: Figure) -> str:
-    fid = _xml_escape(fig.id)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n(fig.width)} {n(fig.height)}" '
-        f'width="{n(fig.width)}" height="{n(fig.height)}" role="img" aria-labelledby="{fid}-t {fid}-d" '
-        f'class="figure-svg" font-family="{FONT}">',
-        f'<title id="{fid}-t">{_xml_escape(fig.title)}</title>',
-        f'<desc id="{fid}-d">{_xml_escape(fig.desc)}</desc>',
-    ]
-    for s in fig.shapes:
-        k = s["k"]
-        if k == "line":
-            dash = f' stroke-dasharray="{s["dash"]}"' if s["dash"] else ""
-            if len(s["pts"]) == 2:
-                (x1, y1), (x2, y2) = s["pts"]
-                out.append(f'<line x1="{n(x1)}" y1="{n(y1)}" x2="{n(x2)}" y2="{n(y2)}" stroke="{s["stroke"]}" '
-                           f'stroke-width="{n(s["w"])}"{dash}/>')
-            else:
-                pts = " ".join(f"{n(x)},{n(y)}" for x, y in s["pts"])
-                out.append(f'<polyline points="{pts}" fill="none" stroke="{s["stroke"]}" stroke-width="{n(s["w"])}" '
-                           f'stroke-linejoin="round" stroke-linecap="round"{dash}/>')
-        elif k == "rect":
-            out.append(f'<rect x="{n(s["x"])}" y="{n(s["y"])}" width="{n(s["w_"])}" height="{n(s["h"])}" '
-                       f'fill="{s["fill"]}" stroke="{s["stroke"]}" stroke-width="{n(s["w"])}"/>')
-        elif k == "marker":
-            opened = s["shape"].endswith("-open")
-            fill = "#ffffff" if opened else s["color"]
-            if s["shape"].startswith("circle"):
-                out.append(f'<circle cx="{n(s["x"])}" cy="{n(s["y"])}" r="{n(s["r"])}" fill="{fill}" '
-                           f'stroke="{s["color"]}" stroke-width="1.5"/>')
-            else:
-                pts = " ".join(f"{n(x)},{n(y)}" for x, y in _marker_points(s["shape"], s["x"], s["y"], s["r"]))
-                out.append(f'<polygon points="{pts}" fill="{fill}" stroke="{s["color"]}" stroke-width="1.5"/>')
-        elif k == "text":
-            weight = ' font-weight="bold"' if s["bold"] else ""
-            anchor = f' text-anchor="{s["anchor"]}"' if s["anchor"] != "start" else ""
-            out.append(f'<text x="{n(s["x"])}" y="{n(s["y"])}" font-size="{n(s["size"])}" fill="{s["fill"]}"'
-                       f'{anchor}{weight}>{_xml_escape(s["s"])}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-# -- PNG (for DOCX) ---------------------------------------------------------------------------------
-
-_FONTS: dict[tuple[float, bool], Any] = {}
-
-
-def _font(size: float, bold: bool) -> Any:
-    from PIL import ImageFont
-
-    key = (size, bold)
-    if key not in _FONTS:
-        names = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf") if bold else ("DejaVuSans.ttf",)
-        font = None
-        for name in names:
-            try:
-                font = ImageFont.truetype(name, size)
-                break
-            except OSError:
-                continue
-        _FONTS[key] = font or ImageFont.load_default(size=size)
-    return _FONTS[key]
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    c = color.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-
-
-def _dashed(pts: list[tuple[float, float]], dash: str) -> list[list[tuple[float, float]]]:
-    """A polyline cut into the drawn pieces of its dash pattern."""
-    if not dash:
-        return [pts]
-    pattern = [float(x) for x in dash.split()]
-    pieces: list[list[tuple[float, float]]] = []
-    idx, left, on = 0, pattern[0], True
-    cur: list[tuple[float, float]] = [pts[0]]
-    for (x1, y1), (x2, y2) in itertools.pairwise(pts):
-        seg = math.hypot(x2 - x1, y2 - y1)
-        pos = 0.0
-        while seg - pos > left:
-            pos += left
-            t = pos / seg
-            p = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
-            if on:
-                cur.append(p)
-                pieces.append(cur)
-            cur = [p]
-            on = not on
-            idx = (idx + 1) % len(pattern)
-            left = pattern[idx]
-        left -= seg - pos
-        if on:
-            cur.append((x2, y2))
-        else:
-            cur = [(x2, y2)]
-    if on and len(cur) >= 2:
-        pieces.append(cur)
-    return pieces
-
-
-def to_png(fig: Figure, scale: float = 2.0) -> bytes:
-    """The figure as a PNG (needs Pillow: the `docx` extra)."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (math.ceil(fig.width * scale), math.ceil(fig.height * scale)), "white")
-    draw = ImageDraw.Draw(img)
-
-    def sc(p: tuple[float, float]) -> tuple[float, float]:
-        return p[0] * scale, p[1] * scale
-
-    for s in fig.shapes:
-        k = s["k"]
-        if k == "line":
-            width = max(round(s["w"] * scale), 1)
-            for piece in _dashed(s["pts"], s["dash"]):
-                draw.line([sc(p) for p in piece], fill=_rgb(s["stroke"]), width=width, joint="curve")
-        elif k == "rect":
-            box = [sc((s["x"], s["y"])), sc((s["x"] + s["w_"], s["y"] + s["h"]))]
-            fill = None if s["fill"] == "none" else _rgb(s["fill"])
-            outline = None if s["stroke"] == "none" else _rgb(s["stroke"])
-            draw.rectangle(box, fill=fill, outline=outline, width=max(round(s["w"] * scale), 1))
-        elif k == "marker":
-            color = _rgb(s["color"])
-            fill = (255, 255, 255) if s["shape"].endswith("-open") else color
-            x, y, r = s["x"], s["y"], s["r"]
-            if s["shape"].startswith("circle"):
-                draw.ellipse([sc((x - r, y - r)), sc((x + r, y + r))], fill=fill, outline=color,
-                             width=max(int(1.5 * scale), 1))
-            else:
-                draw.polygon([sc(p) for p in _marker_points(s["shape"], x, y, r)], fill=fill, outline=color,
-                             width=max(int(1.5 * scale), 1))
-        elif k == "text":
-            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[s["anchor"]]
-            draw.text(sc((s["x"], s["y"])), s["s"], fill=_rgb(s["fill"]), font=_font(s["size"] * scale, s["bold"]),
-                      anchor=anchor)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
-    return buf.getvalue()
 
 
 # -- scales -----------------------------------------------------------------------------------

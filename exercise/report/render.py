@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..resources import data_dir
-from . import model as m
+from .wording import delta, num
 
 
 class MdSafe(Markup):
@@ -143,7 +143,7 @@ def register_data_types(*types: type) -> None:
 
 
 def _common_filters() -> dict[str, Any]:
-    return {"num": m.num, "delta": m.delta, "paragraphs": paragraphs, "one_line": one_line,
+    return {"num": num, "delta": delta, "paragraphs": paragraphs, "one_line": one_line,
             "short_hash": short_hash}
 
 

@@ -16,27 +16,26 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
 
 from ...engine.bots import stand_in_release
-from ...engine.events import DecisionTaken, Event, VoteCast
-from ...engine.views import TimelineItem, inject_view, visible_to
+from ...engine.views import inject_view
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
+from ..widgets.coalition_feed import feed_text, meanwhile
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.decision import DecisionPanel
+from ..widgets.inbox_list import inbox_options
 from ..widgets.inject_card import InjectCard
 from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
+from .team_place import TeamPlace
 
-TABS = ("inbox", "messages", "state", "brief", "history", "coalition")
-FEED_LIMIT = 200  # the coalition feed shows this many of the latest items
 TYPING_PAUSE = 0.8  # seconds after the last keystroke in a text box during which letter shortcuts are ignored
 
 
-class TeamScreen(Screen[str]):
+class TeamScreen(TeamPlace, Screen[str]):
     CSS_PATH = "team.tcss"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Decide", "decide", "Go to the next open decision and choose an option", key="d"),
@@ -115,50 +114,11 @@ class TeamScreen(Screen[str]):
         else:
             self.query_one("#inbox-list", OptionList).focus()
 
-    # -- where this team was (kept in the session file, so a restart returns to it) -----------------
-    @property
-    def _place_key(self) -> str:
-        return f"ui.team.{self.nation}"
-
-    def _restore_place(self) -> str:
-        import json
-
-        try:
-            place = json.loads(self.controller.live.store.meta.get(self._place_key, "") or "{}")
-        except Exception:  # no bookmark is no reason not to open
-            place = {}
-        if place.get("inject") in self.controller.state.inbox(self.nation):
-            self.current = place["inject"]
-        tab = place.get("tab")
-        return tab if tab in TABS else "inbox"
-
-    def _save_place(self) -> None:
-        import json
-
-        try:
-            place = json.dumps({"tab": self._tab, "inject": self.current})
-            if place != self._saved_place:
-                self._saved_place = place
-                self.controller.live.store.set_meta(self._place_key, place)
-        except Exception as exc:  # the game goes on without the bookmark
-            self.log.warning(f"could not save the team's place: {exc!r}")
-
-    def _place_changed(self) -> None:
-        if self._place_timer is not None:
-            self._place_timer.stop()
-        self._place_timer = self.set_timer(0.5, self._save_place)
-
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self) -> None:
         self._tab = self.query_one("#tabs", TabbedContent).active or "inbox"
         self.refresh_history()
         self._place_changed()
-
-    def on_unmount(self) -> None:
-        # Quitting must not lose a place the debounce timer has not written yet.
-        if self._place_timer is not None:
-            self._place_timer.stop()
-        self._save_place()
 
     def on_screen_resume(self) -> None:
         self.refresh_all()
@@ -228,38 +188,19 @@ class TeamScreen(Screen[str]):
         tabs.get_tab("messages").label = f"Messages ({messages})" if messages else "Messages"
 
     def refresh_inbox(self) -> None:
-        st, sc = self.controller.state, self.controller.scenario
-        pending = {p.inject: p for p in st.pending(self.nation)}
+        st = self.controller.state
+        deadlines = {p.inject: p.deadline_turn for p in st.pending(self.nation)}
         inbox = list(reversed(st.inbox(self.nation)))  # newest first
         olist = self.query_one("#inbox-list", OptionList)
-        items = []
-        for inject in inbox:
-            view = inject_view(self.controller.session, inject, self.nation)
-            t = Text()
-            if inject in pending:
-                t.append("● ", style="bold")
-                t.append(view.title, style="bold")
-                t.append(f"\n  turn {view.turn} · decide before turn {pending[inject].deadline_turn}", style="dim")
-            elif view.options:
-                t.append("✓ " + view.title)
-                label = next((o.label for o in view.options if o.id == view.decided), None)
-                state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
-                t.append(f"\n  turn {view.turn} · {_clip(state, max(olist.size.width - 12, 16))}", style="dim")
-            else:
-                t.append("· " + view.title)
-                t.append(f"\n  turn {view.turn} · {view.kind}", style="dim")
-            items.append(Option(t, id=inject))
-        if not items:
-            items = [Option(Text("Nothing has arrived yet.", style="italic"), disabled=True)]
+        items = inbox_options(self.controller, self.nation, inbox, deadlines, olist.size.width)
         keep = self.current
         self._inbox = inbox
         olist.set_options(items)
         if keep not in inbox:
-            keep = next((i for i in reversed(inbox) if i in pending), inbox[0] if inbox else None)
+            keep = next((i for i in reversed(inbox) if i in deadlines), inbox[0] if inbox else None)
         if keep is not None:
             olist.highlighted = inbox.index(keep)
         self.current = keep
-        _ = sc
 
     def show_inject(self, inject: str | None) -> None:
         if inject != self._shown:
@@ -278,38 +219,13 @@ class TeamScreen(Screen[str]):
         if key == self._feed_key:
             return
         self._feed_key = key
-        items = visible_to(st, self.nation)
-        t = Text()
-        t.append("What you can see the others do", style="bold underline")
-        t.append("\nDecisions on injects you also received, votes and resolutions in your organisations, "
-                 "adjudications by control and injects released to you.\n", style="dim")
-        if len(items) > FEED_LIMIT:
-            t.append(f"(showing the last {FEED_LIMIT} of {len(items)})\n", style="dim")
-            items = items[-FEED_LIMIT:]
-        if not items:
-            t.append("\nNothing yet.", style="italic")
-        turn = None
-        for item in items:
-            if item.turn != turn:
-                turn = item.turn
-                t.append(f"\nTurn {item.turn} · {item.time}\n", style="bold")
-            t.append(f"  {_feed_mark(item)} ")
-            t.append(item.summary)
-            if item.rationale:
-                t.append(f"\n      why: {item.rationale}", style="dim")
-            t.append("\n")
-        self.query_one("#coalition-text", Static).update(t)
+        self.query_one("#coalition-text", Static).update(feed_text(self.controller, self.nation))
 
     def _tell_what_others_did(self, since: int) -> None:
         """One line: what the other nations visibly did since log position `since`."""
-        st = self.controller.state
-        parts = []
-        for item in visible_to(st, self.nation, since):
-            ev = st.log[item.seq - 1].event
-            if isinstance(ev, (DecisionTaken, VoteCast)):
-                parts.append(_short(self.controller, ev))
-        if parts:
-            self.notify("; ".join(parts), title="Meanwhile", timeout=10)
+        line = meanwhile(self.controller, self.nation, since)
+        if line:
+            self.notify(line, title="Meanwhile", timeout=10)
 
     # -- keyboard: a letter typed just after leaving a text box is not a shortcut -------------------
     @on(Input.Changed)
@@ -480,29 +396,3 @@ class TeamScreen(Screen[str]):
 
         if not isinstance(self.app.screen, DebriefScreen):
             self.app.push_screen(DebriefScreen(self.controller, self.nation))
-
-
-def _feed_mark(item: TimelineItem) -> str:
-    return {"DecisionTaken": "◆", "VoteCast": "✎", "OutcomeRolled": "⚄", "Adjudicated": "⚖",
-            "InjectReleased": "✉"}.get(item.type, "·")
-
-
-def _short(controller: SessionController, ev: Event) -> str:
-    """'Kessland chose Share now', 'Aldmark voted Act together'."""
-    sc = controller.scenario
-    if isinstance(ev, VoteCast):
-        who, verb = ev.nation, "voted"
-    else:
-        assert isinstance(ev, DecisionTaken)
-        who = ev.team
-        verb = "resolved" if ev.by == "organisation" else "took the default" if ev.by == "deadline" else "chose"
-    ci = sc.injects.get(ev.inject)
-    option = ev.option
-    label = ci.options[option].model.label if ci and option in ci.options else (option or "no decision")
-    nation = sc.nations.get(who)
-    name = (nation.short or nation.name) if nation else sc.name_of(who)
-    return f"{name} {verb} {label}"
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

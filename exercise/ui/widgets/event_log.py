@@ -1,4 +1,4 @@
-"""The session log as the facilitator reads it: every event in words (`views.timeline`), newest last.
+"""The session log as the facilitator reads it: every event in words (`chronology.timeline`), newest last.
 
 A long session keeps only the most recent events on screen (the full log is one `ttx log` away), and
 the log is only redrawn while it is visible, so a 10,000-event session costs nothing when it is not.
@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events, on
 from textual.widgets import RichLog
 
-from ...engine import views
+from ...engine import chronology
 from ..controller import SessionController
 from .gauges import Palette
 
@@ -55,7 +55,7 @@ class EventLog(RichLog):
                      and self._drawn[2] == self.app.theme)
         self._drawn = key
         palette = Palette.of(self.app.get_css_variables())
-        items = views.timeline(state)
+        items = chronology.timeline(state)
         if grew_only:
             new = [i for i in items if i.seq > self._last_seq]
         else:
@@ -70,7 +70,7 @@ class EventLog(RichLog):
         self._last_seq = items[-1].seq if items else 0
 
     @staticmethod
-    def _line(item: views.TimelineItem, palette: Palette) -> Table:
+    def _line(item: chronology.TimelineItem, palette: Palette) -> Table:
         # Two columns, so a long line wraps under its own text, not under the turn and time.
         body = Text(item.summary, style=Style(strike=True, dim=True) if item.retracted else Style())
         if item.retracted:

@@ -1,6 +1,6 @@
 """The MSEL as a table: every inject with its status in words, when it comes, to whom, and what it is.
 
-Rows come from `views.msel` (scenario injects) followed by injects control wrote on the spot. The
+Rows come from `chronology.msel` (the scenario's injects, then those control wrote on the spot). The
 status column says released / due / conditional / manual / scheduled as text, with a symbol; colour
 only repeats it. The row under the cursor is the inject that rehearse, release and delay act on.
 """
@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ...engine import views
+from ...engine import chronology
 from ..controller import SessionController
 from .gauges import Palette
 
@@ -83,10 +83,10 @@ class MselTable(DataTable[Text]):
         session = self.controller.session
         state = session.state
         out = []
-        for m in views.msel(session):
+        for m in chronology.msel(session):
             if m.status == "released":
-                when = f"turn {m.released_turn}" + (" (control)" if m.trigger == views.WRITTEN_IN_PLAY else "")
-            elif m.trigger == views.WRITTEN_IN_PLAY:
+                when = f"turn {m.released_turn}" + (" (control)" if m.trigger == chronology.WRITTEN_IN_PLAY else "")
+            elif m.trigger == chronology.WRITTEN_IN_PLAY:
                 when = "written"
             elif m.turn is not None and m.trigger.startswith("turn"):
                 when = f"turn {m.turn}"

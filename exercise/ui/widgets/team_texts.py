@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ...engine.chronology import timeline
 from ...engine.events import DecisionTaken, MessageSent, VoteCast
 from ...engine.state import State
-from ...engine.views import timeline
 from .inject_card import reflow
 
 CAP_MAX = 5

@@ -1,0 +1,116 @@
+"""The report's record of play: the timeline turn by turn (section 5), the participants and control's
+activity (appendix A) and the digest of the event log with its verification (appendix C)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import chronology, views
+from ..engine.compile import CompiledScenario
+from ..engine.events import (
+    Adjudicated,
+    EventRetracted,
+    InjectReleased,
+    InjectWritten,
+    MessageSent,
+    ObservationNoted,
+    SessionPaused,
+)
+from ..engine.state import State
+from ..store.chain import GENESIS_HASH
+from .sections import Digest, Overview, Participants, TimelineRow, TurnBlock
+from .wording import wall_clock
+
+KIND_LABELS = {
+    "SessionStarted": "Start", "InjectReleased": "Inject", "InjectDelayed": "Inject", "InjectWritten": "Inject",
+    "DecisionTaken": "Decision", "OutcomeRolled": "Outcome", "VoteCast": "Vote", "MessageSent": "Message",
+    "Adjudicated": "Adjudication", "ObservationNoted": "Observation", "SessionPaused": "Control",
+    "SessionResumed": "Control", "EventRetracted": "Retraction", "SessionEnded": "End",
+}
+
+
+def timeline(sc: CompiledScenario, state: State, entry: dict[int, Any]) -> list[TurnBlock]:
+    """The events turn by turn, retracted ones marked; `entry` is the log by seq."""
+    names: dict[str, str] = {}
+
+    def name(who: str) -> str:
+        got = names.get(who)
+        if got is None:
+            got = names[who] = sc.name_of(who)
+        return got
+
+    blocks: list[TurnBlock] = []
+    current: TurnBlock | None = None
+    for item in chronology.timeline(state):
+        kind = item.type
+        if kind == "ClockAdvanced":
+            continue
+        if current is None or current.turn != item.turn:
+            current = TurnBlock(item.turn, item.time, [])
+            blocks.append(current)
+        ev: Any = entry[item.seq].event
+        detail = ""
+        summary = item.summary
+        if kind == "MessageSent":
+            to = ", ".join("everyone" if t == "all" else name(t) for t in ev.to)
+            summary = f"{name(ev.sender)} → {to}" + (f" ({ev.channel})" if ev.channel != "direct" else "")
+            detail = ev.text
+        elif kind in ("DecisionTaken", "VoteCast"):
+            detail = "" if kind == "DecisionTaken" and ev.by == "deadline" else ev.rationale
+        elif kind == "ObservationNoted":
+            summary = ev.kind.capitalize() + (f" on {ev.objective}" if ev.objective else "") + (
+                f", rated {ev.rating} ({views.RATING_WORDS[ev.rating]})" if ev.rating else "")
+            detail = ev.text
+        elif kind == "InjectWritten":
+            detail = ev.text
+        elif kind == "OutcomeRolled":
+            ci = sc.injects.get(ev.inject)
+            detail = ci.options[ev.option].outcomes[ev.outcome].text if ci else ""
+        elif kind == "SessionPaused":
+            detail = ev.reason
+        current.rows.append(TimelineRow(item.seq, wall_clock(item.wall, True), KIND_LABELS.get(kind, kind),
+                                        item.actor, summary, detail.strip(), item.retracted))
+    return blocks
+
+
+def participants(state: State, live: list[Any], overview: Overview) -> Participants:
+    """The teams (from the overview) and what control did; `live` is the state's live entries."""
+    c: dict[str, int] = {}
+    for e in live:
+        ev = e.event
+        if isinstance(ev, InjectReleased) and ev.by == "control":
+            c["injects released by control"] = c.get("injects released by control", 0) + 1
+        elif isinstance(ev, InjectWritten):
+            c["injects written in play"] = c.get("injects written in play", 0) + 1
+        elif isinstance(ev, Adjudicated):
+            c["adjudications"] = c.get("adjudications", 0) + 1
+        elif isinstance(ev, ObservationNoted):
+            c["observations"] = c.get("observations", 0) + 1
+        elif isinstance(ev, MessageSent) and ev.sender == "control":
+            c["messages from control"] = c.get("messages from control", 0) + 1
+        elif isinstance(ev, SessionPaused):
+            c["pauses"] = c.get("pauses", 0) + 1
+    c["retractions"] = sum(1 for e in state.log if isinstance(e.event, EventRetracted))
+    order = ("injects released by control", "injects written in play", "adjudications", "observations",
+             "messages from control", "pauses", "retractions")
+    return Participants(overview.nations, overview.organisations, overview.facilitator,
+                        [(k, c.get(k, 0)) for k in order])
+
+
+def digest(sc: CompiledScenario, state: State, rows: list[Any], live: list[Any], verified: Any,
+           file_name: str) -> Digest:
+    """The stored log in numbers and its hash chain; `verified` is the store's check, None when not run."""
+    by_type: dict[str, int] = {}
+    for r in rows:
+        by_type[r.type] = by_type.get(r.type, 0) + 1
+    started = state.started
+    snap = sc.hash
+    stated = started.scenario_hash if started else ""
+    return Digest(
+        file=file_name, events=len(rows), live=len(live), retracted=len(state.retracted),
+        by_type=sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])),
+        first_wall=rows[0].wall if rows else "", last_wall=rows[-1].wall if rows else "",
+        first_hash=rows[0].hash if rows else "", head_hash=rows[-1].hash if rows else GENESIS_HASH,
+        genesis=GENESIS_HASH, verified=verified.ok if verified is not None else None,
+        verify_message=verified.message if verified is not None else "not checked", scenario_hash=stated,
+        snapshot_hash=snap, hash_matches=stated == snap)

@@ -1,0 +1,275 @@
+"""The report's sections and the rows in them: plain data classes that the templates and the DOCX writer
+lay out. The report model (`model.py`) fills them; nothing here computes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..engine import views
+from . import figures as fg
+
+
+@dataclass
+class EvidenceItem:
+    seq: int
+    turn: int
+    time: str
+    summary: str
+    rationale: str = ""
+
+
+@dataclass
+class ObsView:
+    seq: int
+    turn: int
+    time: str
+    wall: str
+    objective: str | None
+    capability: str
+    rating: str | None
+    rating_words: str
+    kind: str
+    category: str
+    text: str
+    by: str
+    hotwash: bool
+    evidence: list[EvidenceItem]
+
+
+@dataclass
+class DecisionView:
+    seq: int
+    turn: int
+    time: str
+    team: str
+    option: str
+    by: str
+    rationale: str
+    vote: bool = False
+
+
+@dataclass
+class InjectEvidence:
+    id: str
+    title: str
+    released: str  # 'turn 2 (D+0 18:00)' or 'not released'
+    expected: str
+    decisions: list[DecisionView]
+
+
+@dataclass
+class ObjectiveSection:
+    id: str
+    text: str
+    capability: str
+    rating: str | None
+    rating_words: str
+    ratings: list[tuple[str, str]]  # (when, rating) in order
+    strengths: list[ObsView]
+    improvements: list[ObsView]
+    notes: list[ObsView]
+    injects: list[InjectEvidence]
+
+
+@dataclass
+class IPRow:
+    number: int
+    objective: str
+    capability: str
+    issue: str
+    rating: str | None
+    action: str
+    recommendation: str  # which of the seed's recommendations it draws on
+    responsible: str
+    responsible_suggested: bool
+    poc: str
+    start: str
+    completion: str
+    source: str
+
+
+@dataclass
+class StateRow:
+    key: str
+    label: str
+    start: str
+    end: str
+    change: str
+    judgement: str  # 'better' | 'worse' | ''
+    low: str
+    high: str
+    hidden: bool
+
+
+@dataclass
+class MoveView:
+    team: str
+    inject: str
+    option: str
+    turn: int
+    time: str
+    changes: str
+
+
+@dataclass
+class NotTakenView:
+    team: str
+    inject: str
+    chosen: str
+    others: list[str]
+
+
+@dataclass
+class TimelineRow:
+    seq: int
+    wall: str
+    kind: str
+    actor: str
+    summary: str
+    detail: str
+    retracted: bool
+
+
+@dataclass
+class TurnBlock:
+    turn: int
+    time: str
+    rows: list[TimelineRow]
+
+
+@dataclass
+class NationRow:
+    id: str
+    name: str
+    player: str
+    capabilities: str
+    decisions: int
+    votes: int
+    defaults: int
+    messages: int
+
+
+@dataclass
+class OrgRow:
+    id: str
+    name: str
+    members: str
+    decides: str
+    decisions: int
+
+
+@dataclass
+class MselPlayed:
+    number: int
+    id: str
+    time: str
+    trigger: str
+    kind: str
+    sender: str
+    to: str
+    description: str
+    expected: str
+    objective: str
+    capability: str
+    status: str
+    released: str
+    decisions: list[str]
+
+
+@dataclass
+class Digest:
+    file: str
+    events: int
+    live: int
+    retracted: int
+    by_type: list[tuple[str, int]]
+    first_wall: str
+    last_wall: str
+    first_hash: str
+    head_hash: str
+    genesis: str
+    verified: bool | None
+    verify_message: str
+    scenario_hash: str
+    snapshot_hash: str
+    hash_matches: bool
+
+
+@dataclass
+class Overview:
+    title: str
+    scenario_id: str
+    scenario_title: str
+    summary: str
+    scenario_hash: str
+    dates: str
+    start: str
+    end: str
+    duration: str
+    span: str
+    turns_played: int
+    turns: int
+    step: str
+    mode: str
+    seed: int
+    facilitator: str
+    objectives: list[tuple[str, str, str]]  # (id, text, capability)
+    capabilities: list[str]
+    nations: list[NationRow]
+    organisations: list[OrgRow]
+    ending_id: str | None
+    ending_title: str
+    ending_text: str
+    ended: bool
+
+
+@dataclass
+class Summary:
+    paragraphs: list[str]
+    counts: list[tuple[str, int]]
+    state: list[StateRow]
+    moves: list[MoveView]
+    not_taken: list[NotTakenView]
+
+
+@dataclass
+class Participants:
+    nations: list[NationRow]
+    organisations: list[OrgRow]
+    facilitator: str
+    control: list[tuple[str, int]]
+
+
+@dataclass
+class Report:
+    title: str
+    generated: str  # the last event's wall time: the report's date, never now()
+    overview: Overview
+    summary: Summary
+    objectives: list[ObjectiveSection]
+    general: list[ObsView]
+    hotwash: list[ObsView]
+    improvement_plan: list[IPRow]
+    timeline: list[TurnBlock]
+    figures: list[fg.Figure]
+    participants: Participants
+    msel: list[MselPlayed]
+    digest: Digest
+    rating_words: dict[str, str] = field(default_factory=lambda: dict(views.RATING_WORDS))
+
+    def figures_in(self, group: str) -> list[fg.Figure]:
+        return [f for f in self.figures if f.group == group]
+
+
+def _register() -> None:
+    # Registered where they are defined, so that any importer of these classes gets the templates' fast
+    # path (`render.ReportSandbox`).
+    from .render import register_data_types
+
+    register_data_types(EvidenceItem, ObsView, DecisionView, InjectEvidence, ObjectiveSection, IPRow, StateRow,
+                        MoveView, NotTakenView, TimelineRow, TurnBlock, NationRow, OrgRow, MselPlayed, Digest,
+                        Overview, Summary, Participants)
+
+
+_register()

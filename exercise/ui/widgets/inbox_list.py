@@ -1,0 +1,41 @@
+"""The entries of a team's inbox list: each inject it received, newest first, marked open (●), decided
+(✓) or for information (·), with its turn and where its decision stands.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets.option_list import Option
+
+from ...engine.views import inject_view
+from ..controller import SessionController
+
+
+def inbox_options(controller: SessionController, nation: str, inbox: list[str], deadlines: dict[str, int],
+                  width: int) -> list[Option]:
+    """An option per inject in `inbox` (id = the inject), or one disabled line if it is empty.
+    `deadlines` holds the open decisions' deadline turns; `width` is the list's, to clip the second line."""
+    items = []
+    for inject in inbox:
+        view = inject_view(controller.session, inject, nation)
+        t = Text()
+        if inject in deadlines:
+            t.append("● ", style="bold")
+            t.append(view.title, style="bold")
+            t.append(f"\n  turn {view.turn} · decide before turn {deadlines[inject]}", style="dim")
+        elif view.options:
+            t.append("✓ " + view.title)
+            label = next((o.label for o in view.options if o.id == view.decided), None)
+            state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
+            t.append(f"\n  turn {view.turn} · {_clip(state, max(width - 12, 16))}", style="dim")
+        else:
+            t.append("· " + view.title)
+            t.append(f"\n  turn {view.turn} · {view.kind}", style="dim")
+        items.append(Option(t, id=inject))
+    if not items:
+        items = [Option(Text("Nothing has arrived yet.", style="italic"), disabled=True)]
+    return items
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
