@@ -81,8 +81,12 @@ def _launcher_painted(screen: Screen[Any]) -> bool:
 
 
 def _launcher_ready(app: App[Any]) -> bool:
+    """The form is in, the scenario compiled, and every widget of the form (a Select per nation) mounted."""
     screen = app.screen
-    return isinstance(screen, LauncherScreen) and screen.form is not None and screen.compiled is not None
+    if not (isinstance(screen, LauncherScreen) and screen.form is not None and screen.compiled is not None):
+        return False
+    widgets = list(screen.form.query("*"))
+    return bool(screen.form.query(".player-row")) and all(w.is_mounted for w in widgets)
 
 
 async def _first_paint(make: Callable[[], App[Any]], painted: Callable[[Screen[Any]], bool],

@@ -228,6 +228,8 @@ class TtxApp(App[None]):
             super()._handle_exception(error)
             return
         where = self._report_error(error)
+        if self._exit:  # already quitting (a widget still mounting as the app closed): a quit, not a failure
+            return
         db = self.controller.live.store.path if self.controller is not None else None
         back = f" The session is saved: `ttx play --db {db}` returns to it." if db else ""
         self.exit(return_code=1, message=f"ttx stopped after an unexpected error: {_one_line(error)}.{back}"
