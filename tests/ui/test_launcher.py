@@ -87,8 +87,13 @@ async def test_start_before_the_form_is_there_says_so(workdir: Path) -> None:
         if screen.form is None:  # on a fast machine the form may already be in
             screen.action_start()
             assert said and "still loading" in said[0]
+            screen.action_mode("hotseat")  # a mode key pressed this early is kept for the form
+        else:
+            screen.action_mode("hotseat")
         await pilot.pause()
         assert isinstance(app.screen, LauncherScreen)
+        assert screen.mode == "hotseat" and screen.form is not None
+        assert screen.query_one("#mode-hotseat").value
 
 
 async def test_quitting_at_once_leaves_no_error(workdir: Path) -> None:

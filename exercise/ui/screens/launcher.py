@@ -99,11 +99,12 @@ class LauncherScreen(Screen[None]):
         self.compiled: CompiledScenario | None = None
         self.problem: str | None = None
         self.form: SetupForm | None = None  # mounted after the first paint
+        self._mode = "solo"  # the mode asked for (f, o, t) before the form was there
         self._cache: dict[Path, CompiledScenario | str] = {}
 
     @property
     def mode(self) -> str:
-        return self.form.mode if self.form is not None else "solo"
+        return self.form.mode if self.form is not None else self._mode
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -165,7 +166,7 @@ class LauncherScreen(Screen[None]):
         details = self.query_one("#details")
         if not details.is_attached:  # the app is closing before the launcher finished opening
             return
-        form = SetupForm(seed=self.app.config.seed, id="setup")  # type: ignore[attr-defined]
+        form = SetupForm(mode=self._mode, seed=self.app.config.seed, id="setup")  # type: ignore[attr-defined]
         await details.mount(form)
         self.form = form
         if self.info is not None:
@@ -271,6 +272,8 @@ class LauncherScreen(Screen[None]):
     def action_mode(self, mode: str) -> None:
         if self.form is not None:
             self.form.set_mode(mode)
+        else:
+            self._mode = mode
 
     def action_resume(self) -> None:
         slist = self.query_one("#sessions", OptionList)
