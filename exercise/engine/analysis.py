@@ -15,16 +15,13 @@ from datetime import UTC, datetime
 from .events import (
     ClockAdvanced,
     DecisionTaken,
-    EventRetracted,
     InjectReleased,
-    InjectWritten,
     ObservationNoted,
     SessionEnded,
     VoteCast,
 )
 from .state import State
 
-RATING_ORDER = ("P", "S", "M", "U")
 EVIDENCE_FALLBACK = 3
 
 
@@ -60,10 +57,6 @@ def turns_by_seq(state: State) -> list[int]:
             turn = e.event.turn
         out[e.seq] = turn
     return out
-
-
-def live_seqs(state: State) -> set[int]:
-    return {e.seq for e in state.log if e.seq not in state.retracted and not isinstance(e.event, EventRetracted)}
 
 
 # -- decision latency ---------------------------------------------------------------------------
@@ -348,6 +341,3 @@ def most_involved(state: State) -> dict[str, str | None]:
         out[obj] = leaders[0] if len(leaders) == 1 else None
     return out
 
-
-def written_injects(state: State) -> list[InjectWritten]:
-    return list(state.written.values())

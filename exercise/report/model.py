@@ -54,10 +54,9 @@ from .wording import (
 
 
 class _Builder:
-    def __init__(self, sc: CompiledScenario, state: State, session: Any, rows: list[Any],
-                 meta: dict[str, str]) -> None:
+    def __init__(self, sc: CompiledScenario, state: State, session: Any, rows: list[Any]) -> None:
         self.sc, self.state, self.session = sc, state, session
-        self.rows, self.meta = rows, meta
+        self.rows = rows
         self.turns = analysis.turns_by_seq(state)
         self.entry = {e.seq: e for e in state.log}
         self.live = state.live_entries()
@@ -349,7 +348,7 @@ def build_report(live: Any, *, rows: list[Any] | None = None, verify: bool = Tru
     rows = rows if rows is not None else live.store.read()
     verified = live.store.verify() if verify else None
     name = file_name if file_name is not None else Path(str(live.store.path)).name
-    b = _Builder(sc, state, live.session, rows, live.store.meta)
+    b = _Builder(sc, state, live.session, rows)
     overview = b.overview()
     objectives = b.objectives()
     obs_all = [b.obs(o) for o in b.observations]
@@ -375,4 +374,4 @@ def build_report(live: Any, *, rows: list[Any] | None = None, verify: bool = Tru
 
 def msel_played(live: Any) -> list[MselPlayed]:
     """The MSEL as played (every inject, its release and the decisions on it) of an open LiveSession."""
-    return _Builder(live.scenario, live.state, live.session, [], {}).msel()
+    return _Builder(live.scenario, live.state, live.session, []).msel()
