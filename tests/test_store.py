@@ -212,6 +212,17 @@ def test_verify_detects_tampered_payload(db: Path, store: EventStore) -> None:
     assert result.message == "broken at seq 6: hash does not match its contents"
 
 
+def test_verify_judges_the_payload_not_its_formatting(db: Path, store: EventStore) -> None:
+    """A row whose text a tool re-formatted (same JSON, other spacing and key order) still verifies;
+    the same re-formatting with one value changed does not."""
+    fill(store, 3)
+    raw(db, "UPDATE events SET payload = ? WHERE seq = 2", '{ "v": 1, "i": 1, "type": "Tick" }')
+    assert store.verify().ok
+    raw(db, "UPDATE events SET payload = ? WHERE seq = 2", '{ "v": 1, "i": 9, "type": "Tick" }')
+    result = store.verify()
+    assert not result.ok and result.first_bad_seq == 2 and "hash does not match" in result.message
+
+
 def test_verify_detects_a_rewritten_hash_at_the_next_link(db: Path, store: EventStore) -> None:
     fill(store, 10)
     (row6,) = store.read(after=5)[:1]
