@@ -27,13 +27,18 @@ def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
     return parse_format_list(formats, EXPORT_FORMATS, "export")
 
 
-def _store(db_path: str | Path) -> Any:
+def _rows(db_path: str | Path) -> list[Any]:
+    """Every stored row of a session file, the file closed again."""
     from ..store import EventStore, StoreError
 
     try:
-        return EventStore.open(db_path)
+        store = EventStore.open(db_path)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
+    try:
+        return store.read()
+    finally:
+        store.close()
 
 
 def _derived(rows: list[Any]) -> tuple[list[int], set[int]]:
@@ -64,11 +69,7 @@ def export_jsonl(db_path: str | Path, path: Path) -> Path:
     """One JSON object a line: seq, wall, type, v, at_turn, retracted, payload, prev_hash, hash."""
     from ..store import GENESIS_HASH
 
-    store = _store(db_path)
-    try:
-        rows = store.read()
-    finally:
-        store.close()
+    rows = _rows(db_path)
     turns, retracted = _derived(rows)
     prev = GENESIS_HASH
     dumps = json.dumps
@@ -118,11 +119,7 @@ def export_csv(db_path: str | Path, path: Path) -> Path:
     from ..store import GENESIS_HASH
     from ..store.chain import canonical_json
 
-    store = _store(db_path)
-    try:
-        rows = store.read()
-    finally:
-        store.close()
+    rows = _rows(db_path)
     turns, retracted = _derived(rows)
     fields = _payload_columns()
     prev = GENESIS_HASH
