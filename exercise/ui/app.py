@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual.app import App
 from textual.screen import Screen
 
+from ..engine.diagnostics import ScenarioError
 from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
+from .errors import one_line
 from .messages import SessionUpdated
 
 if TYPE_CHECKING:
@@ -80,7 +82,6 @@ class TtxApp(App[None]):
 
     def _open_from_config(self) -> bool:
         """Open the console the config asks for; False (said in a notification) when that fails."""
-        from ..engine.diagnostics import ScenarioError
         from ..live import LiveSession, SessionFileError
 
         cfg = self.config
@@ -92,7 +93,7 @@ class TtxApp(App[None]):
                 assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "solo", nation=cfg.solo, seed=cfg.seed)
         except (SessionFileError, ScenarioError, ValueError) as exc:
-            self.notify(_one_line(exc), severity="error", timeout=10)
+            self.notify(one_line(exc), severity="error", timeout=10)
             return False
         return True
 
@@ -217,7 +218,7 @@ class TtxApp(App[None]):
             if self.is_headless:
                 raise
             where = self._report_error(error)
-            self.notify(f"Something went wrong: {_one_line(error)}" + (f" (details in {where})" if where else ""),
+            self.notify(f"Something went wrong: {one_line(error)}" + (f" (details in {where})" if where else ""),
                         severity="error", timeout=15)
             return True
 
@@ -232,22 +233,12 @@ class TtxApp(App[None]):
             return
         db = self.controller.live.store.path if self.controller is not None else None
         back = f" The session is saved: `ttx play --db {db}` returns to it." if db else ""
-        self.exit(return_code=1, message=f"ttx stopped after an unexpected error: {_one_line(error)}.{back}"
+        self.exit(return_code=1, message=f"ttx stopped after an unexpected error: {one_line(error)}.{back}"
                   + (f" Details in {where}." if where else ""))
 
     def on_unmount(self) -> None:
         if self.controller is not None:
             self.controller.close()
-
-
-def _one_line(exc: BaseException) -> str:
-    from ..engine.diagnostics import ScenarioError
-
-    if isinstance(exc, ScenarioError):
-        first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
-        more = f" (+{len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""
-        return f"{first}{more}"
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def make_app(config: AppConfig | None = None) -> TtxApp:

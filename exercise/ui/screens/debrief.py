@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from ...engine.views import biggest_moves, inject_view, paths_not_taken, visible_keys
 from ..commands import Action, bindings
 from ..controller import SessionController
+from ..errors import one_line
 from ..widgets.inject_card import reflow
 
 
@@ -212,7 +213,7 @@ class DebriefScreen(Screen[None]):
         elif event.state == WorkerState.ERROR:
             exc = event.worker.error
             self.log.error(f"write_report failed: {exc!r}")
-            self.notify(f"Could not write the report: {str(exc).splitlines()[0] if str(exc) else exc!r}. "
+            self.notify(f"Could not write the report: {one_line(exc)}. "
                         f"Try: {report_command(Path(self.shown(self.db_path)))}", severity="error", timeout=15)
 
     def action_back(self) -> None:

@@ -23,6 +23,7 @@ from ...engine import views
 from ...engine.events import ObservationNoted
 from ..commands import Action, bindings
 from ..controller import SessionController
+from ..errors import one_line
 from ..messages import SessionUpdated
 from ..widgets.gauges import Palette
 
@@ -61,7 +62,7 @@ def _write_in_thread(screen: Screen[Any], writer: Any, db: Path, out_dir: Path, 
         try:
             result = writer(db, formats=["md", "html"], out_dir=out_dir)
         except Exception as exc:  # the report's own failure: a notification, never a traceback
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            msg = one_line(exc)
             screen.app.call_from_thread(screen.notify, f"The report could not be written: {msg}\n"
                                         f"Try: {report_command(db, out_dir)}", title="Write report",
                                         severity="error", timeout=20)

@@ -23,8 +23,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...engine.diagnostics import ScenarioError
 from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
+from ..errors import one_line
 from ..widgets.setup_form import MODE_NAMES, SetupForm
 
 if TYPE_CHECKING:
@@ -194,17 +196,12 @@ class LauncherScreen(Screen[None]):
     # -- the scenario ------------------------------------------------------------------------
     def _compile(self, info: ScenarioInfo) -> CompiledScenario | str:
         from ...engine.compile import load_scenario
-        from ...engine.diagnostics import ScenarioError
 
         if info.path not in self._cache:
             try:
                 self._cache[info.path] = load_scenario(info.path)
-            except ScenarioError as exc:
-                first = str(exc.diagnostics[0]) if exc.diagnostics else "unknown problem"
-                more = f" (+{len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""
-                self._cache[info.path] = f"{first}{more}"
-            except (OSError, ValueError) as exc:
-                self._cache[info.path] = str(exc).splitlines()[0]
+            except (ScenarioError, OSError, ValueError) as exc:
+                self._cache[info.path] = one_line(exc)
         return self._cache[info.path]
 
     def show_scenario(self, index: int) -> None:
@@ -285,7 +282,6 @@ class LauncherScreen(Screen[None]):
         self.query_one("#scenarios", OptionList).focus()
 
     def action_start(self) -> None:
-        from ...engine.diagnostics import ScenarioError
         from ...live import SessionFileError
 
         form = self.form
@@ -307,7 +303,7 @@ class LauncherScreen(Screen[None]):
             self.app.start_session(self.info.path, form.mode, nation=form.play_as,  # type: ignore[attr-defined]
                                    seed=seed, teams=form.teams())
         except (ScenarioError, SessionFileError, ValueError, OSError) as exc:
-            self.notify(f"Could not start: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+            self.notify(f"Could not start: {one_line(exc)}",
                         severity="error", timeout=10)
 
     def open_session(self, path: Path) -> None:
@@ -318,4 +314,4 @@ class LauncherScreen(Screen[None]):
             live = LiveSession.open(path, clock=cfg.clock)
             self.app.open_session(live, self.app._role_for(live, None))  # type: ignore[attr-defined]
         except (SessionFileError, ValueError) as exc:
-            self.notify(f"Could not open {path.name}: {str(exc).splitlines()[0]}", severity="error", timeout=10)
+            self.notify(f"Could not open {path.name}: {one_line(exc)}", severity="error", timeout=10)

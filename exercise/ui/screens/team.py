@@ -144,15 +144,18 @@ class TeamScreen(TeamPlace, Screen[str]):
             self._debriefed = True
             self.call_after_refresh(self.action_debrief)
 
-    def refresh_history(self) -> None:
-        """The History tab reads the whole timeline: drawn only while it is shown, and only when the log
-        has changed since (a long session's every poll would otherwise redo it)."""
+    def _log_version(self) -> tuple[int, int]:
+        """Changes whenever the log does (an event, or a retraction): what the tabs that read it all key on."""
         st = self.controller.state
-        key = (len(st.log), len(st.retracted))
+        return len(st.log), len(st.retracted)
+
+    def refresh_history(self) -> None:
+        """The History tab walks the whole timeline: drawn only while shown, and only when the log changed."""
+        key = self._log_version()
         if self._tab != "history" or key == self._history_key:
             return
         self._history_key = key
-        self.query_one("#history-text", Static).update(history_text(st, self.nation))
+        self.query_one("#history-text", Static).update(history_text(self.controller.state, self.nation))
 
     def _announce_new(self) -> None:
         inbox = set(self.controller.state.inbox(self.nation))
@@ -214,8 +217,7 @@ class TeamScreen(TeamPlace, Screen[str]):
 
     def refresh_feed(self) -> None:
         """The Coalition tab: what this nation can see the others (and control) do, newest last."""
-        st = self.controller.state
-        key = (len(st.log), len(st.retracted))
+        key = self._log_version()
         if key == self._feed_key:
             return
         self._feed_key = key
