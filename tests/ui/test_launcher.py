@@ -103,6 +103,22 @@ async def test_quitting_at_once_leaves_no_error(workdir: Path) -> None:
     assert app.return_code in (0, None)
 
 
+async def test_a_scenario_named_on_the_command_line_is_highlighted(workdir: Path) -> None:
+    """`ttx play SCENARIO`: the launcher opens on it, even from a folder the launcher does not list."""
+    elsewhere = workdir / "drafts" / "mini-copy.yaml"
+    elsewhere.parent.mkdir()
+    shutil.copy(MINI, elsewhere)
+    app = app_for(workdir, scenario=elsewhere)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LauncherScreen)
+        index = screen.query_one("#scenarios", OptionList).highlighted
+        assert index is not None and screen.infos[index].path == elsewhere
+        assert screen.info is screen.infos[index] and "Local file: " in info_text(app)
+        assert screen.compiled is not None and screen.compiled.title == "Mini"
+
+
 async def test_start_solo_from_the_launcher_with_keys(workdir: Path) -> None:
     app = app_for(workdir, seed=None)
     async with app.run_test(size=(120, 40)) as pilot:

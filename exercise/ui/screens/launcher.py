@@ -158,8 +158,8 @@ class LauncherScreen(Screen[None]):
 
     def on_mount(self) -> None:
         olist = self.query_one("#scenarios", OptionList)
-        if self.infos:
-            olist.highlighted = self._first_index()
+        if self.info is not None:
+            olist.highlighted = self.infos.index(self.info)
         olist.focus()
         self.call_after_refresh(self._add_form)
 
@@ -173,11 +173,6 @@ class LauncherScreen(Screen[None]):
         self.form = form
         if self.info is not None:
             self._show_compiled(self.info)
-
-    def refresh_sessions(self) -> None:
-        cfg = self.app.config  # type: ignore[attr-defined]
-        self.sessions = find_sessions(cfg.sessions, cfg.workdir)
-        self.query_one("#sessions", OptionList).set_options(self._session_options())
 
     @staticmethod
     def _scenario_prompt(info: ScenarioInfo) -> Text:
