@@ -31,14 +31,6 @@ KIND_LABELS = {
 
 def timeline(sc: CompiledScenario, state: State, entry: dict[int, Any]) -> list[TurnBlock]:
     """The events turn by turn, retracted ones marked; `entry` is the log by seq."""
-    names: dict[str, str] = {}
-
-    def name(who: str) -> str:
-        got = names.get(who)
-        if got is None:
-            got = names[who] = sc.name_of(who)
-        return got
-
     blocks: list[TurnBlock] = []
     current: TurnBlock | None = None
     for item in chronology.timeline(state):
@@ -52,8 +44,8 @@ def timeline(sc: CompiledScenario, state: State, entry: dict[int, Any]) -> list[
         detail = ""
         summary = item.summary
         if kind == "MessageSent":
-            to = ", ".join("everyone" if t == "all" else name(t) for t in ev.to)
-            summary = f"{name(ev.sender)} → {to}" + (f" ({ev.channel})" if ev.channel != "direct" else "")
+            to = ", ".join("everyone" if t == "all" else sc.name_of(t) for t in ev.to)
+            summary = f"{sc.name_of(ev.sender)} → {to}" + (f" ({ev.channel})" if ev.channel != "direct" else "")
             detail = ev.text
         elif kind in ("DecisionTaken", "VoteCast"):
             detail = "" if kind == "DecisionTaken" and ev.by == "deadline" else ev.rationale
