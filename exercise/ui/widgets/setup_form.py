@@ -141,7 +141,8 @@ class SetupForm(Vertical):
         if self.compiled is None:
             return
         rows = []
-        allowed = {v for _, v in self.player_options()}
+        options = self.player_options()
+        allowed = {v for _, v in options}
         for nid, nation in self.compiled.nations.items():
             row = Horizontal(classes="player-row")
             if self.mode == "solo" and nid == self.play_as:
@@ -150,7 +151,7 @@ class SetupForm(Vertical):
                 value = self.players.get(nid, self.default_player(nid))
                 if value not in allowed:
                     value = self.default_player(nid)
-                widget = Select(self.player_options(), value=value, allow_blank=False, id=f"player-{nid}",
+                widget = Select(options, value=value, allow_blank=False, id=f"player-{nid}",
                                 compact=True, classes="player-select")
             row.compose_add_child(Label(nation.short or nation.name, classes="player-name"))
             row.compose_add_child(widget)
