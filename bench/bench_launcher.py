@@ -9,7 +9,8 @@ Two measurements, each alternating the two apps so machine noise hits both alike
 
 1. In the process (the target line): imports loaded once beforehand, each app started headless at
    120x40 and timed from its creation to that frame (Textual's `_display` of the first screen with the
-   content), then closed.
+   content), then closed. Each round runs the apps in a shuffled order, each after a garbage
+   collection; the medians of 25 rounds are printed.
 2. As a person starts it: `ttx play` and `python bare.py`, each spawned in a pseudo-terminal of 120x40
    and timed from the spawn until the terminal shows that content, so Python's start-up and every
    import count (for `ttx`: typer, which imports pydantic to parse the command line, then the UI).
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import gc
 import os
+import random
 import re
 import select
 import signal
@@ -48,7 +51,7 @@ from exercise.ui.app import make_app
 from exercise.ui.config import AppConfig
 from exercise.ui.screens.launcher import LauncherScreen
 
-ROUNDS = 15
+ROUNDS = 25
 PTY_ROUNDS = 5
 SIZE = (120, 40)
 BARE_SOURCE = """
@@ -147,19 +150,28 @@ def in_process(work: Path) -> dict[str, list[float]]:
     def any_frame(screen: Screen[Any]) -> bool:
         return True
 
+    def run_one(name: str) -> None:
+        gc.collect()  # so no app pays for the garbage the one before it left
+        if name == "launcher":
+            first, done = asyncio.run(_first_paint(ours, _launcher_painted, _launcher_ready))
+            times["launcher"].append(first)
+            times["ready"].append(done)
+        else:
+            times[name].append(asyncio.run(_first_paint(others[name], any_frame))[0])
+
     times: dict[str, list[float]] = {"bare": [], "launcher": [], "ready": [], "list": [], "list+facts": []}
-    others = {"list": lambda: ListOnly(work), "list+facts": lambda: ListAndFacts(work)}
-    asyncio.run(_first_paint(Bare, any_frame))  # warm imports and caches for all
-    asyncio.run(_first_paint(ours, _launcher_painted, _launcher_ready))
-    for make in others.values():
-        asyncio.run(_first_paint(make, any_frame))
+    others: dict[str, Callable[[], App[Any]]] = {
+        "bare": Bare, "list": lambda: ListOnly(work), "list+facts": lambda: ListAndFacts(work)}
+    names = ["bare", "launcher", "list", "list+facts"]
+    for name in names:  # warm imports and caches for all
+        run_one(name)
+    for times_list in times.values():
+        times_list.clear()
+    order = random.Random(0)
     for _ in range(ROUNDS):
-        times["bare"].append(asyncio.run(_first_paint(Bare, any_frame))[0])
-        first, done = asyncio.run(_first_paint(ours, _launcher_painted, _launcher_ready))
-        times["launcher"].append(first)
-        times["ready"].append(done)
-        for name, make in others.items():
-            times[name].append(asyncio.run(_first_paint(make, any_frame))[0])
+        order.shuffle(names)  # no app always runs right after the same other one
+        for name in names:
+            run_one(name)
     return times
 
 

@@ -45,8 +45,12 @@ async def test_lists_bundled_and_local_scenarios_with_their_facts(workdir: Path)
         assert "Mini" in text and "Nations: Norvia, Kessland" in text
         assert "Organisations: North Atlantic Compact" in text
         assert "Turns: 3" in text and "Estimated duration: ~1h00" in text
-        sessions = screen.query_one("#sessions", OptionList)
-        assert "No saved sessions" in str(sessions.get_option_at_index(0).prompt)
+        sessions = screen.query_one("#sessions", Static)  # nothing to resume: a line, not an empty list
+        assert "No saved sessions yet" in str(sessions.render())
+        assert not sessions.focusable
+        await pilot.press("r")
+        await pilot.pause()
+        assert any("No saved sessions yet" in str(n.message) for n in app._notifications)
 
 
 async def test_first_frame_lists_scenarios_and_facts_and_the_form_follows(workdir: Path) -> None:

@@ -6,7 +6,7 @@ it, the set-up form (mode, who plays each nation, seed, Start: widgets/setup_for
 
 The first frame holds only the lists and the facts read from the scenario files' headers; the form,
 and the engine it needs to compile a scenario, come right after it (see `on_mount`), so `ttx play`
-shows what there is to play as fast as a bare Textual app shows "hello" (bench/bench_launcher.py).
+shows what there is to play without waiting for the engine (bench/bench_launcher.py times it).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, OptionList, Static
+from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.diagnostics import ScenarioError
@@ -31,6 +31,9 @@ from ..widgets.setup_form import MODE_NAMES, SetupForm
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
+
+
+NO_SESSIONS = "No saved sessions yet: every session is saved as it is played, and listed here to resume."
 
 
 @dataclass
@@ -114,14 +117,19 @@ class LauncherScreen(Screen[None]):
         self.infos = self._list_scenarios(cfg.workdir)
         self.sessions = find_sessions(cfg.sessions, cfg.workdir)
         self.info = self.infos[self._first_index()] if self.infos else None
+        # One flat grid, no nested containers: each level of nesting costs Textual another round of
+        # compose and mount before the first frame. The lists are titled by their borders, not by Labels.
+        scenarios = OptionList(*self._scenario_options(), id="scenarios")
+        scenarios.border_title = "Scenarios"
+        # With nothing to resume, a line saying so rather than an empty list to tab into.
+        sessions: OptionList | Static = (OptionList(*self._session_options(), id="sessions") if self.sessions
+                                         else Static(NO_SESSIONS, id="sessions"))
+        sessions.border_title = "Sessions to resume"
         yield Header()
-        with Vertical(id="lists"):
-            yield Label("Scenarios", classes="list-title")
-            yield OptionList(*self._scenario_options(), id="scenarios")
-            yield Label("Sessions to resume", classes="list-title")
-            yield OptionList(*self._session_options(), id="sessions")
-        with VerticalScroll(id="details"):
-            yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
+        yield scenarios
+        yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
+        yield VerticalScroll(id="details")  # the set-up form goes in here, after the first frame
+        yield sessions
         yield Footer()
 
     def _first_index(self) -> int:
@@ -152,8 +160,6 @@ class LauncherScreen(Screen[None]):
         return [Option(self._scenario_prompt(i), id=str(n)) for n, i in enumerate(self.infos)]
 
     def _session_options(self) -> list[Option]:
-        if not self.sessions:
-            return [Option(Text("No saved sessions yet", style="italic"), disabled=True)]
         return [Option(self._session_prompt(s), id=str(n)) for n, s in enumerate(self.sessions)]
 
     def on_mount(self) -> None:
@@ -268,9 +274,12 @@ class LauncherScreen(Screen[None]):
             self._mode = mode
 
     def action_resume(self) -> None:
+        if not self.sessions:
+            self.notify(NO_SESSIONS, severity="information")
+            return
         slist = self.query_one("#sessions", OptionList)
         slist.focus()
-        if slist.highlighted is None and self.sessions:
+        if slist.highlighted is None:
             slist.highlighted = 0
 
     def action_scenarios(self) -> None:
