@@ -259,9 +259,15 @@ async def test_enter_does_not_confirm_end_turn(tmp_path: Path) -> None:
         assert isinstance(app.screen, TeamScreen) and app.controller.state.turn == 1
 
 
-async def test_letters_typed_after_leaving_the_message_box_are_not_shortcuts(tmp_path: Path) -> None:
+async def test_letters_typed_after_leaving_the_message_box_are_not_shortcuts(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from textual.widgets import Input
 
+    from exercise.ui.screens import team as team_mod
+
+    # The screen's own clock stands still while the keys come, however slowly a loaded machine delivers
+    # them: the pause that turns keys back into shortcuts is the test's to make, not the machine's.
+    clock = [1000.0]
+    monkeypatch.setattr(team_mod, "monotonic", lambda: clock[0])
     app = solo_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -276,7 +282,7 @@ async def test_letters_typed_after_leaving_the_message_box_are_not_shortcuts(tmp
         assert any("You were typing" in n.message for n in app._notifications)
         box = app.screen.query_one("#team-messages .message-text", Input)
         assert box.value == "we see"
-        await pilot.pause(0.9)  # a moment later the keys are shortcuts again
+        clock[0] += team_mod.TYPING_PAUSE + 0.1  # a moment later the keys are shortcuts again
         await pilot.press("1")
         await pilot.pause()
         assert app.screen.query_one("#tabs").active == "inbox"

@@ -6,7 +6,7 @@ player (with "End turn": the bots play, then the clock advances) and by each tea
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
@@ -233,7 +233,7 @@ class TeamScreen(TeamPlace, Screen[str]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         if event.input.has_focus:
-            self._typing_until = time.monotonic() + TYPING_PAUSE
+            self._typing_until = monotonic() + TYPING_PAUSE
             self._typing_warned = False
 
     @on(MessagePanel.Sent)
@@ -247,7 +247,7 @@ class TeamScreen(TeamPlace, Screen[str]):
         still typing, not a command: it is ignored until they pause."""
         if isinstance(self.focused, Input) or not (event.is_printable or event.key == "enter"):
             return
-        now = time.monotonic()
+        now = monotonic()
         if now < self._typing_until:
             event.stop()
             event.prevent_default()
