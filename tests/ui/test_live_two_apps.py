@@ -34,7 +34,8 @@ async def test_facilitator_and_team_apps_see_each_other(tmp_path: Path) -> None:
         # control releases an inject early: the team's inbox shows it after its next poll
         assert control.controller.execute(lambda s: s.release("summit")).ok
         assert await until(tp, lambda: "summit" in inbox(team))
-        assert any("New inject" in n.message for n in team._notifications)
+        # the toast follows as its own message to the app: wait for it too, not just for the inbox
+        assert await until(tp, lambda: any("New inject" in n.message for n in team._notifications))
         # the team decides in its console: control's state has the decision after its next poll
         await tp.press("d")  # the oldest open decision: grid-down
         await tp.pause()
