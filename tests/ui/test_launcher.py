@@ -38,16 +38,15 @@ async def test_lists_bundled_and_local_scenarios_with_their_facts(workdir: Path)
             assert "Tutorial: Harbour Lights" in titles
         mini = titles.index("Mini")
         assert screen.infos[mini].source == "local"
-        scenarios = screen.query_one("#scenarios", OptionList)
-        scenarios.highlighted = mini
+        screen.highlight("scenario", mini)
         await pilot.pause()
         text = info_text(app)
         assert "Mini" in text and "Nations: Norvia, Kessland" in text
         assert "Organisations: North Atlantic Compact" in text
         assert "Turns: 3" in text and "Estimated duration: ~1h00" in text
-        sessions = screen.query_one("#sessions", Static)  # nothing to resume: a line, not an empty list
-        assert "No saved sessions yet" in str(sessions.render())
-        assert not sessions.focusable
+        choices = screen.query_one("#choices", OptionList)  # nothing to resume: a line the highlight skips
+        note = choices.get_option_at_index(choices.option_count - 1)
+        assert "No saved sessions yet" in str(note.prompt) and note.disabled
         await pilot.press("r")
         await pilot.pause()
         assert any("No saved sessions yet" in str(n.message) for n in app._notifications)
@@ -117,8 +116,10 @@ async def test_a_scenario_named_on_the_command_line_is_highlighted(workdir: Path
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LauncherScreen)
-        index = screen.query_one("#scenarios", OptionList).highlighted
-        assert index is not None and screen.infos[index].path == elsewhere
+        choices = screen.query_one("#choices", OptionList)
+        assert choices.highlighted is not None
+        index = int(str(choices.get_option_at_index(choices.highlighted).id).removeprefix("scenario-"))
+        assert screen.infos[index].path == elsewhere
         assert screen.info is screen.infos[index] and "Local file: " in info_text(app)
         assert screen.compiled is not None and screen.compiled.title == "Mini"
 
@@ -129,7 +130,7 @@ async def test_start_solo_from_the_launcher_with_keys(workdir: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LauncherScreen)
-        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        screen.highlight("scenario", [i.title for i in screen.infos].index("Mini"))
         await pilot.press("o")  # solo
         await pilot.pause()
         assert screen.mode == "solo"
@@ -157,7 +158,7 @@ async def test_start_hotseat_with_a_bot(workdir: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        screen.highlight("scenario", [i.title for i in screen.infos].index("Mini"))
         await pilot.press("t")
         await pilot.pause()
         assert screen.mode == "hotseat"
@@ -178,7 +179,7 @@ async def test_start_facilitated_opens_the_facilitator_console(workdir: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Mini")
+        screen.highlight("scenario", [i.title for i in screen.infos].index("Mini"))
         await pilot.press("f", "s")
         await pilot.pause()
         assert type(app.screen).__name__ == "FacilitatorScreen"
@@ -191,12 +192,19 @@ async def test_resume_a_session_from_the_list(workdir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        sessions = screen.query_one("#sessions", OptionList)
-        assert "old.sqlite" in str(sessions.get_option_at_index(0).prompt)
-        assert "Solo · turn 1" in str(sessions.get_option_at_index(0).prompt)
+        choices = screen.query_one("#choices", OptionList)
+        session = choices.get_option("session-0")
+        assert "old.sqlite" in str(session.prompt) and "Solo · turn 1" in str(session.prompt)
         await pilot.press("r")
-        assert sessions.has_focus
-        await pilot.press("enter")
+        await pilot.pause()
+        assert choices.has_focus and choices.highlighted == choices.get_option_index("session-0")
+        # the right side tells where the session stands; the set-up form (for new sessions) steps aside
+        assert "Where it stands: turn 1" in info_text(app) and "old.sqlite" in info_text(app)
+        assert screen.form is not None and not screen.form.display
+        await pilot.press("c")  # back to the scenarios: their facts and the form return
+        await pilot.pause()
+        assert "Estimated duration" in info_text(app) and screen.form.display
+        await pilot.press("r", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TeamScreen)
         assert app.screen.nation == "norvia" and app.screen.solo
@@ -210,7 +218,7 @@ async def test_a_broken_scenario_is_shown_not_raised(workdir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#scenarios", OptionList).highlighted = [i.title for i in screen.infos].index("Broken")
+        screen.highlight("scenario", [i.title for i in screen.infos].index("Broken"))
         await pilot.pause()
         assert "does not load" in info_text(app)
         await pilot.press("s")
@@ -225,3 +233,18 @@ def test_snapshot_launcher(snap_compare, workdir: Path, monkeypatch, size) -> No
                         lambda folder: [i for i in all_scenarios(folder) if i.id in ("tutorial", "mini")])
     new_session(workdir / "sessions" / "earlier.sqlite", mode="hotseat")
     assert snap_compare(app_for(workdir), terminal_size=size, run_before=steady)
+
+
+async def test_s_on_a_highlighted_session_resumes_it(workdir: Path) -> None:
+    new_session(workdir / "sessions" / "earlier.sqlite", mode="hotseat")
+    app = app_for(workdir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("end")  # the last line of the list: the session
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LauncherScreen) and screen.session is not None
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.controller.state.started.mode == "hotseat"

@@ -1,12 +1,15 @@
 """The launcher (`ttx play` with no scenario): pick a scenario and a mode, or resume a session.
 
-Left: the bundled and local scenarios, then the session files found in the sessions folder and the
-working folder. Right: the highlighted scenario (title, summary, nations, turns, duration) and, below
-it, the set-up form (mode, who plays each nation, seed, Start: widgets/setup_form.py).
+Left, one list in two parts: the bundled and local scenarios, then the session files found in the
+sessions folder and the working folder. Right: what is highlighted. For a scenario, its facts (title,
+summary, nations, turns, duration) and below them the set-up form (mode, who plays each nation, seed,
+Start: widgets/setup_form.py); for a session, where it stands, and Enter resumes it.
 
-The first frame holds only the lists and the facts read from the scenario files' headers; the form,
+The first frame holds only the list and the facts read from the scenario files' headers; the form,
 and the engine it needs to compile a scenario, come right after it (see `on_mount`), so `ttx play`
 shows what there is to play without waiting for the engine (bench/bench_launcher.py times it).
+The screen is one flat grid of three widgets: every container level, and Textual's Header with its
+three children, costs another round of compose and mount before that first frame.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.diagnostics import ScenarioError
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
 
 
+NOTE = "italic not bold dim"  # a "nothing here yet" line in the list: not a heading, though both are disabled
 NO_SESSIONS = "No saved sessions yet: every session is saved as it is played, and listed here to resume."
 
 
@@ -82,16 +85,16 @@ def find_sessions(*folders: Path) -> list[SessionInfo]:
 class LauncherScreen(Screen[None]):
     # Not CSS_PATH: the launcher is the app's default screen, and Textual loads CSS_PATH only for pushed ones.
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
-    SUB_TITLE = "choose a scenario and a mode"
     ACTIONS: ClassVar[list[Action]] = [
-        Action("Start the session", "start", "Start the highlighted scenario in the chosen mode", key="s",
+        Action("Start or resume", "start",
+               "Start the highlighted scenario in the chosen mode, or resume the highlighted session", key="s",
                footer="Start"),
         Action("Facilitated mode", "mode('facilitated')", "This terminal runs control; teams join from theirs",
                key="f", show=False),
         Action("Solo mode", "mode('solo')", "Play one nation against bots", key="o", show=False),
         Action("Hot-seat mode", "mode('hotseat')", "Teams take turns at this screen", key="t", show=False),
-        Action("Resume a session", "resume", "Go to the list of sessions to resume", key="r", footer="Resume"),
-        Action("Choose a scenario", "scenarios", "Go to the list of scenarios", key="c", show=False),
+        Action("Resume a session", "resume", "Go to the sessions to resume", key="r", footer="Resume"),
+        Action("Choose a scenario", "scenarios", "Go back to the scenarios", key="c", show=False),
     ]
     BINDINGS = bindings(ACTIONS)
 
@@ -100,7 +103,8 @@ class LauncherScreen(Screen[None]):
         self.preselect = preselect
         self.infos: list[ScenarioInfo] = []
         self.sessions: list[SessionInfo] = []
-        self.info: ScenarioInfo | None = None
+        self.info: ScenarioInfo | None = None  # the scenario the form is set up for
+        self.session: SessionInfo | None = None  # the highlighted session, if the highlight is on one
         self.compiled: CompiledScenario | None = None
         self.problem: str | None = None
         self.form: SetupForm | None = None  # mounted after the first paint
@@ -117,19 +121,8 @@ class LauncherScreen(Screen[None]):
         self.infos = self._list_scenarios(cfg.workdir)
         self.sessions = find_sessions(cfg.sessions, cfg.workdir)
         self.info = self.infos[self._first_index()] if self.infos else None
-        # One flat grid, no nested containers: each level of nesting costs Textual another round of
-        # compose and mount before the first frame. The lists are titled by their borders, not by Labels.
-        scenarios = OptionList(*self._scenario_options(), id="scenarios")
-        scenarios.border_title = "Scenarios"
-        # With nothing to resume, a line saying so rather than an empty list to tab into.
-        sessions: OptionList | Static = (OptionList(*self._session_options(), id="sessions") if self.sessions
-                                         else Static(NO_SESSIONS, id="sessions"))
-        sessions.border_title = "Sessions to resume"
-        yield Header()
-        yield scenarios
+        yield OptionList(*self._options(), id="choices")
         yield Static(self._info_text(self.info, None) if self.info else "", id="scenario-info")
-        yield VerticalScroll(id="details")  # the set-up form goes in here, after the first frame
-        yield sessions
         yield Footer()
 
     def _first_index(self) -> int:
@@ -154,28 +147,33 @@ class LauncherScreen(Screen[None]):
                     infos.append(extra)
         return infos
 
-    def _scenario_options(self) -> list[Option]:
+    def _options(self) -> list[Option | None]:
+        """The scenarios, then the sessions: each part under a heading (a disabled option the highlight
+        skips), with an id saying what it is ("scenario-3", "session-0")."""
+        out: list[Option | None] = [Option(Text("Scenarios"), disabled=True)]
         if not self.infos:
-            return [Option("No scenarios found (ttx new NAME writes one)", disabled=True)]
-        return [Option(self._scenario_prompt(i), id=str(n)) for n, i in enumerate(self.infos)]
-
-    def _session_options(self) -> list[Option]:
-        return [Option(self._session_prompt(s), id=str(n)) for n, s in enumerate(self.sessions)]
+            out.append(Option(Text("No scenarios found (ttx new NAME writes one)", style=NOTE), disabled=True))
+        out += [Option(self._scenario_prompt(i), id=f"scenario-{n}") for n, i in enumerate(self.infos)]
+        out += [None, Option(Text("Sessions to resume"), disabled=True)]
+        if not self.sessions:
+            out.append(Option(Text(NO_SESSIONS, style=NOTE), disabled=True))
+        out += [Option(self._session_prompt(s), id=f"session-{n}") for n, s in enumerate(self.sessions)]
+        return out
 
     def on_mount(self) -> None:
-        olist = self.query_one("#scenarios", OptionList)
         if self.info is not None:
-            olist.highlighted = self.infos.index(self.info)
-        olist.focus()
+            self.highlight("scenario", self.infos.index(self.info))
+        self.query_one("#choices", OptionList).focus()
         self.call_after_refresh(self._add_form)
 
     async def _add_form(self) -> None:
         """The set-up form, after the first paint; the highlighted scenario is compiled for it."""
-        details = self.query_one("#details")
-        if not details.is_attached:  # the app is closing before the launcher finished opening
+        facts = self.query_one("#scenario-info")
+        if not facts.is_attached:  # the app is closing before the launcher finished opening
             return
         form = SetupForm(mode=self._mode, seed=self.app.config.seed, id="setup")  # type: ignore[attr-defined]
-        await details.mount(form)
+        form.display = self.session is None
+        await self.mount(form, after=facts)
         self.form = form
         if self.info is not None:
             self._show_compiled(self.info)
@@ -194,7 +192,12 @@ class LauncherScreen(Screen[None]):
         t.append(f"\n{MODE_NAMES.get(s.mode, s.mode)} · {state} · {s.path.name}", style="dim")
         return t
 
-    # -- the scenario ------------------------------------------------------------------------
+    # -- what is highlighted -----------------------------------------------------------------
+    def highlight(self, kind: str, index: int) -> None:
+        """Move the highlight to a scenario or a session (by its place in `infos` or `sessions`)."""
+        olist = self.query_one("#choices", OptionList)
+        olist.highlighted = olist.get_option_index(f"{kind}-{index}")
+
     def _compile(self, info: ScenarioInfo) -> CompiledScenario | str:
         from ...engine.compile import load_scenario
 
@@ -207,20 +210,32 @@ class LauncherScreen(Screen[None]):
 
     def show_scenario(self, index: int) -> None:
         info = self.infos[index]
+        was_session, self.session = self.session is not None, None
+        if self.form is not None:
+            self.form.display = True
+        if info is self.info and not was_session:
+            return
+        self.query_one("#scenario-info", Static).update(self._info_text(info, self.problem if info is self.info
+                                                                          else None))
         if info is self.info:
             return
         self.info = info
         self.compiled, self.problem = None, None
-        self.query_one("#scenario-info", Static).update(self._info_text(info, None))
         if self.form is not None:
             self._show_compiled(info)
+
+    def show_session(self, index: int) -> None:
+        self.session = self.sessions[index]
+        if self.form is not None:
+            self.form.display = False  # the form sets up a new session: not this one
+        self.query_one("#scenario-info", Static).update(self._session_text(self.session))
 
     def _show_compiled(self, info: ScenarioInfo) -> None:
         assert self.form is not None
         loaded = self._compile(info)
         self.compiled = loaded if not isinstance(loaded, str) else None
         self.problem = loaded if isinstance(loaded, str) else None
-        if self.problem:
+        if self.problem and self.session is None:
             self.query_one("#scenario-info", Static).update(self._info_text(info, self.problem))
         self.form.show(self.compiled)
 
@@ -246,21 +261,44 @@ class LauncherScreen(Screen[None]):
             t.append(problem)
         return t
 
+    @staticmethod
+    def _session_text(s: SessionInfo) -> Text:
+        t = Text()
+        t.append(s.title + "\n", style="bold")
+        t.append("\nMode: ", style="bold")
+        t.append(MODE_NAMES.get(s.mode, s.mode))
+        t.append("\nWhere it stands: ", style="bold")
+        t.append("ended (resume it for the debrief and the hot wash)" if s.ended else f"turn {s.turn}")
+        t.append("\nEvents logged: ", style="bold")
+        t.append(str(s.events))
+        t.append("\nFile: ", style="bold")
+        t.append(str(s.path))
+        t.append("\n\nEnter or s resumes it where it was left.", style="dim")
+        return t
+
     # -- events ------------------------------------------------------------------------------
-    @on(OptionList.OptionHighlighted, "#scenarios")
-    def _highlight_scenario(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None:
-            self.show_scenario(int(event.option.id))
+    @staticmethod
+    def _item(option_id: str | None) -> tuple[str, int] | None:
+        if option_id is None:
+            return None
+        kind, _, index = option_id.partition("-")
+        return kind, int(index)
 
-    @on(OptionList.OptionSelected, "#scenarios")
-    def _select_scenario(self, event: OptionList.OptionSelected) -> None:
-        if self.form is not None:
+    @on(OptionList.OptionHighlighted, "#choices")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        item = self._item(event.option.id)
+        if item is not None:
+            (self.show_scenario if item[0] == "scenario" else self.show_session)(item[1])
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        item = self._item(event.option.id)
+        if item is None:
+            return
+        if item[0] == "session":
+            self.open_session(self.sessions[item[1]].path)
+        elif self.form is not None:
             self.form.query_one("#mode").focus()
-
-    @on(OptionList.OptionSelected, "#sessions")
-    def _select_session(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            self.open_session(self.sessions[int(event.option.id)].path)
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
@@ -277,17 +315,21 @@ class LauncherScreen(Screen[None]):
         if not self.sessions:
             self.notify(NO_SESSIONS, severity="information")
             return
-        slist = self.query_one("#sessions", OptionList)
-        slist.focus()
-        if slist.highlighted is None:
-            slist.highlighted = 0
+        if self.session is None:
+            self.highlight("session", 0)
+        self.query_one("#choices", OptionList).focus()
 
     def action_scenarios(self) -> None:
-        self.query_one("#scenarios", OptionList).focus()
+        if self.info is not None:
+            self.highlight("scenario", self.infos.index(self.info))
+        self.query_one("#choices", OptionList).focus()
 
     def action_start(self) -> None:
         from ...live import SessionFileError
 
+        if self.session is not None:
+            self.open_session(self.session.path)
+            return
         form = self.form
         if form is None:  # the first frame is up, the form follows within a moment
             self.notify("The scenario is still loading; press s again in a moment.", severity="information")
