@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +73,12 @@ def generate(db: Path, events: int = EVENTS) -> int:
             target = min(live.state.turn * per_turn, events - 50)
             while live.state.next_seq - 1 < target:
                 n = min(BATCH, target - (live.state.next_seq - 1))
-                live.execute(lambda s, n=n: talk(s, n))
+                live.execute(partial(talk, n=n))
             live.execute(lambda s: s.advance())
         while live.state.next_seq - 1 < events:
             n = min(BATCH, events - (live.state.next_seq - 1))
-            live.execute(lambda s, n=n: talk(s, n))
-        return live.state.next_seq - 1
+            live.execute(partial(talk, n=n))
+        return int(live.state.next_seq) - 1
     finally:
         live.close()
 
