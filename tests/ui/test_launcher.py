@@ -244,7 +244,12 @@ async def test_s_on_a_highlighted_session_resumes_it(workdir: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LauncherScreen) and screen.session is not None
-        await pilot.press("s")
+        await pilot.press("t")  # a mode key is about a new session: back to the scenarios, mode set
+        await pilot.pause()
+        assert screen.session is None and screen.mode == "hotseat" and screen.form is not None
+        assert screen.form.display and "Estimated duration" in info_text(app)
+        await pilot.press("end", "s")
         await pilot.pause()
         assert isinstance(app.screen, HandoverScreen)
         assert app.controller.state.started.mode == "hotseat"
+        assert app.controller.live.store.path.name == "earlier.sqlite"  # resumed: no new session started

@@ -306,6 +306,8 @@ class LauncherScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
     def action_mode(self, mode: str) -> None:
+        if self.session is not None:  # a mode is for a new session: back to the scenario it would start
+            self.action_scenarios()
         if self.form is not None:
             self.form.set_mode(mode)
         else:
