@@ -210,17 +210,15 @@ class LauncherScreen(Screen[None]):
 
     def show_scenario(self, index: int) -> None:
         info = self.infos[index]
-        was_session, self.session = self.session is not None, None
+        back_from_session, self.session = self.session is not None, None
         if self.form is not None:
             self.form.display = True
-        if info is self.info and not was_session:
-            return
-        self.query_one("#scenario-info", Static).update(self._info_text(info, self.problem if info is self.info
-                                                                          else None))
         if info is self.info:
+            if back_from_session:  # the facts showed the session: the scenario's again
+                self._show_facts()
             return
-        self.info = info
-        self.compiled, self.problem = None, None
+        self.info, self.compiled, self.problem = info, None, None
+        self._show_facts()
         if self.form is not None:
             self._show_compiled(info)
 
@@ -230,13 +228,18 @@ class LauncherScreen(Screen[None]):
             self.form.display = False  # the form sets up a new session: not this one
         self.query_one("#scenario-info", Static).update(self._session_text(self.session))
 
+    def _show_facts(self) -> None:
+        """The highlighted scenario's facts, and why it does not load if it does not."""
+        assert self.info is not None
+        self.query_one("#scenario-info", Static).update(self._info_text(self.info, self.problem))
+
     def _show_compiled(self, info: ScenarioInfo) -> None:
         assert self.form is not None
         loaded = self._compile(info)
         self.compiled = loaded if not isinstance(loaded, str) else None
         self.problem = loaded if isinstance(loaded, str) else None
         if self.problem and self.session is None:
-            self.query_one("#scenario-info", Static).update(self._info_text(info, self.problem))
+            self._show_facts()
         self.form.show(self.compiled)
 
     @staticmethod
