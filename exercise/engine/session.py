@@ -11,6 +11,7 @@ import hashlib
 import struct
 from collections.abc import Callable
 
+from . import rules
 from .compile import CompiledScenario
 from .compile_injects import CInject
 from .events import (
@@ -292,18 +293,7 @@ class Session:
 
     def available(self, team: str, inject_id: str) -> dict[str, str | None]:
         """Each option of an inject for a nation: None when it may be taken, else the reason it may not."""
-        ci = self.scenario.injects.get(inject_id)
-        if ci is None:
-            w = self.state.written.get(inject_id)
-            return {o["id"]: None for o in (w.options if w else [])}
-        me = self.state.me(team)
-        out: dict[str, str | None] = {}
-        for oid, opt in ci.options.items():
-            if opt.requires is None or opt.requires(self.state, me):
-                out[oid] = None
-            else:
-                out[oid] = opt.model.unavailable or "This option is not available to you now."
-        return out
+        return rules.available(self.scenario, self.state, team, inject_id)
 
     def _check_option(self, team: str, inject_id: str, option: str, rationale: str, by: str) -> None:
         avail = self.available(team, inject_id)
@@ -377,26 +367,7 @@ class Session:
 
     def due(self) -> list[CInject]:
         """Scheduled injects whose time has come and whose condition holds, in scenario order."""
-        s = self.state
-        out = []
-        for ci in self.scenario.injects.values():
-            if ci.id in s.released or ci.manual:
-                continue
-            if ci.turn is not None:
-                when = ci.turn
-            elif ci.after is not None:
-                ref_turn = s.released.get(ci.after[0])
-                if ref_turn is None:
-                    continue
-                when = ref_turn + ci.after[1]
-            else:
-                when = 1
-            if when + s.delays.get(ci.id, 0) > s.turn:
-                continue
-            if ci.when is not None and not ci.when(s, -1):
-                continue
-            out.append(ci)
-        return out
+        return rules.due(self.scenario, self.state)
 
     def _release_due(self, cause: int) -> None:
         # Releasing one inject may make another due ('after: x' with no offset), so repeat until quiet.
@@ -408,10 +379,7 @@ class Session:
                 self._emit(InjectReleased(inject=ci.id, turn=self.state.turn, by="schedule", cause=cause))
 
     def ending(self) -> str | None:
-        for e in self.scenario.endings:
-            if e.when is None or e.when(self.state, -1):
-                return e.id
-        return None
+        return rules.ending(self.scenario, self.state)
 
     def _finish(self, reason: str, cause: int | None) -> None:
         self._emit(SessionEnded(ending=self.ending(), turn=self.state.turn, reason=reason, cause=cause))
