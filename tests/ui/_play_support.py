@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from exercise.engine.compile import load_scenario
+from exercise.engine.session import Session
 from exercise.live import LiveSession
 from exercise.ui.app import TtxApp, make_app
 from exercise.ui.config import AppConfig
@@ -17,6 +18,7 @@ from exercise.ui.config import AppConfig
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
 TUTORIAL = ROOT / "scenarios" / "tutorial" / "scenario.yaml"
+DRILL = ROOT / "tests" / "ui" / "facilitator_scenario.yaml"  # the control cell's tests: console, hot wash, state
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -41,6 +43,27 @@ def new_session(path: Path, scenario: Path = MINI, *, mode: str = "facilitated",
                               clock=fixed_clock)
     live.close()
     return path
+
+
+def drill_clock() -> datetime:
+    return datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def drill_session(tmp_path: Path, *steps: Callable[[Session], list]) -> Path:  # type: ignore[type-arg]
+    """A facilitated session of the drill scenario (every nation played by people), with some steps played."""
+    db = tmp_path / "session.sqlite"
+    sc = load_scenario(DRILL)
+    live = LiveSession.create(db, sc, seed=7, teams={n: "human" for n in sc.nations}, mode="facilitated",
+                              clock=drill_clock)
+    for step in steps:
+        live.execute(step)
+    live.close()
+    return db
+
+
+def control_app(db: Path, tmp_path: Path, theme: str | None = None) -> TtxApp:
+    """The app opened on a drill session file: the facilitator console (or where the session stands)."""
+    return make_app(AppConfig(db=db, clock=drill_clock, poll_seconds=0.05, workdir=tmp_path, seed=7, theme=theme))
 
 
 async def steady(pilot: Pilot) -> None:

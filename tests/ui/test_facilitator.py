@@ -11,19 +11,17 @@ import io
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from _play_support import control_app as app_for
+from _play_support import drill_session as new_session
+from _play_support import until
 from rich.console import Console
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
-from exercise.engine.compile import load_scenario
 from exercise.engine.session import Session
-from exercise.live import LiveSession
-from exercise.ui.app import make_app
-from exercise.ui.config import AppConfig
 from exercise.ui.screens.dialogs import (
     AdjudicateDialog,
     ConfirmDialog,
@@ -39,8 +37,6 @@ from exercise.ui.widgets.clock_bar import ClockBar
 from exercise.ui.widgets.msel_table import MselTable
 from exercise.ui.widgets.team_status import TeamStatusPanel
 
-DRILL = Path(__file__).parent / "facilitator_scenario.yaml"
-
 
 def text_of(widget) -> str:  # type: ignore[no-untyped-def]
     """What a Static shows, as plain text (Rich renderables rendered wide, so nothing wraps)."""
@@ -52,26 +48,6 @@ def text_of(widget) -> str:  # type: ignore[no-untyped-def]
     console = Console(width=240, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
-
-
-def clock() -> datetime:
-    return datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-
-
-def new_session(tmp_path: Path, *steps: Callable[[Session], list]) -> Path:  # type: ignore[type-arg]
-    """A facilitated session of the drill scenario (every nation played by people), with some steps played."""
-    db = tmp_path / "session.sqlite"
-    sc = load_scenario(DRILL)
-    live = LiveSession.create(db, sc, seed=7, teams={n: "human" for n in sc.nations}, mode="facilitated",
-                              clock=clock)
-    for step in steps:
-        live.execute(step)
-    live.close()
-    return db
-
-
-def app_for(db: Path, tmp_path: Path, theme: str | None = None):  # type: ignore[no-untyped-def]
-    return make_app(AppConfig(db=db, clock=clock, poll_seconds=0.05, workdir=tmp_path, seed=7, theme=theme))
 
 
 def mid_game(s: Session) -> list:  # type: ignore[type-arg]
@@ -423,10 +399,7 @@ async def test_another_process_decision_shows_within_a_second(tmp_path: Path) ->
         code = ("import sys; from exercise.live import LiveSession; live = LiveSession.open(sys.argv[1]); "
                 "live.execute(lambda s: s.decide('norvia', 'grid-down', 'wait', 'we wait')); live.close()")
         subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=60)
-        for _ in range(20):  # within a second of the write
-            await pilot.pause(0.05)
-            if "decided on 'Rolling blackouts'" in text_of(panel):
-                break
+        await until(pilot, lambda: "decided on 'Rolling blackouts'" in text_of(panel), tries=50)  # within a second
         assert "decided on 'Rolling blackouts'" in text_of(panel)
 
 

@@ -4,41 +4,22 @@ from __future__ import annotations
 
 import sys
 import types
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from _play_support import control_app as app_for
+from _play_support import drill_clock, drill_session, until
 from textual.widgets import Input, Select
 
-from exercise.engine.compile import load_scenario
 from exercise.engine.events import ObservationNoted
 from exercise.live import LiveSession
-from exercise.ui.app import make_app
-from exercise.ui.config import AppConfig
 from exercise.ui.screens.facilitator import FacilitatorScreen
 from exercise.ui.screens.hotwash import HotWashScreen, report_command
 
-DRILL = Path(__file__).parent / "facilitator_scenario.yaml"
-
-
-def clock() -> datetime:
-    return datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-
 
 def ended_session(tmp_path: Path) -> Path:
-    db = tmp_path / "session.sqlite"
-    sc = load_scenario(DRILL)
-    live = LiveSession.create(db, sc, seed=7, teams={n: "human" for n in sc.nations}, mode="facilitated",
-                              clock=clock)
-    live.execute(lambda s: s.decide("norvia", "grid-down", "wait", "attribution first"))
-    live.execute(lambda s: s.advance())
-    live.execute(lambda s: s.end("time is up"))
-    live.close()
-    return db
-
-
-def app_for(db: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_app(AppConfig(db=db, clock=clock, poll_seconds=0.05, workdir=tmp_path, seed=7))
+    return drill_session(tmp_path, lambda s: s.decide("norvia", "grid-down", "wait", "attribution first"),
+                         lambda s: s.advance(), lambda s: s.end("time is up"))
 
 
 def hotwash_notes(app) -> list[ObservationNoted]:  # type: ignore[no-untyped-def]
@@ -75,7 +56,7 @@ async def test_answers_are_saved_as_events_per_objective(tmp_path: Path) -> None
         saved = screen.query_one("#hotwash-saved").content
         assert "Saved (5)" in str(saved.renderables[0])
     # They are in the store, for the report.
-    live = LiveSession.open(db, clock=clock)
+    live = LiveSession.open(db, clock=drill_clock)
     assert len([e for e in live.state.observations() if e.event.kind != "observation"]) == 5
     live.close()
 
@@ -132,10 +113,7 @@ async def test_write_report_says_where_it_went(tmp_path: Path, monkeypatch: pyte
         await pilot.pause()
         await pilot.pause()
         await pilot.press("ctrl+r")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if "Report:" in str(app.screen.query_one("#report-where").content):
-                break
+        await until(pilot, lambda: "Report:" in str(app.screen.query_one("#report-where").content), tries=100)
         where = str(app.screen.query_one("#report-where").content)
         assert "session-aar.html" in where
         assert calls == [(db, ["md", "html"], tmp_path / "session-report")]
@@ -171,10 +149,7 @@ async def test_report_failure_is_a_notification_not_a_traceback(tmp_path: Path,
         await pilot.pause()
         await pilot.pause()
         await pilot.press("ctrl+r")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if "not written" in str(app.screen.query_one("#report-where").content):
-                break
+        await until(pilot, lambda: "not written" in str(app.screen.query_one("#report-where").content), tries=100)
         assert "template missing" in str(app.screen.query_one("#report-where").content)
         assert any("could not be written" in n.message for n in app._notifications)
 

@@ -4,35 +4,28 @@ view hides control-only variables; 'good: low' turns the colours round and says 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from _play_support import drill_clock, drill_session
 from rich.console import Console
 from textual.app import App, ComposeResult
 
-from exercise.engine.compile import load_scenario
 from exercise.live import LiveSession
 from exercise.ui.controller import SessionController
 from exercise.ui.widgets.gauges import Palette, bar, delta, spark
 from exercise.ui.widgets.state_panel import StatePanel
 
-DRILL = Path(__file__).parent / "facilitator_scenario.yaml"
-
-
-def clock() -> datetime:
-    return datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-
 
 @pytest.fixture
 def controller(tmp_path: Path):  # type: ignore[no-untyped-def]
-    sc = load_scenario(DRILL)
-    live = LiveSession.create(tmp_path / "s.sqlite", sc, seed=7, teams={n: "human" for n in sc.nations},
-                              mode="facilitated", clock=clock)
-    live.execute(lambda s: s.decide("norvia", "grid-down", "wait", "attribution first"))  # cohesion -3, tension +5
-    live.execute(lambda s: s.advance())
-    live.execute(lambda s: s.adjudicate("support[kessland]", +7, "good speech"))
-    live.execute(lambda s: s.adjudicate("leak_risk", +30, "a journalist calls"))
+    db = drill_session(tmp_path,
+                       # cohesion -3, tension +5
+                       lambda s: s.decide("norvia", "grid-down", "wait", "attribution first"),
+                       lambda s: s.advance(),
+                       lambda s: s.adjudicate("support[kessland]", +7, "good speech"),
+                       lambda s: s.adjudicate("leak_risk", +30, "a journalist calls"))
+    live = LiveSession.open(db, clock=drill_clock)
     c = SessionController(live)
     yield c
     c.close()
