@@ -153,6 +153,11 @@ def in_process(work: Path) -> dict[str, list[float]]:
     def any_frame(screen: Screen[Any]) -> bool:
         return True
 
+    times: dict[str, list[float]] = {"bare": [], "launcher": [], "ready": [], "list": [], "list+facts": []}
+    others: dict[str, Callable[[], App[Any]]] = {
+        "bare": Bare, "list": lambda: ListOnly(work), "list+facts": lambda: ListAndFacts(work)}
+    names = ["bare", "launcher", "list", "list+facts"]
+
     def run_one(name: str) -> None:
         gc.collect()  # so no app pays for the garbage the one before it left
         if name == "launcher":
@@ -162,10 +167,6 @@ def in_process(work: Path) -> dict[str, list[float]]:
         else:
             times[name].append(asyncio.run(_first_paint(others[name], any_frame))[0])
 
-    times: dict[str, list[float]] = {"bare": [], "launcher": [], "ready": [], "list": [], "list+facts": []}
-    others: dict[str, Callable[[], App[Any]]] = {
-        "bare": Bare, "list": lambda: ListOnly(work), "list+facts": lambda: ListAndFacts(work)}
-    names = ["bare", "launcher", "list", "list+facts"]
     for name in names:  # warm imports and caches for all
         run_one(name)
     for times_list in times.values():
