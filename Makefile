@@ -10,19 +10,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	@# fontTools (pulled in by WeasyPrint) ships a console script also called `ttx`: install ours last.
-	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall -e .
 	touch $(STAMP)
 
 play: $(STAMP)
-	$(BIN)/ttx play
+	$(BIN)/tabletop play
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check exercise tests bench
-	$(BIN)/mypy exercise/engine
+	$(BIN)/mypy exercise
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

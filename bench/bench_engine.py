@@ -113,7 +113,7 @@ def bench_simulate(games: int = 3000) -> list[tuple[str, float, str]]:
         ("simulate: decisions/s (random play)", ours, f"{result.decisions} decisions"),
         ("simulate: decisions/s (bots, mixed profiles)", mixed.decisions_per_second, "bots weigh every option"),
         ("inkjs: choices/s (same shape, random)", ink, how),
-        ("ratio decisions/s ttx / inkjs (target > 1)", ours / ink, "higher is better"),
+        ("ratio decisions/s tabletop / inkjs (target > 1)", ours / ink, "higher is better"),
     ]
 
 
@@ -169,9 +169,9 @@ def bench_validate(n: int = 1000, repeat: int = 5) -> list[tuple[str, float, str
     b, o, li = min(bare), min(ours), min(lint)
     return [
         (f"validate: yaml CSafeLoader of {n} injects (ms)", b * 1000, "baseline"),
-        (f"validate: ttx load+check of {n} injects (ms)", o * 1000, "positions, models, expressions"),
-        ("ratio ttx validate / bare yaml (target <= 3)", o / b, "lower is better"),
-        ("lints on top (ms)", li * 1000, "sampled-state lints, run by `ttx validate`"),
+        (f"validate: tabletop load+check of {n} injects (ms)", o * 1000, "positions, models, expressions"),
+        ("ratio tabletop validate / bare yaml (target <= 3)", o / b, "lower is better"),
+        ("lints on top (ms)", li * 1000, "sampled-state lints, run by `tabletop validate`"),
     ]
 
 

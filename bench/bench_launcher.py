@@ -13,9 +13,9 @@ Two measurements, each alternating the apps so machine noise hits them alike:
    120x40 and timed from its creation to that frame (Textual's `_display` of the first screen with the
    content), then closed. Each round runs the apps in a shuffled order, each after a garbage
    collection; 30 rounds. The ratio printed is the median of the 30 rounds' own ratios.
-2. As a person starts it: `ttx play` and `python bare.py`, each spawned in a pseudo-terminal of 120x40
+2. As a person starts it: `tabletop play` and `python bare.py`, each spawned in a pseudo-terminal of 120x40
    and timed from the spawn until the terminal shows that content, so Python's start-up and every
-   import count (for `ttx`: typer, which imports pydantic to parse the command line, then the UI).
+   import count (for `tabletop`: typer, which imports pydantic to parse the command line, then the UI).
 
     python -m bench.bench_launcher
 """
@@ -213,15 +213,15 @@ def _shows(argv: list[str], marker: bytes, cwd: Path) -> float:
 
 
 def as_a_person(work: Path) -> tuple[list[float], list[float]] | None:
-    ttx = Path(sys.executable).with_name("ttx")
-    if not ttx.exists():
+    tabletop = Path(sys.executable).with_name("tabletop")
+    if not tabletop.exists():
         return None
     bare_script = work / "bare.py"
     bare_script.write_text(BARE_SOURCE, encoding="utf-8")
     bare, launcher = [], []
     for _ in range(PTY_ROUNDS):
         bare.append(_shows([sys.executable, str(bare_script)], b"hello", work))
-        launcher.append(_shows([str(ttx), "play"], b"Estimated duration", work))
+        launcher.append(_shows([str(tabletop), "play"], b"Estimated duration", work))
     return bare, launcher
 
 
@@ -239,7 +239,7 @@ def run() -> list[tuple[str, float, str]]:
     b, o, r = (statistics.median(times[k]) for k in ("bare", "launcher", "ready"))
     rows = [
         ("first paint in process: bare Textual app (ms)", b * 1000, "baseline: Header, 'hello', Footer"),
-        ("first paint in process: ttx launcher (ms)", o * 1000, "scenarios, their facts, sessions, Footer"),
+        ("first paint in process: tabletop launcher (ms)", o * 1000, "scenarios, their facts, sessions, Footer"),
         ("ratio launcher / bare (target <= 1.5)", _paired(times, "launcher"), "lower is better; median per round"),
         ("launcher ready to Start, in process (ms)", r * 1000, "set-up form mounted, scenario compiled"),
         ("reference: Header + scenario list + Footer / bare", _paired(times, "list"), "Textual's own cost of a list"),
@@ -249,8 +249,8 @@ def run() -> list[tuple[str, float, str]]:
         pb, po = (statistics.median(x) for x in spawned)
         rows += [
             ("started in a terminal: python bare.py (ms)", pb * 1000, "baseline: spawn to 'hello' on screen"),
-            ("started in a terminal: ttx play (ms)", po * 1000, "spawn to the launcher on screen"),
-            ("ratio ttx play / bare, as a person starts them", po / pb, "imports included, no target"),
+            ("started in a terminal: tabletop play (ms)", po * 1000, "spawn to the launcher on screen"),
+            ("ratio tabletop play / bare, as a person starts them", po / pb, "imports included, no target"),
         ]
     return rows
 

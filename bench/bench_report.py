@@ -1,4 +1,4 @@
-"""The full HTML after-action report of a 10,000-event session, against `ttx export --format jsonl` of
+"""The full HTML after-action report of a 10,000-event session, against `tabletop export --format jsonl` of
 the same session in the same run (target: the report takes at most 5x the export), and its peak memory.
 
 Both sides are timed in wall time and in this process's CPU time (steadier on a busy shared machine), in
@@ -84,7 +84,7 @@ def generate(db: Path, events: int = EVENTS) -> int:
 
 
 def run(directory: str | Path | None = None, events: int = EVENTS) -> list[tuple[str, float, str]]:
-    with tempfile.TemporaryDirectory(prefix="ttx-bench-report-", dir=directory) as tmp:
+    with tempfile.TemporaryDirectory(prefix="tabletop-bench-report-", dir=directory) as tmp:
         base = Path(tmp)
         db = base / "session.sqlite"
         t0 = time.perf_counter()
@@ -113,8 +113,8 @@ def run(directory: str | Path | None = None, events: int = EVENTS) -> list[tuple
         tracemalloc.stop()
     return [
         (f"session generated ({count} events)", gen_s, "s"),
-        ("ttx export --format jsonl", export_s * 1000, "ms"),
-        ("ttx report --format html (full report, chain verified)", report_s * 1000, "ms"),
+        ("tabletop export --format jsonl", export_s * 1000, "ms"),
+        ("tabletop report --format html (full report, chain verified)", report_s * 1000, "ms"),
         (f"report / export, wall time (target <= {TARGET_RATIO:g})", statistics.median(wall_ratios), "ratio"),
         (f"report / export, CPU time (target <= {TARGET_RATIO:g})", statistics.median(cpu_ratios), "ratio"),
         ("report: peak Python memory (tracemalloc)", peak / 1e6, "MB"),

@@ -70,7 +70,7 @@ def run(directory: str | Path | None = None, n: int = N) -> list[tuple[str, floa
     total = per_round * ROUNDS
     rows = _bare_rows(total)
     store_s = bare_s = 0.0
-    with tempfile.TemporaryDirectory(prefix="ttx-bench-", dir=directory) as tmp:
+    with tempfile.TemporaryDirectory(prefix="tabletop-bench-", dir=directory) as tmp:
         conn = _bare_connection(Path(tmp) / "bare.db")
         store = EventStore.create(Path(tmp) / "store.ttx", meta={"bench": "store"}, sources={})
         try:

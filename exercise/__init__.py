@@ -1,3 +1,3 @@
-"""ttx: a tabletop policy-exercise engine."""
+"""tabletop: a tabletop policy-exercise engine."""
 
 __version__ = "0.1.0"

@@ -1,7 +1,7 @@
 """The master scenario events list (MSEL) as planners keep it: a CSV or XLSX sheet, one row per inject.
 
 Export writes a scenario's injects as rows; import reads rows back into an inject library, so a
-planning team can work in the spreadsheet they already use and bring the result back into ttx.
+planning team can work in the spreadsheet they already use and bring the result back into tabletop.
 Export then import then export gives the same sheet: every column maps to one inject field.
 """
 
@@ -195,4 +195,4 @@ def to_library(sheet: list[MselRow], title: str = "Imported MSEL") -> str:
         injects.append(inj)
     body = yaml.dump({"ttx-library": 1, "title": title, "injects": injects}, Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100)
-    return "# yaml-language-server: $schema=../../schema/ttx-library.schema.json\n" + body
+    return "# yaml-language-server: $schema=../../schema/tabletop-library.schema.json\n" + body

@@ -1,4 +1,4 @@
-"""`ttx new NAME`: a scenario folder that validates and plays as written, to edit rather than start blank."""
+"""`tabletop new NAME`: a scenario folder that validates and plays as written, to edit rather than start blank."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ def slug(name: str) -> str:
 
 
 def schema_path() -> str:
-    """Where editors find the scenario schema: the copy installed with ttx."""
+    """Where editors find the scenario schema: the copy installed with tabletop."""
     from .resources import data_dir
 
-    return (data_dir("schema") / "ttx-scenario.schema.json").resolve().as_uri()
+    return (data_dir("schema") / "tabletop-scenario.schema.json").resolve().as_uri()
 
 
 def scaffold(name: str, folder: Path) -> Path:

@@ -1,4 +1,4 @@
-"""A session file's log as `ttx log --json` gives it, for tests that compare two runs."""
+"""A session file's log as `tabletop log --json` gives it, for tests that compare two runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 def log_without_wall(db: Path, *, via_cli: bool = False) -> list[dict[str, Any]]:
     """The log without what differs between two runs (wall time, and so the hashes). Read in this
     process by default (the same records: `log_record` is what the command prints), which keeps the
-    suite fast; `via_cli` goes through `ttx log --json` itself."""
+    suite fast; `via_cli` goes through `tabletop log --json` itself."""
     if via_cli:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         done = subprocess.run([sys.executable, "-m", "exercise.cli", "log", str(db), "--json"],

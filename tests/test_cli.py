@@ -1,4 +1,4 @@
-"""The `ttx` command line as outside checks use it: help, exit codes, one-line errors, output formats."""
+"""The `tabletop` command line as outside checks use it: help, exit codes, one-line errors, output formats."""
 
 from __future__ import annotations
 
@@ -25,17 +25,17 @@ DIAG = re.compile(r"^[^:\n]+:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: \S.*$")
 COMMANDS = ("scenarios", "validate", "schema", "simulate", "run", "log", "verify", "test")
 
 
-def ttx(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None,
+def tabletop(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None,
         timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`ttx ARGS` in a real process, as a user or an outside check runs it."""
+    """`tabletop ARGS` in a real process, as a user or an outside check runs it."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    full_env.pop("TTX_DEBUG", None)
+    full_env.pop("TABLETOP_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "exercise", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or REPO, env=full_env, timeout=timeout)
 
 
 def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`ttx ARGS` in this process, through the same `main()` the console script calls: the same output and
+    """`tabletop ARGS` in this process, through the same `main()` the console script calls: the same output and
     exit code, without starting an interpreter each time (which costs most of the suite's time)."""
     from exercise.cli import main
 
@@ -47,7 +47,7 @@ def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[s
             code = main([str(a) for a in args])
     finally:
         os.chdir(here)
-    return subprocess.CompletedProcess(["ttx", *map(str, args)], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(["tabletop", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
 def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
@@ -82,7 +82,7 @@ def broken(tmp_path: Path) -> Path:
 # -- help and version ------------------------------------------------------------------------------
 
 def test_root_help_lists_every_command() -> None:
-    done = ttx("--help")
+    done = tabletop("--help")
     assert done.returncode == 0
     for name in COMMANDS:
         assert re.search(rf"\b{name}\b", done.stdout), name
@@ -92,22 +92,26 @@ def test_root_help_lists_every_command() -> None:
 def test_every_command_has_help(command: str) -> None:
     done = cli(command, "--help")
     assert done.returncode == 0, done.stderr
-    assert "Usage" in done.stdout and f"ttx {command}" in done.stdout
+    assert "Usage" in done.stdout and f"tabletop {command}" in done.stdout
 
 
 def test_version() -> None:
     from exercise import __version__
 
-    done = ttx("--version")
-    assert done.returncode == 0 and done.stdout.strip() == f"ttx {__version__}"
+    done = tabletop("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"tabletop {__version__}"
 
 
-def test_the_console_script_is_ours() -> None:
-    """fontTools (pulled in by WeasyPrint) also installs a `ttx` script; ours must be the one installed."""
-    script = Path(sys.executable).parent / "ttx"
-    if not script.exists():
-        pytest.skip("ttx is not installed in this environment (pip install -e .)")
+def test_the_console_script_is_tabletop_and_leaves_fonttools_ttx_alone() -> None:
+    """The command is `tabletop`. A `ttx` script of ours would clobber fontTools' `ttx` (WeasyPrint, our own
+    pdf extra, installs fontTools), so the package must not install one."""
+    bin_dir = Path(sys.executable).parent
+    script = bin_dir / "tabletop"
+    assert script.exists(), "pip install -e . installs the tabletop command"
     assert "exercise.cli" in script.read_text(errors="replace")
+    ttx = bin_dir / "ttx"
+    if ttx.exists():  # fontTools' own
+        assert "exercise" not in ttx.read_text(errors="replace")
 
 
 def test_usage_errors_are_short_and_not_tracebacks() -> None:
@@ -117,7 +121,7 @@ def test_usage_errors_are_short_and_not_tracebacks() -> None:
         done = cli(*args)
         assert done.returncode == 2, (args, done.stderr)  # click's usage errors
         no_traceback(done)
-    real = ttx("frobnicate")
+    real = tabletop("frobnicate")
     assert real.returncode == 2 and "No such command" in real.stderr
     no_traceback(real)
 
@@ -135,7 +139,7 @@ def test_validate_clean_files_exit_0() -> None:
 
 
 def test_validate_reports_each_problem_with_position(broken: Path) -> None:
-    done = ttx("validate", broken.name, cwd=broken.parent)
+    done = tabletop("validate", broken.name, cwd=broken.parent)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert lines == ["broken.yaml:4:1: error[unknown-field]: unknown field 'titel' (did you mean 'title'?)"]
@@ -210,7 +214,7 @@ injects:
     assert "stability" in text  # a state variable not in requires-state
     assert "victim" in text  # a recipient that is no parameter
     assert "support[target]" not in text and "'support'" not in text  # shaped as used: per nation
-    # and the well-formed library that ships with ttx is clean
+    # and the well-formed library that ships with tabletop is clean
     assert cli("validate", LIBRARY).returncode == 0
 
 
@@ -225,7 +229,7 @@ def test_validate_library_model_errors_have_positions(tmp_path: Path) -> None:
 # -- schema ----------------------------------------------------------------------------------------
 
 def test_schema_prints_json_schema_by_alias() -> None:
-    done = ttx("schema")
+    done = tabletop("schema")
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
@@ -341,7 +345,7 @@ def test_bad_input_never_gives_a_traceback(tmp_path: Path, broken: Path) -> None
     # and the same through real processes, for a sample (the rest share the code path)
     sample = [cases[1], cases[6], cases[8], cases[11], cases[-2]]
     with ThreadPoolExecutor(max_workers=5) as pool:
-        results = list(pool.map(lambda args: (args, ttx(*args, cwd=tmp_path)), sample))
+        results = list(pool.map(lambda args: (args, tabletop(*args, cwd=tmp_path)), sample))
     for args, done in results:
         assert done.returncode == 1, (args, done.stdout, done.stderr)
         no_traceback(done)
@@ -353,7 +357,7 @@ def test_error_messages_say_what_is_wrong(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_text("hello")
     done = cli("log", garbage)
-    assert done.stderr.strip().splitlines() == [f"error: {garbage}: not a ttx session file (file is not a database)"]
+    assert done.stderr.strip().splitlines() == [f"error: {garbage}: not a tabletop session file (file is not a database)"]
     done = cli("verify", tmp_path / "missing.sqlite")
     assert "no such session file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     done = cli("run", MINI, "--db", tmp_path / "x.sqlite")
@@ -374,11 +378,11 @@ def test_internal_errors_are_one_line_with_exit_2(monkeypatch: pytest.MonkeyPatc
         raise RuntimeError("something\nbroke")
 
     monkeypatch.setattr(schema, "scenario_schema", boom)
-    monkeypatch.delenv("TTX_DEBUG", raising=False)
+    monkeypatch.delenv("TABLETOP_DEBUG", raising=False)
     assert main(["schema"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("internal error: RuntimeError: something broke") and "Traceback" not in err
-    monkeypatch.setenv("TTX_DEBUG", "1")
+    monkeypatch.setenv("TABLETOP_DEBUG", "1")
     assert main(["schema"]) == 2
     assert "Traceback" in capsys.readouterr().err
 
@@ -391,7 +395,7 @@ def test_a_command_module_that_does_not_import_is_reported_not_fatal(capsys: pyt
     err = capsys.readouterr().err.strip()
     assert err == ("internal error: the command module exercise/cli/zz-broken-for-test.py does not load "
                    "(ImportError: No module named 'textual_fancy')")
-    assert main(["--version"]) == 0  # the rest of ttx still works
+    assert main(["--version"]) == 0  # the rest of tabletop still works
 
 
 # -- log and verify --------------------------------------------------------------------------------
@@ -410,7 +414,7 @@ def test_log_text_and_json(session_db: Path) -> None:
     lines = text.stdout.splitlines()
     assert re.match(r"^\s*1  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z  SessionStarted\s+Mini started", lines[0])
     assert "SessionEnded" in lines[-1] and "Coalition holds" in lines[-1]
-    js = ttx("log", session_db, "--json")
+    js = tabletop("log", session_db, "--json")
     records = [json.loads(line) for line in js.stdout.splitlines()]
     assert len(records) == len(lines)
     assert [r["seq"] for r in records] == list(range(1, len(records) + 1))
@@ -426,7 +430,7 @@ def test_verify_detects_tampering(session_db: Path) -> None:
     with sqlite3.connect(session_db) as conn:
         conn.execute("UPDATE events SET payload = replace(payload, 'Stand together', 'Stand apart') WHERE seq = 8")
     conn.close()
-    bad = ttx("verify", session_db)
+    bad = tabletop("verify", session_db)
     assert bad.returncode == 1
     assert "first bad seq 8" in bad.stdout and "8" in bad.stderr
     no_traceback(bad)

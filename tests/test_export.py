@@ -1,4 +1,4 @@
-"""`ttx export`: the raw log as JSONL and CSV (checkable without ttx), and the MSEL as played."""
+"""`tabletop export`: the raw log as JSONL and CSV (checkable without tabletop), and the MSEL as played."""
 
 from __future__ import annotations
 

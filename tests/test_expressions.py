@@ -527,7 +527,7 @@ def test_very_long_random_input_is_refused_quickly() -> None:
 
 
 def test_no_syntax_warning_reaches_stderr(capfd: pytest.CaptureFixture[str]) -> None:
-    """ast.parse warns about '1and 2' or an invalid escape; `ttx validate` must print problems only."""
+    """ast.parse warns about '1and 2' or an invalid escape; `tabletop validate` must print problems only."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a warning would raise here
         assert ev("1and 2") is True  # 'and' gives a bool here, never an operand

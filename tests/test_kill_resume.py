@@ -1,4 +1,4 @@
-"""Kill -9 in the middle of `ttx run`, run it again: the log ends as an uninterrupted run's, nothing doubled.
+"""Kill -9 in the middle of `tabletop run`, run it again: the log ends as an uninterrupted run's, nothing doubled.
 
 A command's events are stored in one transaction, bots choose from (seed, position in the log) and a
 script's progress is read from the log itself, so a resumed process continues exactly where the killed
@@ -37,12 +37,12 @@ def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def ttx(*args: object) -> subprocess.CompletedProcess[str]:
+def tabletop(*args: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command(*args), capture_output=True, text=True, cwd=REPO, env=env(), timeout=180)
 
 
 def run_here(*args: object) -> int:
-    """`ttx ARGS` through `main()` in this process: the uninterrupted reference runs (also a check that an
+    """`tabletop ARGS` through `main()` in this process: the uninterrupted reference runs (also a check that an
     in-process run and a separate process store the same events)."""
     from exercise.cli import main
 
@@ -66,7 +66,7 @@ def stored(db: Path) -> tuple[int, bool]:
 
 
 def kill_after(args: list[object], db: Path, events: int, limit: float = 60) -> int:
-    """Start `ttx run`, SIGKILL it once at least `events` are stored (the game not yet over)."""
+    """Start `tabletop run`, SIGKILL it once at least `events` are stored (the game not yet over)."""
     proc = subprocess.Popen(command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=env())
     deadline = time.monotonic() + limit
     try:
@@ -109,19 +109,19 @@ def test_bots_run_killed_and_resumed_matches_an_uninterrupted_run(
     args: list[object] = ["run", TUTORIAL, "--db", db, "--bots", "--seed", "5"]
     killed_at = kill_after([*args, "--pace", "0.15"], db, at)
     assert killed_at < len(want)
-    resumed = ttx(*args)
+    resumed = tabletop(*args)
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed at turn" in resumed.stdout
-    got = log_without_wall(db, via_cli=point == 0.1)  # through `ttx log --json` once; in-process otherwise
+    got = log_without_wall(db, via_cli=point == 0.1)  # through `tabletop log --json` once; in-process otherwise
     assert [e["seq"] for e in got] == list(range(1, len(got) + 1))  # none doubled, none missing
     assert got == want
     if point == 0.1:
-        check = ttx("verify", db)
+        check = tabletop("verify", db)
         assert check.returncode == 0, check.stdout + check.stderr
     else:
         assert verified(db)
     if point == 0.8:
-        again = ttx(*args)  # a finished session: said so, nothing added
+        again = tabletop(*args)  # a finished session: said so, nothing added
         assert again.returncode == 0 and "already ended" in again.stdout
         assert len(log_without_wall(db, via_cli=False)) == len(want)
 
@@ -133,7 +133,7 @@ def test_script_run_killed_and_resumed_matches_an_uninterrupted_run(tmp_path: Pa
     db = tmp_path / "a.sqlite"
     args: list[object] = ["run", MINI, "--db", db, "--script", SHARE]
     kill_after([*args, "--pace", "0.3"], db, len(want) // 2)
-    resumed = ttx(*args)
+    resumed = tabletop(*args)
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed at turn" in resumed.stdout
     assert log_without_wall(db, via_cli=True) == want
@@ -142,7 +142,7 @@ def test_script_run_killed_and_resumed_matches_an_uninterrupted_run(tmp_path: Pa
 
 def test_two_bot_runners_on_one_file_make_one_game(tmp_path: Path,
                                                    bots_reference: tuple[Path, list[dict[str, Any]]]) -> None:
-    """A second `ttx run --bots` joining a running one: every command decides on the latest state in its
+    """A second `tabletop run --bots` joining a running one: every command decides on the latest state in its
     own transaction, so together they play exactly the game one runner plays alone."""
     _, want = bots_reference
     db = tmp_path / "a.sqlite"
@@ -153,7 +153,7 @@ def test_two_bot_runners_on_one_file_make_one_game(tmp_path: Path,
         deadline = time.monotonic() + 60
         while stored(db)[0] < 3 and time.monotonic() < deadline and first.poll() is None:
             time.sleep(0.005)
-        second = ttx(*args)
+        second = tabletop(*args)
     finally:
         _, first_err = first.communicate(timeout=120)
     assert second.returncode == 0, second.stderr

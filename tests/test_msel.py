@@ -17,7 +17,7 @@ TUTORIAL = data_dir("scenarios") / "tutorial" / "scenario.yaml"
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    """A self-contained scenario (what `ttx new` writes): its injects use no library parameters."""
+    """A self-contained scenario (what `tabletop new` writes): its injects use no library parameters."""
     from exercise.scaffold import scaffold
 
     return scaffold("Round Trip", tmp_path / "src")

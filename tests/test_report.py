@@ -29,8 +29,8 @@ HOTWASH_GENERAL = "General: the control cell lost ten minutes to the projector <
 HOTWASH_O1 = "Tarvos heard of the indicators a turn late, and only through Ostrand `{% raw %}`"
 
 
-def _ttx_run(db: Path, script: Path | dict) -> None:
-    """Make the session as `ttx run --script` does (the command itself, in process)."""
+def _run_script(db: Path, script: Path | dict) -> None:
+    """Make the session as `tabletop run --script` does (the command itself, in process)."""
     if isinstance(script, dict):
         path = db.with_suffix(".yaml")
         path.write_text(yaml.safe_dump(script, sort_keys=False), encoding="utf-8")
@@ -55,7 +55,7 @@ def _hot_wash(db: Path) -> None:
 @pytest.fixture(scope="module")
 def session_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("report") / "syndicate-a.sqlite"
-    _ttx_run(db, SCRIPT)
+    _run_script(db, SCRIPT)
     _hot_wash(db)
     return db
 
@@ -242,7 +242,7 @@ def test_appendices(session_db: Path, html: str) -> None:
     rows = facts["rows"]
     assert rows[-1].hash in log and rows[0].hash in log
     assert f"chain intact: {len(rows)} events" in log
-    assert "ttx verify syndicate-a.sqlite" in log
+    assert "tabletop verify syndicate-a.sqlite" in log
 
 
 # -- hostile player text ---------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ def _variant() -> dict:
 @pytest.fixture(scope="module")
 def syndicate_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("report-b") / "syndicate-b.sqlite"
-    _ttx_run(db, _variant())
+    _run_script(db, _variant())
     return db
 
 

@@ -177,12 +177,12 @@ def test_pdf_without_weasyprint_names_the_extra(session_db: Path, tmp_path: Path
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
     with pytest.raises(ReportError) as exc:
         write_report(session_db, ["html", "pdf"], tmp_path)
-    assert str(exc.value) == "PDF output needs the optional extra: pip install 'ttx[pdf]'"
+    assert str(exc.value) == "PDF output needs the optional extra: pip install 'tabletop-exercise[pdf]'"
     assert not list(tmp_path.iterdir())  # nothing half-written
     from exercise.cli import main
 
     assert main(["report", str(session_db), "--format", "pdf", "-o", str(tmp_path)]) == 1
-    assert "error: PDF output needs the optional extra: pip install 'ttx[pdf]'" in capsys.readouterr().err
+    assert "error: PDF output needs the optional extra: pip install 'tabletop-exercise[pdf]'" in capsys.readouterr().err
 
 
 # -- DOCX --------------------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_docx_is_written_and_reads_back(outputs: dict[str, Path], session_db: Pa
 
 def test_docx_without_its_extra_names_it(session_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "docx", None)
-    with pytest.raises(ReportError, match=r"DOCX output needs the optional extra: pip install 'ttx\[docx\]'"):
+    with pytest.raises(ReportError, match=r"DOCX output needs the optional extra: pip install 'tabletop-exercise\[docx\]'"):
         write_report(session_db, ["docx"], tmp_path)
 
 

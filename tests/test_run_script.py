@@ -1,4 +1,4 @@
-"""`ttx run --script`: scripted control and team commands, stored as they happen, resumable."""
+"""`tabletop run --script`: scripted control and team commands, stored as they happen, resumable."""
 
 from __future__ import annotations
 
@@ -29,26 +29,26 @@ EXPECTED_TYPES = [
 ]
 
 
-def ttx(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`ttx ARGS` in a real process."""
+def tabletop(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`tabletop ARGS` in a real process."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "exercise", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or REPO, env=env, timeout=120)
 
 
 def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    """`ttx ARGS` through the console script's own `main()`, in this process (fast; same output and code)."""
+    """`tabletop ARGS` through the console script's own `main()`, in this process (fast; same output and code)."""
     from exercise.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main([str(a) for a in args])
-    return subprocess.CompletedProcess(["ttx", *map(str, args)], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(["tabletop", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
 def test_script_produces_the_expected_events(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
-    done = ttx("run", MINI, "--db", db, "--script", SHARE)
+    done = tabletop("run", MINI, "--db", db, "--script", SHARE)
     assert done.returncode == 0, done.stderr
     got = log_without_wall(db, via_cli=True)
     assert got == log_without_wall(db)
@@ -74,7 +74,7 @@ def test_script_produces_the_expected_events(tmp_path: Path) -> None:
                  "Share now", "Partners need the indicators now", "chance 70%", "Act together",
                  "Ending: Coalition holds", "final state"):
         assert part in out, part
-    assert ttx("verify", db).returncode == 0
+    assert tabletop("verify", db).returncode == 0
 
 
 def test_seed_on_the_command_line_overrides_the_script(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`ttx new` writes a scenario that validates strictly, passes its own tests and plays to an ending."""
+"""`tabletop new` writes a scenario that validates strictly, passes its own tests and plays to an ending."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ from exercise.engine.simulate import simulate
 from exercise.engine.transcript import run_transcripts
 
 
-def ttx(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "exercise.cli", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=120)
 
 
 def test_new_scaffolds_a_scenario_that_validates_and_plays(tmp_path: Path) -> None:
-    done = ttx("new", "Baltic Ports", cwd=tmp_path)
+    done = tabletop("new", "Baltic Ports", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     path = tmp_path / "baltic-ports" / "scenario.yaml"
     assert path.is_file() and (tmp_path / "baltic-ports" / "GUIDE.md").is_file()
     assert path.read_text().startswith("# yaml-language-server: $schema=")
-    assert ttx("validate", "--strict", str(path), cwd=tmp_path).returncode == 0
-    assert ttx("test", str(path), cwd=tmp_path).returncode == 0
+    assert tabletop("validate", "--strict", str(path), cwd=tmp_path).returncode == 0
+    assert tabletop("test", str(path), cwd=tmp_path).returncode == 0
     sc = load_scenario(path)
     assert sc.id == "baltic-ports" and sc.title == "Baltic Ports"
     assert all(r.ok for r in run_transcripts(sc))
@@ -32,11 +32,11 @@ def test_new_scaffolds_a_scenario_that_validates_and_plays(tmp_path: Path) -> No
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
-    assert ttx("new", "twice", cwd=tmp_path).returncode == 0
-    again = ttx("new", "twice", cwd=tmp_path)
+    assert tabletop("new", "twice", cwd=tmp_path).returncode == 0
+    again = tabletop("new", "twice", cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
 
 
 def test_new_refuses_a_name_without_letters(tmp_path: Path) -> None:
-    done = ttx("new", "!!!", cwd=tmp_path)
+    done = tabletop("new", "!!!", cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr

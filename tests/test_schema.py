@@ -11,8 +11,8 @@ from exercise.engine.schema import SCHEMAS, dumps, library_schema, scenario_sche
 
 REPO = Path(__file__).resolve().parents[1]
 REGENERATE = {
-    "ttx-scenario.schema.json": "ttx schema > schema/ttx-scenario.schema.json",
-    "ttx-library.schema.json": "ttx schema --library > schema/ttx-library.schema.json",
+    "tabletop-scenario.schema.json": "tabletop schema > schema/tabletop-scenario.schema.json",
+    "tabletop-library.schema.json": "tabletop schema --library > schema/tabletop-library.schema.json",
 }
 
 
@@ -60,5 +60,5 @@ def test_schema_files_are_valid_json_and_referenced_by_the_tutorial() -> None:
         json.loads((REPO / "schema" / name).read_text(encoding="utf-8"))
     tutorial = REPO / "scenarios" / "tutorial" / "scenario.yaml"
     first = tutorial.read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../../schema/ttx-scenario.schema.json"
-    assert (tutorial.parent / "../../schema/ttx-scenario.schema.json").resolve().is_file()
+    assert first == "# yaml-language-server: $schema=../../schema/tabletop-scenario.schema.json"
+    assert (tutorial.parent / "../../schema/tabletop-scenario.schema.json").resolve().is_file()

@@ -300,7 +300,7 @@ def test_garbage_file_is_refused_with_its_name(tmp_path: Path, content: bytes) -
         with pytest.raises(StoreError) as info:
             attempt()
         message = str(info.value)
-        assert "garbage.ttx" in message and "not a ttx session file" in message and "\n" not in message
+        assert "garbage.ttx" in message and "not a tabletop session file" in message and "\n" not in message
     assert path.read_bytes() == content
 
 
@@ -311,7 +311,7 @@ def test_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     for attempt in (lambda: EventStore.open(path), lambda: EventStore.create(path, meta={}, sources={})):
-        with pytest.raises(StoreError, match=r"other\.db: not a ttx session file"):
+        with pytest.raises(StoreError, match=r"other\.db: not a tabletop session file"):
             attempt()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
@@ -321,7 +321,7 @@ def test_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
 def test_empty_file_cannot_be_opened_but_can_be_created(tmp_path: Path) -> None:
     path = tmp_path / "empty.ttx"
     path.touch()
-    with pytest.raises(StoreError, match=r"empty\.ttx: not a ttx session file"):
+    with pytest.raises(StoreError, match=r"empty\.ttx: not a tabletop session file"):
         EventStore.open(path)
     with EventStore.create(path, meta={"a": "b"}, sources={}) as store:
         assert store.meta == {"a": "b"}
@@ -337,7 +337,7 @@ def test_directory_is_refused(tmp_path: Path) -> None:
 def test_newer_schema_is_refused(db: Path, store: EventStore) -> None:
     store.close()
     raw(db, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(StoreError, match="newer ttx"):
+    with pytest.raises(StoreError, match="newer tabletop"):
         EventStore.open(db)
 
 

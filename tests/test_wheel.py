@@ -1,5 +1,5 @@
 """The wheel carries the bundled scenarios, inject libraries, report templates and schema: installed
-outside the repository, ttx still lists and plays them."""
+outside the repository, tabletop still lists and plays them."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                            "-w", str(dist), str(ROOT)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    wheel = next(dist.glob("ttx-*.whl"))
+    wheel = next(dist.glob("tabletop_exercise-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("exercise/_data/scenarios/tutorial/scenario.yaml",
-                   "exercise/_data/schema/ttx-scenario.schema.json",
+                   "exercise/_data/schema/tabletop-scenario.schema.json",
                    "exercise/_data/injects/hybrid/port-cyberattack.yaml",
                    "exercise/_data/reports/report.html.j2",
                    "exercise/scaffold_templates/scenario.yaml.j2"):

@@ -1,4 +1,4 @@
-"""`python -m exercise.cli`: the same as the `ttx` command."""
+"""`python -m exercise.cli`: the same as the `tabletop` command."""
 
 import sys
 

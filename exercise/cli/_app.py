@@ -1,4 +1,4 @@
-"""The `ttx` Typer app every command module registers on, and what all commands share.
+"""The `tabletop` Typer app every command module registers on, and what all commands share.
 
 Errors: a command raises `CliError` (or lets the engine's `ScenarioError`, `Refused`, or the store's
 `SessionFileError`/`StoreError` escape); `TtxGroup.invoke` turns each into clear lines on stderr and a
@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     from exercise.engine.compile import CompiledScenario
 
-# Help panels, so `ttx --help` groups commands by who uses them. Use these names in new modules.
+# Help panels, so `tabletop --help` groups commands by who uses them. Use these names in new modules.
 PANEL_PLAY = "Play"
 PANEL_AUTHOR = "Write and check scenarios"
 PANEL_SESSIONS = "Sessions and after-action"
@@ -63,7 +63,7 @@ def print_diagnostics(diagnostics: list[Any], *, err_stream: bool = True) -> Non
 
 def _instance(exc: BaseException, module: str, name: str) -> bool:
     """isinstance against a class by name, without importing its module: if the module was never
-    imported, nothing raised could be an instance of it (keeps `ttx --help` from loading the engine)."""
+    imported, nothing raised could be an instance of it (keeps `tabletop --help` from loading the engine)."""
     mod = sys.modules.get(module)
     cls = getattr(mod, name, None) if mod is not None else None
     return isinstance(cls, type) and isinstance(exc, cls)
@@ -98,7 +98,7 @@ def _one_line(text: str) -> str:
 
 class TtxGroup(TyperGroup):
     """The command group: turns expected failures of any command into a message and an exit code.
-    Use it (`typer.Typer(cls=TtxGroup)`) for a nested group too, e.g. `ttx msel ...`."""
+    Use it (`typer.Typer(cls=TtxGroup)`) for a nested group too, e.g. `tabletop msel ...`."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -114,16 +114,16 @@ def _version(value: bool) -> None:
     if value:
         from exercise import __version__
 
-        typer.echo(f"ttx {__version__}")
+        typer.echo(f"tabletop {__version__}")
         raise typer.Exit()
 
 
 app = typer.Typer(
     cls=TtxGroup,
-    name="ttx",
-    help="ttx: tabletop policy exercises in the terminal. Coalition crises, played by teams or bots, "
+    name="tabletop",
+    help="tabletop: policy exercises in the terminal. Coalition crises, played by teams or bots, "
     "with an event log you can verify and after-action reports.",
-    epilog="Every command has --help. Set TTX_DEBUG=1 to see a traceback on an internal error.",
+    epilog="Every command has --help. Set TABLETOP_DEBUG=1 to see a traceback on an internal error.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -137,7 +137,7 @@ def _root(
         False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """ttx: tabletop policy exercises in the terminal."""
+    """tabletop: policy exercises in the terminal."""
 
 
 # -- shared helpers for commands ---------------------------------------------------------------
@@ -158,7 +158,7 @@ def scenario_path(ref: str) -> Path:
         return found
     if "/" in ref or ref.endswith((".yaml", ".yml")):
         fail(f"{ref}: no such file")
-    fail(f"{ref}: no such scenario file or scenario id (ttx scenarios lists them)")
+    fail(f"{ref}: no such scenario file or scenario id (tabletop scenarios lists them)")
 
 
 def load(ref: str) -> CompiledScenario:

@@ -1,4 +1,4 @@
-"""Events told as a story, for `ttx run` (and anything else that narrates a session in a terminal).
+"""Events told as a story, for `tabletop run` (and anything else that narrates a session in a terminal).
 
 `Narrator.entries(state, entries)` prints the entries one command produced; texts are rendered the way
 a team reads them (`{{ nation.name }}` as the first nation addressed). Colour only on a terminal: typer

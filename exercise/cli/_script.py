@@ -1,4 +1,4 @@
-"""Scripts for `ttx run --script`, the bots' one-decision-at-a-time play, and script resume (see run.py)."""
+"""Scripts for `tabletop run --script`, the bots' one-decision-at-a-time play, and script resume (see run.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class Script(BaseModel):
-    """A `ttx run --script` file: facilitator and team commands, one step at a time."""
+    """A `tabletop run --script` file: facilitator and team commands, one step at a time."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: str = ""
@@ -56,7 +56,7 @@ def load_script(path: Path) -> tuple[Script, Any]:
 # -- the bots, one decision per command ------------------------------------------------------------
 
 def bot_move_or_advance(session: Session) -> list[Entry]:
-    """`ttx run --bots`, one command at a time: a bot's pending decision, or else the next turn
+    """`tabletop run --bots`, one command at a time: a bot's pending decision, or else the next turn
     (nothing once the session has ended, perhaps by another process sharing the file)."""
     if session.state.ended is not None:
         return []

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from exercise.engine.diagnostics import Diagnostic
 
 
-# -- ttx scenarios ---------------------------------------------------------------------------------
+# -- tabletop scenarios ---------------------------------------------------------------------------------
 
 @app.command(rich_help_panel=PANEL_AUTHOR)
 def scenarios(
@@ -39,7 +39,7 @@ def scenarios(
         typer.echo(typer.style(line, bold=True) if r is head else line)
 
 
-# -- ttx validate ----------------------------------------------------------------------------------
+# -- tabletop validate ----------------------------------------------------------------------------------
 
 def _kind(path: Path) -> str:
     """'library' for an inject library (`ttx-library:` at the top), else 'scenario'."""
@@ -226,7 +226,7 @@ def validate(
         err(f"ok: {files} clean")
 
 
-# -- ttx schema ------------------------------------------------------------------------------------
+# -- tabletop schema ------------------------------------------------------------------------------------
 
 @app.command(rich_help_panel=PANEL_AUTHOR)
 def schema(
@@ -234,16 +234,16 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors: yaml-language-server, VS Code).
 
-    The repository's copies are made with: ttx schema > schema/ttx-scenario.schema.json
+    The repository's copies are made with: tabletop schema > schema/tabletop-scenario.schema.json
 
-    and: ttx schema --library > schema/ttx-library.schema.json
+    and: tabletop schema --library > schema/tabletop-library.schema.json
     """
     from exercise.engine.schema import dumps, library_schema, scenario_schema
 
     typer.echo(dumps(library_schema() if library else scenario_schema()), nl=False)
 
 
-# -- ttx test --------------------------------------------------------------------------------------
+# -- tabletop test --------------------------------------------------------------------------------------
 
 _STEP = re.compile(r"^step (\d+) refused")
 

@@ -1,4 +1,4 @@
-"""`ttx msel export|import`: the master scenario events list as a CSV or XLSX sheet, both ways."""
+"""`tabletop msel export|import`: the master scenario events list as a CSV or XLSX sheet, both ways."""
 
 from __future__ import annotations
 
@@ -57,4 +57,4 @@ def import_(
     except msel.MselError as exc:
         fail(str(exc))
     out.write_text(msel.to_library(rows, title=f"Imported from {sheet.name}"), encoding="utf-8")
-    typer.echo(f"wrote {len(rows)} injects to {display(out)}; include it from a scenario and run ttx validate")
+    typer.echo(f"wrote {len(rows)} injects to {display(out)}; include it from a scenario and run tabletop validate")

@@ -1,4 +1,4 @@
-"""`ttx new NAME`: scaffold a scenario folder that validates and plays as written."""
+"""`tabletop new NAME`: scaffold a scenario folder that validates and plays as written."""
 
 from __future__ import annotations
 
@@ -22,5 +22,5 @@ def new(
     except ScaffoldError as exc:
         fail(str(exc))
     typer.echo(f"created {display(path)} and {display(path.parent / 'GUIDE.md')}")
-    typer.echo(f"next: ttx validate --strict {display(path)}  ·  ttx test {display(path)}  ·  "
-               f"ttx play {display(path)}")
+    typer.echo(f"next: tabletop validate --strict {display(path)}  ·  tabletop test {display(path)}  ·  "
+               f"tabletop play {display(path)}")

@@ -1,11 +1,11 @@
-"""`ttx play`: the terminal UI.
+"""`tabletop play`: the terminal UI.
 
-    ttx play                              the launcher: scenarios, modes, sessions to resume
-    ttx play SCENARIO                     the launcher with SCENARIO chosen
-    ttx play SCENARIO --solo NATION       play NATION alone; bots play the others (--seed N repeats a game)
-    ttx play --db FILE                    resume a session: the facilitator console, the solo game, hot-seat
-    ttx play --db FILE --team NATION      join a session as NATION's team console
-    ttx play SCENARIO --db FILE           start a new session in FILE (launcher to pick the mode)
+    tabletop play                              the launcher: scenarios, modes, sessions to resume
+    tabletop play SCENARIO                     the launcher with SCENARIO chosen
+    tabletop play SCENARIO --solo NATION       play NATION alone; bots play the others (--seed N repeats a game)
+    tabletop play --db FILE                    resume a session: the facilitator console, the solo game, hot-seat
+    tabletop play --db FILE --team NATION      join a session as NATION's team console
+    tabletop play SCENARIO --db FILE           start a new session in FILE (launcher to pick the mode)
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ def play(
         if solo and solo not in compiled.nations:
             fail(f"'{solo}' is not a nation of {compiled.title} (nations: {', '.join(compiled.nations)})")
     elif solo:
-        fail("--solo starts a new game: give the SCENARIO to play (ttx scenarios lists them)")
+        fail("--solo starts a new game: give the SCENARIO to play (tabletop scenarios lists them)")
     elif db is not None:
         fail(f"{display(db)}: no such session file; give a SCENARIO to start a new session in it")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        fail("ttx play needs a terminal (for headless sessions use `ttx run`)")
+        fail("tabletop play needs a terminal (for headless sessions use `tabletop run`)")
     # The terminal's own size (ioctl) is the truth: an exported COLUMNS/LINES (tmux sets them for a server
     # started without a terminal; some shells export them) would pin Textual to a stale size.
     for name in ("COLUMNS", "LINES"):

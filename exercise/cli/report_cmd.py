@@ -1,4 +1,4 @@
-"""`ttx report` (the after-action report, or a comparison of sessions) and `ttx export` (raw data out)."""
+"""`tabletop report` (the after-action report, or a comparison of sessions) and `tabletop export` (raw data out)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _check_extra(module: str, extra: str) -> None:
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        fail(f"{extra.upper()} output needs the optional extra: pip install 'ttx[{extra}]'")
+        fail(f"{extra.upper()} output needs the optional extra: pip install 'tabletop-exercise[{extra}]'")
 
 
 @app.command(rich_help_panel=PANEL_SESSIONS)

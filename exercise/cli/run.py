@@ -1,4 +1,4 @@
-"""`ttx run`: a headless session stored in a session file, driven by a script or by the bots.
+"""`tabletop run`: a headless session stored in a session file, driven by a script or by the bots.
 
 Durability: every command (a bot's decision, a clock advance, a script step) is one `LiveSession.execute`,
 so one transaction: after a crash the log ends at a command boundary, never inside one.
@@ -182,7 +182,7 @@ def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pa
         narrator.echo("")
         narrator.echo(f"(another process sharing {display(db)} ended the session)")
         narrator.entry(live.state, end)
-    note(f"stored in {display(db)}: ttx log {display(db)} lists the events")
+    note(f"stored in {display(db)}: tabletop log {display(db)} lists the events")
 
 
 def _apply(session: Session, step: Step) -> list[Entry]:
@@ -227,4 +227,4 @@ def _run_script(live: LiveSession, parsed: Script, script: Path, db: Path, narra
         typer.echo("")
         typer.echo(f"end of script ({len(steps)} steps) at turn {live.state.turn} of {live.scenario.turns}; "
                    "the session has not ended")
-    note(f"stored in {display(db)}: ttx log {display(db)} lists the events")
+    note(f"stored in {display(db)}: tabletop log {display(db)} lists the events")

@@ -10,7 +10,7 @@ import typer
 
 from exercise.cli._app import PANEL_SESSIONS, app, display, err, note
 
-# Keys of a `ttx log --json` line that belong to the log row; an event field of the same name
+# Keys of a `tabletop log --json` line that belong to the log row; an event field of the same name
 # (EventRetracted.seq: the seq it retracts) is written as `event_<name>`.
 ROW_KEYS = ("seq", "type", "wall", "hash")
 
@@ -79,7 +79,7 @@ def _describer(store: Any, rows: list[Any]) -> tuple[Any, set[int]]:
         state = State.fold(sc, [Entry(r.seq, event_from_dict(r.payload), r.wall) for r in rows])
         retracted = set(state.retracted)
     except Exception:
-        note("note: this log cannot be replayed by this version of ttx; events are listed one by one")
+        note("note: this log cannot be replayed by this version of tabletop; events are listed one by one")
 
     def words(row: Any) -> str:
         try:

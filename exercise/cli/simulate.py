@@ -1,4 +1,4 @@
-"""`ttx simulate`: thousands of headless games, to find what an author missed."""
+"""`tabletop simulate`: thousands of headless games, to find what an author missed."""
 
 from __future__ import annotations
 

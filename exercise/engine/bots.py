@@ -154,7 +154,7 @@ def next_bot_move(session: Session, only: set[str] | None = None) -> list[Entry]
     """The first pending bot decision or vote, taken; [] when no bot can act.
 
     A function of the state alone (what is pending, the seed, the log's length), so a resumed run, a
-    simulation, `ttx run --bots` and the solo UI all make the same moves from the same log.
+    simulation, `tabletop run --bots` and the solo UI all make the same moves from the same log.
     """
     state = session.state
     if state.ended is not None or state.paused:

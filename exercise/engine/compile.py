@@ -64,7 +64,7 @@ class CompiledScenario:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """Load-time warnings and the author's lints (computed on first use: `ttx validate` asks, play doesn't)."""
+        """Load-time warnings and the author's lints (computed on first use: `tabletop validate` asks, play doesn't)."""
         if "lints" not in self.cache:
             from .lint import lint
 

@@ -128,7 +128,7 @@ def parse(source: str) -> ast.expr:
         raise ExprError(lead, f"the expression is {len(text)} characters long; the limit is {MAX_EXPR_CHARS}")
     try:
         # ast.parse prints SyntaxWarnings ('1and 2', "'\\d'") to stderr, which would break the one-line-per-problem
-        # output of `ttx validate`: silence them (the expression is checked node by node below anyway).
+        # output of `tabletop validate`: silence them (the expression is checked node by node below anyway).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, mode="eval")

@@ -3,7 +3,7 @@
 Conditions are arbitrary expressions, so "can this ever hold?" is answered by trying: each condition is
 evaluated over a few hundred sampled states (every value at its minimum, its maximum, its start, and
 at random; random turns, releases and choices). A condition false in all of them is reported as a
-warning, which `ttx validate --strict` turns into an error.
+warning, which `tabletop validate --strict` turns into an error.
 """
 
 from __future__ import annotations

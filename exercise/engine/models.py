@@ -163,7 +163,7 @@ class Ending(Model):
 
 
 class Step(Model):
-    """One line of a transcript test or a `ttx run` script: a command, as control or a team would give it."""
+    """One line of a transcript test or a `tabletop run` script: a command, as control or a team would give it."""
 
     team: Ident | None = None
     inject: Slug | None = None

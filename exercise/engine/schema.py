@@ -1,7 +1,7 @@
 """JSON Schema of the scenario and inject-library formats, generated from the pydantic models.
 
 The models are the single source of truth; `schema/*.schema.json` in the repository are generated
-from here (`ttx schema > schema/ttx-scenario.schema.json`, `ttx schema --library > schema/ttx-library.schema.json`)
+from here (`tabletop schema > schema/tabletop-scenario.schema.json`, `tabletop schema --library > schema/tabletop-library.schema.json`)
 and a drift test fails when they differ. Fields are named by alias (`from`, `with`, `ttx-library`), as
 authors write them, so an editor (yaml-language-server) completes and checks the real keys.
 """
@@ -19,8 +19,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # file name in schema/ -> (model, title)
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
-    "ttx-scenario.schema.json": (Scenario, "ttx scenario"),
-    "ttx-library.schema.json": (Library, "ttx inject library"),
+    "tabletop-scenario.schema.json": (Scenario, "tabletop scenario"),
+    "tabletop-library.schema.json": (Library, "tabletop inject library"),
 }
 
 
@@ -33,13 +33,13 @@ def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (`ttx: 1`)."""
-    model, title = SCHEMAS["ttx-scenario.schema.json"]
+    model, title = SCHEMAS["tabletop-scenario.schema.json"]
     return _schema(model, title)
 
 
 def library_schema() -> dict[str, Any]:
     """The JSON Schema of an inject library file (`ttx-library: 1`)."""
-    model, title = SCHEMAS["ttx-library.schema.json"]
+    model, title = SCHEMAS["tabletop-library.schema.json"]
     return _schema(model, title)
 
 

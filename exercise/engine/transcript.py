@@ -1,6 +1,6 @@
 """Transcript tests and scripted sessions: a list of steps, as control and the teams would give them.
 
-`apply_step` is shared by `ttx test` (the scenario's own `tests:`) and `ttx run --script`, so a script
+`apply_step` is shared by `tabletop test` (the scenario's own `tests:`) and `tabletop run --script`, so a script
 and a test mean exactly the same thing.
 """
 

@@ -3,7 +3,7 @@
     session file -> LiveSession -> report model (model.py, through engine.views and engine.analysis)
                  -> Jinja2 templates in reports/ (Markdown, HTML) -> WeasyPrint (PDF); python-docx (DOCX)
 
-`write_report` is what the facilitator console, the solo debrief and `ttx report` call.
+`write_report` is what the facilitator console, the solo debrief and `tabletop report` call.
 """
 
 from __future__ import annotations
@@ -122,10 +122,10 @@ def write_report(db_path: str | Path, formats: Iterable[str] | str = ("md", "htm
 
     fmts = parse_formats(formats)
     if "pdf" in fmts:
-        _require("weasyprint", "PDF output needs the optional extra: pip install 'ttx[pdf]'")
+        _require("weasyprint", "PDF output needs the optional extra: pip install 'tabletop-exercise[pdf]'")
     if "docx" in fmts:
-        _require("docx", "DOCX output needs the optional extra: pip install 'ttx[docx]'")
-        _require("PIL", "DOCX output needs the optional extra: pip install 'ttx[docx]'")
+        _require("docx", "DOCX output needs the optional extra: pip install 'tabletop-exercise[docx]'")
+        _require("PIL", "DOCX output needs the optional extra: pip install 'tabletop-exercise[docx]'")
     if template_dir is not None and not Path(template_dir).is_dir():
         raise ReportError(f"{template_dir}: no such template directory")
     report = build(db_path)

@@ -1,4 +1,4 @@
-"""DOCX through python-docx (the optional extra `ttx[docx]`): the report as an editable Word document.
+"""DOCX through python-docx (the optional extra `tabletop[docx]`): the report as an editable Word document.
 
 The document is written from the report model, not from the HTML, so that every table is a real
 table a planning team can edit (the improvement plan above all). Figures go in as PNG images, drawn
@@ -18,7 +18,7 @@ from .sections import Report
 class _Writer(Doc):
     def __init__(self, r: Report) -> None:
         super().__init__(r.title, f"{r.title} · session of {r.overview.dates}", r.overview.facilitator,
-                         f"ttx; AAR/IP; {r.overview.scenario_id}",
+                         f"tabletop; AAR/IP; {r.overview.scenario_id}",
                          f"Scenario content hash {r.overview.scenario_hash}; log head {r.digest.head_hash}")
         self.r = r
 
@@ -204,9 +204,9 @@ class _Writer(Doc):
         ], [4.5, 12.5], 8.5)
         self.table(["Event type", "Count"], [[t, str(c)] for t, c in dg.by_type], [8, 3])
         self.heading("How to verify this log", 2)
-        self.para("Check the chain with ttx; it names the first broken event, if any:")
-        self.para(f"ttx verify {dg.file}", style="Quote")
-        self.para(f"Or check it without ttx, from 'ttx export {dg.file} --format jsonl': each line holds an event's "
+        self.para("Check the chain with tabletop; it names the first broken event, if any:")
+        self.para(f"tabletop verify {dg.file}", style="Quote")
+        self.para(f"Or check it without tabletop, from 'tabletop export {dg.file} --format jsonl': each line holds an event's "
                   "seq, wall, payload and hash. An event's hash is the SHA-256 (hex) of the UTF-8 text "
                   "prev_hash + \"\\n\" + seq + \"\\n\" + wall + \"\\n\" + payload, where payload is the event as "
                   "canonical JSON (keys sorted, "
@@ -243,7 +243,7 @@ def write_docx(r: Report, path: Path) -> Path:
 
 def write_comparison_docx(c: Any, path: Path) -> Path:
     """The session comparison (`compare.Comparison`) as a DOCX."""
-    w = Doc(c.title, c.title, "ttx", f"ttx; comparison; {c.scenario_id}", "")
+    w = Doc(c.title, c.title, "tabletop", f"tabletop; comparison; {c.scenario_id}", "")
     w.doc.add_heading(clean(c.title), 0)
     w.para("Where the sessions' decisions diverged, and what that did to the state and the ending.", italic=True)
     w.heading("Sessions", 1)

@@ -3,7 +3,7 @@ paragraphs and runs, tables whose header row repeats on every page, figures as P
 and landscape sections.
 
 Text goes in through python-docx's text API, which stores it as text: a player's markup stays text.
-python-docx and Pillow are the optional extra `ttx[docx]`; without them, a ReportError says so.
+python-docx and Pillow are the optional extra `tabletop[docx]`; without them, a ReportError says so.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ReportError
 
-DOCX_EXTRA_MESSAGE = "DOCX output needs the optional extra: pip install 'ttx[docx]'"
+DOCX_EXTRA_MESSAGE = "DOCX output needs the optional extra: pip install 'tabletop-exercise[docx]'"
 
 # XML 1.0 forbids most control characters; a player could still type one.
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

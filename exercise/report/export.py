@@ -1,7 +1,7 @@
-"""Raw data out: the event log as JSONL or CSV, and the MSEL as played as CSV or XLSX (`ttx export`).
+"""Raw data out: the event log as JSONL or CSV, and the MSEL as played as CSV or XLSX (`tabletop export`).
 
 The log exports read the store directly (no scenario, no fold), so they are fast and work on any
-session file. Each line or row carries what `ttx verify` checks (seq, wall, payload, prev_hash, hash),
+session file. Each line or row carries what `tabletop verify` checks (seq, wall, payload, prev_hash, hash),
 so an outside tool can recheck the hash chain from the export alone, plus two derived columns an
 analyst wants: the scenario turn each event happened in (`at_turn`), and whether it was `retracted`.
 """

@@ -1,4 +1,4 @@
-"""Reading a `--format` list ('md,html' or ['md', 'html']), shared by `ttx report` and `ttx export`."""
+"""Reading a `--format` list ('md,html' or ['md', 'html']), shared by `tabletop report` and `tabletop export`."""
 
 from __future__ import annotations
 

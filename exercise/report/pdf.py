@@ -1,4 +1,4 @@
-"""PDF through WeasyPrint (the optional extra `ttx[pdf]`), from the same HTML the browser shows.
+"""PDF through WeasyPrint (the optional extra `tabletop[pdf]`), from the same HTML the browser shows.
 
 WeasyPrint is imported only here and only when a PDF is asked for: it is heavy, and optional.
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ReportError
 
-PDF_EXTRA_MESSAGE = "PDF output needs the optional extra: pip install 'ttx[pdf]'"
+PDF_EXTRA_MESSAGE = "PDF output needs the optional extra: pip install 'tabletop-exercise[pdf]'"
 
 
 def write_pdf(html: str, path: Path) -> Path:

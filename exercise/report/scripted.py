@@ -1,9 +1,9 @@
-"""Build a session file from a script, step by step: what `ttx run --script` does, for tests and benchmarks.
+"""Build a session file from a script, step by step: what `tabletop run --script` does, for tests and benchmarks.
 
 A script is YAML: `seed`, optional `teams` (nation -> 'human' or 'bot:<profile>'), and `steps`, each a
 transcript step (`exercise.engine.models.Step`). Every step is one command in the store's write lock,
 through the same `apply_step` the transcript tests use, so a report built from this file reads exactly
-what a report of the same script run by `ttx run` would read (apart from wall times).
+what a report of the same script run by `tabletop run` would read (apart from wall times).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Durable, hash-chained event store: the bottom layer of ttx.
+"""Durable, hash-chained event store: the bottom layer of tabletop.
 
 It stores opaque JSON events and imports nothing else from `exercise`, so the engine, the UI and the
 reports can all depend on it without cycles.

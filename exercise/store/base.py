@@ -39,7 +39,7 @@ class StoredEvent:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Outcome of walking the hash chain; `first_bad_seq` is what `ttx verify` reports when broken."""
+    """Outcome of walking the hash chain; `first_bad_seq` is what `tabletop verify` reports when broken."""
 
     ok: bool
     events: int

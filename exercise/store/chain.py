@@ -1,6 +1,6 @@
 """The hash chain: how a row's hash is computed and how a whole log is checked.
 
-Kept apart from the SQLite code so that `ttx verify`, an outside checker or another backend compute
+Kept apart from the SQLite code so that `tabletop verify`, an outside checker or another backend compute
 exactly the same thing from the same rows.
 """
 
@@ -84,7 +84,7 @@ def verify_chain(rows: Iterable[Row], head_seq: int | None, head_hash: str | Non
         return VerifyResult(False, count, last + 1, f"truncated: head says {head_seq} events, {last} present")
     elif head_seq < last:
         return VerifyResult(
-            False, count, head_seq + 1, f"head says {head_seq} events but {last} are present: rows added outside ttx"
+            False, count, head_seq + 1, f"head says {head_seq} events but {last} are present: rows added outside tabletop"
         )
     elif head_hash != prev:
         return VerifyResult(False, count, last, f"broken at seq {last}: head hash does not match the last row")

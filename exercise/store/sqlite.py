@@ -103,7 +103,7 @@ class EventStore:
     def create(
         cls, path: str | Path, *, meta: dict[str, str], sources: dict[str, str], clock: Clock | None = None
     ) -> EventStore:
-        """A new session file; an existing ttx file is reused only while it holds no events."""
+        """A new session file; an existing tabletop file is reused only while it holds no events."""
         path = Path(path)
         for key, value in meta.items():
             _check_meta_item(key, value)
@@ -131,7 +131,7 @@ class EventStore:
 
     @classmethod
     def open(cls, path: str | Path, *, clock: Clock | None = None) -> EventStore:
-        """An existing session file, refused unless it is a ttx session of a known schema."""
+        """An existing session file, refused unless it is a tabletop session of a known schema."""
         path = Path(path)
         if not path.exists():
             raise StoreError(f"{path}: no such session file")

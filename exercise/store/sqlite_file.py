@@ -1,4 +1,4 @@
-"""The session file format: how a ttx SQLite file is recognised, set up and read at the row level.
+"""The session file format: how a tabletop SQLite file is recognised, set up and read at the row level.
 
 Split from `sqlite.py` so the format (header ids, schema, head record) can be read in one place.
 """
@@ -51,13 +51,13 @@ def connect(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
-    """Refuse anything but a ttx session of a schema we understand (or, for `create`, an empty file)."""
+    """Refuse anything but a tabletop session of a schema we understand (or, for `create`, an empty file)."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a ttx session file ({one_line(exc)})") from None
+        raise StoreError(f"{path}: not a tabletop session file ({one_line(exc)})") from None
     if app_id == 0 and not tables and allow_empty:
         return  # brand new or empty file: `initialise` sets it up
     if app_id != APPLICATION_ID:
@@ -65,13 +65,13 @@ def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> 
             what = "an SQLite database of another program"
         else:
             what = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
-        raise StoreError(f"{path}: not a ttx session file ({what})")
+        raise StoreError(f"{path}: not a tabletop session file ({what})")
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{path}: written by a newer ttx (schema {version}; this version reads up to {SCHEMA_VERSION})"
+            f"{path}: written by a newer tabletop (schema {version}; this version reads up to {SCHEMA_VERSION})"
         )
     if version != SCHEMA_VERSION or not {"events", "meta", "sources"} <= tables:
-        raise StoreError(f"{path}: damaged ttx session file (schema {version}, tables {sorted(tables)})")
+        raise StoreError(f"{path}: damaged tabletop session file (schema {version}, tables {sorted(tables)})")
 
 
 def configure(path: Path, conn: sqlite3.Connection) -> None:
@@ -125,12 +125,12 @@ def current_head(path: Path, conn: sqlite3.Connection) -> tuple[int, str]:
     """Last (seq, hash) to chain onto, refusing to write past a damaged end.
 
     Appending after deleted trailing rows would move the head over the hole and erase the evidence, so a
-    head record that disagrees with the last row stops every write until someone looks (`ttx verify`).
+    head record that disagrees with the last row stops every write until someone looks (`tabletop verify`).
     """
     last_seq, last_hash, head_seq, head_hash = conn.execute(_HEAD_SQL, (HEAD_SEQ, HEAD_HASH)).fetchone()
     seq, digest = (int(last_seq), str(last_hash)) if last_seq is not None else (0, GENESIS_HASH)
     if (head_seq or "0") != str(seq) or (head_hash or GENESIS_HASH) != digest:
-        raise StoreError(f"{path}: damaged log: head says {head_seq} events, {seq} present; run ttx verify")
+        raise StoreError(f"{path}: damaged log: head says {head_seq} events, {seq} present; run tabletop verify")
     return seq, digest
 
 

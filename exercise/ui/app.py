@@ -1,6 +1,6 @@
-"""The ttx terminal application: routing between the launcher and the consoles, and the live poll.
+"""The tabletop terminal application: routing between the launcher and the consoles, and the live poll.
 
-`make_app(config)` is the single factory used by `ttx play` and by the tests, so what the tests drive
+`make_app(config)` is the single factory used by `tabletop play` and by the tests, so what the tests drive
 is exactly what people run. The engine and the store are imported where a session is opened, not at the
 top: the launcher's first frame needs neither (bench/bench_launcher.py).
 """
@@ -37,14 +37,14 @@ class Role:
 
 
 class TtxApp(App[None]):
-    TITLE = "ttx"
+    TITLE = "tabletop"
     SUB_TITLE = "tabletop policy exercises"
     CSS_PATH = "app.tcss"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Help", "help", "Keys, screens and how a session works", key="f1"),
         Action("Light or dark theme", "toggle_theme", "Switch between the light and the dark theme", key="f2",
                footer="Theme"),
-        Action("Quit", "quit", "Leave ttx; the session is saved as it goes, run `ttx play --db FILE` to return",
+        Action("Quit", "quit", "Leave tabletop; the session is saved as it goes, run `tabletop play --db FILE` to return",
                key="ctrl+q", priority=True),
     ]
     BINDINGS = bindings(ACTIONS)
@@ -61,7 +61,7 @@ class TtxApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
     def _asks_for_console(self) -> bool:
-        """`ttx play --db FILE [--team NATION]` or `ttx play SCENARIO --solo NATION`: straight to a console."""
+        """`tabletop play --db FILE [--team NATION]` or `tabletop play SCENARIO --solo NATION`: straight to a console."""
         cfg = self.config
         return (cfg.db is not None and cfg.db.exists()) or (cfg.scenario is not None and cfg.solo is not None)
 
@@ -232,8 +232,8 @@ class TtxApp(App[None]):
         if self._exit:  # already quitting (a widget still mounting as the app closed): a quit, not a failure
             return
         db = self.controller.live.store.path if self.controller is not None else None
-        back = f" The session is saved: `ttx play --db {db}` returns to it." if db else ""
-        self.exit(return_code=1, message=f"ttx stopped after an unexpected error: {one_line(error)}.{back}"
+        back = f" The session is saved: `tabletop play --db {db}` returns to it." if db else ""
+        self.exit(return_code=1, message=f"tabletop stopped after an unexpected error: {one_line(error)}.{back}"
                   + (f" Details in {where}." if where else ""))
 
     def on_unmount(self) -> None:

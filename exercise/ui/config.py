@@ -1,4 +1,4 @@
-"""How the app is started: one config object shared by `ttx play` and the tests (see make_app)."""
+"""How the app is started: one config object shared by `tabletop play` and the tests (see make_app)."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ class SessionController:
 
     def play_bots(self, only: set[str] | None = None) -> int:
         """Let bot nations take their pending decisions, each stored as its own command (the same moves
-        `ttx run --bots` and the simulator make from the same log)."""
+        `tabletop run --bots` and the simulator make from the same log)."""
         taken = 0
         while self.state.ended is None and not self.state.paused:
             out = self.execute(lambda s: next_bot_move(s, only), quiet=True)

@@ -37,7 +37,7 @@ def app_for(workdir: Path, **kw: object) -> TtxApp:
 
 def new_session(path: Path, scenario: Path = MINI, *, mode: str = "facilitated", seed: int = 7,
                 teams: dict[str, str] | None = None) -> Path:
-    """A session file made without the UI, as the facilitator (or `ttx run`) would."""
+    """A session file made without the UI, as the facilitator (or `tabletop run`) would."""
     sc = load_scenario(scenario)
     live = LiveSession.create(path, sc, seed=seed, teams=teams or {n: "human" for n in sc.nations}, mode=mode,
                               clock=fixed_clock)

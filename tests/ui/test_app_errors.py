@@ -21,7 +21,7 @@ def test_an_error_while_running_becomes_one_line_and_a_log(tmp_path: Path) -> No
     log = (tmp_path / "sessions" / "errors.log").read_text(encoding="utf-8")
     assert "RuntimeError: widget exploded" in log and "Traceback" not in str(app._exit_renderables)
     assert app._return_code == 1
-    assert any("ttx stopped after an unexpected error: widget exploded" in str(m) for m in app._exit_renderables)
+    assert any("tabletop stopped after an unexpected error: widget exploded" in str(m) for m in app._exit_renderables)
 
 
 def test_an_error_while_quitting_is_logged_not_shown(tmp_path: Path) -> None:

@@ -457,7 +457,7 @@ async def test_resume_after_a_restart_returns_to_the_same_place(tmp_path: Path) 
         await pilot.pause()
         before = (app.controller.state.turn, app.controller.state.paused, dict(app.controller.state.delays),
                   app.controller.state.values(), app.controller.state.next_seq)
-    # Quit, then `ttx play --db FILE` again.
+    # Quit, then `tabletop play --db FILE` again.
     app = app_for(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

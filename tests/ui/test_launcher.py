@@ -54,7 +54,7 @@ async def test_lists_bundled_and_local_scenarios_with_their_facts(workdir: Path)
 
 async def test_first_frame_lists_scenarios_and_facts_and_the_form_follows(workdir: Path) -> None:
     """The first frame painted holds the lists and the highlighted scenario's facts; the set-up form (and
-    the engine it needs) comes right after it, so `ttx play` shows what there is to play at once."""
+    the engine it needs) comes right after it, so `tabletop play` shows what there is to play at once."""
     app = app_for(workdir)
     first: list[tuple[str, bool, str]] = []
     display = app._display
@@ -107,7 +107,7 @@ async def test_quitting_at_once_leaves_no_error(workdir: Path) -> None:
 
 
 async def test_a_scenario_named_on_the_command_line_is_highlighted(workdir: Path) -> None:
-    """`ttx play SCENARIO`: the launcher opens on it, even from a folder the launcher does not list."""
+    """`tabletop play SCENARIO`: the launcher opens on it, even from a folder the launcher does not list."""
     elsewhere = workdir / "drafts" / "mini-copy.yaml"
     elsewhere.parent.mkdir()
     shutil.copy(MINI, elsewhere)

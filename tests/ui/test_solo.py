@@ -119,7 +119,7 @@ async def test_debrief_at_the_end(tmp_path: Path) -> None:
         not_taken = str(app.screen.query_one("#not-taken", Static).render())
         assert "✓ taken: Share now" in not_taken and "✗ not taken: Wait" in not_taken
         report = str(app.screen.query_one("#report", Static).render())
-        assert "ttx report solo.sqlite --format html -o reports-out/" in report
+        assert "tabletop report solo.sqlite --format html -o reports-out/" in report
 
 
 async def test_write_report_uses_the_report_package_or_says_the_command(tmp_path: Path, monkeypatch) -> None:
@@ -144,7 +144,7 @@ async def test_write_report_uses_the_report_package_or_says_the_command(tmp_path
         monkeypatch.setitem(sys.modules, "exercise.report", types.ModuleType("exercise.report"))
         await pilot.press("w")
         await pilot.pause()
-        assert any("ttx report" in n.message for n in app._notifications)
+        assert any("tabletop report" in n.message for n in app._notifications)
 
 
 async def test_resume_after_restart_returns_to_the_same_place(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ async def test_resume_after_restart_returns_to_the_same_place(tmp_path: Path) ->
         await pilot.press("e")
         await pilot.pause()
         before = (app.controller.state.turn, dict(app.controller.state.chosen), len(app.controller.state.log))
-    again = app_for(tmp_path, db=tmp_path / "solo.sqlite")  # `ttx play --db FILE`
+    again = app_for(tmp_path, db=tmp_path / "solo.sqlite")  # `tabletop play --db FILE`
     async with again.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, TeamScreen) and again.screen.solo and again.screen.nation == "norvia"

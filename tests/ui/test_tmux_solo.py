@@ -1,8 +1,8 @@
-"""The real `ttx play` in a real terminal (tmux): a whole solo game of the tutorial, to its debrief.
+"""The real `tabletop play` in a real terminal (tmux): a whole solo game of the tutorial, to its debrief.
 
 Keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane`; the test reads the
 screen as a person would (the status line says whether a decision is waiting) and checks the session
-file afterwards. Then `ttx play --db FILE` again returns to the debrief.
+file afterwards. Then `tabletop play --db FILE` again returns to the debrief.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None or not TUTORIAL.exi
 
 class Tmux:
     def __init__(self, command: list[str], cwd: Path, size: tuple[int, int] = (120, 40)) -> None:
-        self.name = f"ttx-{uuid.uuid4().hex[:8]}"
+        self.name = f"tabletop-{uuid.uuid4().hex[:8]}"
         # A private server (socket in the test's folder): other tmux users on this machine cannot resize,
         # attach to or kill it, and it cannot touch theirs.
         self.tmux = ["tmux", "-S", str(cwd / f".{self.name}.sock")]
@@ -110,7 +110,7 @@ def test_whole_solo_game_of_the_tutorial_in_tmux(tmp_path: Path) -> None:
         assert "The decisions that moved the state most" in shown
         assert "Traceback" not in shown
         term.keys("End")  # the debrief scrolls: the paths not taken and the report command are below
-        shown = term.wait_for("ttx report")
+        shown = term.wait_for("tabletop report")
         assert "--format html -o reports-out/" in shown, shown
         term.keys("C-q")
         time.sleep(0.5)

@@ -41,7 +41,7 @@ def key_label(sc, key: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def report_command(db: Path, out_dir: str = "reports-out/") -> str:
-    return f"ttx report {shlex.quote(str(db))} --format html -o {out_dir}"
+    return f"tabletop report {shlex.quote(str(db))} --format html -o {out_dir}"
 
 
 class DebriefScreen(Screen[None]):
@@ -184,7 +184,7 @@ class DebriefScreen(Screen[None]):
             t.append(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n")
         db = self.shown(self.db_path)
         t.append(f"  {report_command(Path(db))}\n", style="bold")
-        t.append(f"\nThis session is saved in {db}; `ttx play --db {shlex.quote(db)}` reopens it.", style="dim")
+        t.append(f"\nThis session is saved in {db}; `tabletop play --db {shlex.quote(db)}` reopens it.", style="dim")
         return t
 
     def action_write_report(self) -> None:

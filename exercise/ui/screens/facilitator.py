@@ -102,7 +102,7 @@ the session and opens the hot wash; **x** writes the after-action report.
 
 Tabs: **1** MSEL, **2** teams, **3** state, **4** traffic, **5** log, **6** observations. Every action is
 also in the command palette (**ctrl+p**). The session is saved as it goes: quit at any time and
-`ttx play --db FILE` returns here.
+`tabletop play --db FILE` returns here.
 """
 
     def __init__(self, controller: SessionController) -> None:

@@ -3,7 +3,7 @@
 Between teams this screen hides everything private (the previous team's brief, its open choices) and
 waits until the next team confirms who it is. Once every team has had its go in a turn it offers to
 advance the clock (bots play first). Who has had a go this turn, and who is at the screen, is kept in
-the session file's meta (`ui.hotseat`), so a restarted `ttx play --db FILE` returns to the same place.
+the session file's meta (`ui.hotseat`), so a restarted `tabletop play --db FILE` returns to the same place.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ from textual.widgets import Footer, Static
 from ..commands import Action, actions_of, bindings, enabled
 
 GUIDE = [
-    ("How ttx works",
+    ("How tabletop works",
      "The exercise clock moves in turns. Injects (news, intelligence, ultimatums) arrive on the clock. "
      "Some ask your nation for a decision before a deadline: pick an option and say why in a sentence. "
      "Options you cannot take are listed with the reason (marked ✗). If a deadline passes, the default is "
      "taken for you. Choices move the shared state (cohesion, support, trust…), and the state decides the "
-     "ending. Everything is saved as it happens: quit any time and run `ttx play --db FILE` to return."),
+     "ending. Everything is saved as it happens: quit any time and run `tabletop play --db FILE` to return."),
     ("Everywhere",
      "ctrl+p opens the command palette: every action of this screen, by name. Tab and shift+Tab move "
      "between areas; ↑ ↓ and Enter choose in lists; the mouse works too: click tabs, options and buttons. "

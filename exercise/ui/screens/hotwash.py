@@ -31,7 +31,7 @@ HOTWASH_KINDS = ("strength", "improvement", "hotwash")
 
 
 def report_command(db: Path, out_dir: Path) -> str:
-    return f"ttx report {db} --format html -o {out_dir}"
+    return f"tabletop report {db} --format html -o {out_dir}"
 
 
 def report_dir(db: Path) -> Path:
@@ -41,7 +41,7 @@ def report_dir(db: Path) -> Path:
 def start_report(screen: Screen[Any], controller: SessionController, done: Any = None) -> None:
     """Write the after-action report (md and html) beside the session file, in a thread; say where it went.
 
-    The report package may not be there (another part of ttx); then say which command writes it.
+    The report package may not be there (another part of tabletop); then say which command writes it.
     """
     db = Path(controller.live.store.path)
     out_dir = report_dir(db)

@@ -1,4 +1,4 @@
-"""The launcher (`ttx play` with no scenario): pick a scenario and a mode, or resume a session.
+"""The launcher (`tabletop play` with no scenario): pick a scenario and a mode, or resume a session.
 
 Left, one list in two parts: the bundled and local scenarios, then the session files found in the
 sessions folder and the working folder. Right: what is highlighted. For a scenario, its facts (title,
@@ -6,7 +6,7 @@ summary, nations, turns, duration) and below them the set-up form (mode, who pla
 Start: widgets/setup_form.py); for a session, where it stands, and Enter resumes it.
 
 The first frame holds only the list and the facts read from the scenario files' headers; the form,
-and the engine it needs to compile a scenario, come right after it (see `on_mount`), so `ttx play`
+and the engine it needs to compile a scenario, come right after it (see `on_mount`), so `tabletop play`
 shows what there is to play without waiting for the engine (bench/bench_launcher.py times it).
 The screen is one flat grid of three widgets: every container level, and Textual's Header with its
 three children, costs another round of compose and mount before that first frame.
@@ -152,7 +152,7 @@ class LauncherScreen(Screen[None]):
         skips), with an id saying what it is ("scenario-3", "session-0")."""
         out: list[Option | None] = [Option(Text("Scenarios"), disabled=True)]
         if not self.infos:
-            out.append(Option(Text("No scenarios found (ttx new NAME writes one)", style=NOTE), disabled=True))
+            out.append(Option(Text("No scenarios found (tabletop new NAME writes one)", style=NOTE), disabled=True))
         out += [Option(self._scenario_prompt(i), id=f"scenario-{n}") for n, i in enumerate(self.infos)]
         out += [None, Option(Text("Sessions to resume"), disabled=True)]
         if not self.sessions:

@@ -1,5 +1,5 @@
 """A team's console: its injects and the decision in front of it, messages, its own view of state, its
-private brief and its history. Used by a team terminal (`ttx play --db FILE --team NATION`), by the solo
+private brief and its history. Used by a team terminal (`tabletop play --db FILE --team NATION`), by the solo
 player (with "End turn": the bots play, then the clock advances) and by each team in hot-seat play
 ("Hand over" returns to the handover screen).
 """

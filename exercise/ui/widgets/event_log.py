@@ -1,6 +1,6 @@
 """The session log as the facilitator reads it: every event in words (`chronology.timeline`), newest last.
 
-A long session keeps only the most recent events on screen (the full log is one `ttx log` away), and
+A long session keeps only the most recent events on screen (the full log is one `tabletop log` away), and
 the log is only redrawn while it is visible, so a 10,000-event session costs nothing when it is not.
 Retracted events stay in the list, struck through and marked '(retracted)'.
 """
@@ -63,7 +63,7 @@ class EventLog(RichLog):
             new = items[-self.shown:]
             if len(items) > self.shown:
                 path = self.controller.live.store.path
-                self.write(Text(f"… {len(items) - self.shown} earlier events: `ttx log {path}` lists them all",
+                self.write(Text(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
                                 style=palette.muted))
         for item in new:
             self.write(self._line(item, palette))

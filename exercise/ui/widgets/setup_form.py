@@ -21,7 +21,7 @@ MODES = ("facilitated", "solo", "hotseat")
 MODE_NAMES = {"facilitated": "Facilitated", "solo": "Solo", "hotseat": "Hot-seat"}
 MODE_HELP = {
     "facilitated": "This terminal becomes the facilitator console. Each team joins from its own terminal "
-                   "with: ttx play --db SESSION-FILE --team NATION",
+                   "with: tabletop play --db SESSION-FILE --team NATION",
     "solo": "You play one nation; a bot plays every other nation (its profile below). "
             "The same seed replays the same game.",
     "hotseat": "Several teams share this screen and take turns. Between teams a handover screen hides "
