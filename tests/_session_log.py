@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +14,9 @@ def log_without_wall(db: Path, *, via_cli: bool = False) -> list[dict[str, Any]]
     process by default (the same records: `log_record` is what the command prints), which keeps the
     suite fast; `via_cli` goes through `tabletop log --json` itself."""
     if via_cli:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        done = subprocess.run([sys.executable, "-m", "exercise.cli", "log", str(db), "--json"],
-                              capture_output=True, text=True, cwd=REPO, env=env, timeout=180)
+        from harness import tabletop
+
+        done = tabletop("log", db, "--json")
         assert done.returncode == 0, done.stderr
         records = [json.loads(line) for line in done.stdout.splitlines()]
     else:

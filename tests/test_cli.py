@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 import sqlite3
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from harness import in_process as cli
+from harness import no_traceback, tabletop
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini.yaml"
@@ -23,35 +21,6 @@ LIBRARY = REPO / "injects" / "hybrid" / "port-cyberattack.yaml"
 DIAG = re.compile(r"^[^:\n]+:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: \S.*$")
 
 COMMANDS = ("scenarios", "validate", "schema", "simulate", "run", "log", "verify", "test")
-
-
-def tabletop(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`tabletop ARGS` in a real process, as a user or an outside check runs it."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    full_env.pop("TABLETOP_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "exercise", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or REPO, env=full_env, timeout=timeout)
-
-
-def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`tabletop ARGS` in this process, through the same `main()` the console script calls: the same output and
-    exit code, without starting an interpreter each time (which costs most of the suite's time)."""
-    from exercise.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    here = os.getcwd()
-    os.chdir(cwd or REPO)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main([str(a) for a in args])
-    finally:
-        os.chdir(here)
-    return subprocess.CompletedProcess(["tabletop", *map(str, args)], code, out.getvalue(), err.getvalue())
-
-
-def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 BROKEN = """ttx: 1
@@ -357,7 +326,8 @@ def test_error_messages_say_what_is_wrong(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_text("hello")
     done = cli("log", garbage)
-    assert done.stderr.strip().splitlines() == [f"error: {garbage}: not a tabletop session file (file is not a database)"]
+    expected = f"error: {garbage}: not a tabletop session file (file is not a database)"
+    assert done.stderr.strip().splitlines() == [expected]
     done = cli("verify", tmp_path / "missing.sqlite")
     assert "no such session file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     done = cli("run", MINI, "--db", tmp_path / "x.sqlite")

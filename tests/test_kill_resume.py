@@ -7,19 +7,16 @@ one stopped.
 
 from __future__ import annotations
 
-import io
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _session_log import log_without_wall, verified
+from harness import cli_env, command, in_process, tabletop
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "scenarios" / "tutorial" / "scenario.yaml"
@@ -29,25 +26,10 @@ SHARE = REPO / "tests" / "fixtures" / "scripts" / "mini-share.yaml"
 pytestmark = pytest.mark.xdist_group("kill")
 
 
-def command(*args: object) -> list[str]:
-    return [sys.executable, "-m", "exercise", *map(str, args)]
-
-
-def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO)}
-
-
-def tabletop(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(*args), capture_output=True, text=True, cwd=REPO, env=env(), timeout=180)
-
-
 def run_here(*args: object) -> int:
     """`tabletop ARGS` through `main()` in this process: the uninterrupted reference runs (also a check that an
     in-process run and a separate process store the same events)."""
-    from exercise.cli import main
-
-    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-        return main([str(a) for a in args])
+    return in_process(*args).returncode
 
 
 def stored(db: Path) -> tuple[int, bool]:
@@ -67,7 +49,7 @@ def stored(db: Path) -> tuple[int, bool]:
 
 def kill_after(args: list[object], db: Path, events: int, limit: float = 60) -> int:
     """Start `tabletop run`, SIGKILL it once at least `events` are stored (the game not yet over)."""
-    proc = subprocess.Popen(command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=env())
+    proc = subprocess.Popen(command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=cli_env())
     deadline = time.monotonic() + limit
     try:
         while time.monotonic() < deadline:
@@ -148,7 +130,7 @@ def test_two_bot_runners_on_one_file_make_one_game(tmp_path: Path,
     db = tmp_path / "a.sqlite"
     args: list[object] = ["run", TUTORIAL, "--db", db, "--bots", "--seed", "5"]
     first = subprocess.Popen(command(*args, "--pace", "0.1"), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True, cwd=REPO, env=env())
+                             stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env())
     try:
         deadline = time.monotonic() + 60
         while stored(db)[0] < 3 and time.monotonic() < deadline and first.poll() is None:

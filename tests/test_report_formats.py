@@ -216,7 +216,8 @@ def test_docx_is_written_and_reads_back(outputs: dict[str, Path], session_db: Pa
 
 def test_docx_without_its_extra_names_it(session_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "docx", None)
-    with pytest.raises(ReportError, match=r"DOCX output needs the optional extra: pip install 'tabletop-exercise\[docx\]'"):
+    needs = r"DOCX output needs the optional extra: pip install 'tabletop-exercise\[docx\]'"
+    with pytest.raises(ReportError, match=needs):
         write_report(session_db, ["docx"], tmp_path)
 
 

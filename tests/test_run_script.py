@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import os
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import yaml
 from _session_log import log_without_wall, verified
+from harness import in_process as cli
+from harness import tabletop
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini.yaml"
@@ -27,23 +24,6 @@ EXPECTED_TYPES = [
     "ObservationNoted", "Adjudicated",
     "ClockAdvanced", "SessionEnded",  # turn 3, then the last turn ends
 ]
-
-
-def tabletop(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`tabletop ARGS` in a real process."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "exercise", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or REPO, env=env, timeout=120)
-
-
-def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    """`tabletop ARGS` through the console script's own `main()`, in this process (fast; same output and code)."""
-    from exercise.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return subprocess.CompletedProcess(["tabletop", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
 def test_script_produces_the_expected_events(tmp_path: Path) -> None:

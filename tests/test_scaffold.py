@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from harness import tabletop
 
 from exercise.engine.compile import load_scenario
 from exercise.engine.simulate import simulate
 from exercise.engine.transcript import run_transcripts
-
-
-def tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "exercise.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
 
 
 def test_new_scaffolds_a_scenario_that_validates_and_plays(tmp_path: Path) -> None:

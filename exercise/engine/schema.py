@@ -1,7 +1,8 @@
 """JSON Schema of the scenario and inject-library formats, generated from the pydantic models.
 
 The models are the single source of truth; `schema/*.schema.json` in the repository are generated
-from here (`tabletop schema > schema/tabletop-scenario.schema.json`, `tabletop schema --library > schema/tabletop-library.schema.json`)
+from here (`tabletop schema > schema/tabletop-scenario.schema.json`,
+`tabletop schema --library > schema/tabletop-library.schema.json`)
 and a drift test fails when they differ. Fields are named by alias (`from`, `with`, `ttx-library`), as
 authors write them, so an editor (yaml-language-server) completes and checks the real keys.
 """

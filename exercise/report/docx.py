@@ -206,7 +206,8 @@ class _Writer(Doc):
         self.heading("How to verify this log", 2)
         self.para("Check the chain with tabletop; it names the first broken event, if any:")
         self.para(f"tabletop verify {dg.file}", style="Quote")
-        self.para(f"Or check it without tabletop, from 'tabletop export {dg.file} --format jsonl': each line holds an event's "
+        self.para(f"Or check it without tabletop, from 'tabletop export {dg.file} --format jsonl': each line holds "
+                  "an event's "
                   "seq, wall, payload and hash. An event's hash is the SHA-256 (hex) of the UTF-8 text "
                   "prev_hash + \"\\n\" + seq + \"\\n\" + wall + \"\\n\" + payload, where payload is the event as "
                   "canonical JSON (keys sorted, "

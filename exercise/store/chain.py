@@ -84,7 +84,8 @@ def verify_chain(rows: Iterable[Row], head_seq: int | None, head_hash: str | Non
         return VerifyResult(False, count, last + 1, f"truncated: head says {head_seq} events, {last} present")
     elif head_seq < last:
         return VerifyResult(
-            False, count, head_seq + 1, f"head says {head_seq} events but {last} are present: rows added outside tabletop"
+            False, count, head_seq + 1,
+            f"head says {head_seq} events but {last} are present: rows added outside tabletop",
         )
     elif head_hash != prev:
         return VerifyResult(False, count, last, f"broken at seq {last}: head hash does not match the last row")

@@ -44,7 +44,8 @@ class TtxApp(App[None]):
         Action("Help", "help", "Keys, screens and how a session works", key="f1"),
         Action("Light or dark theme", "toggle_theme", "Switch between the light and the dark theme", key="f2",
                footer="Theme"),
-        Action("Quit", "quit", "Leave tabletop; the session is saved as it goes, run `tabletop play --db FILE` to return",
+        Action("Quit", "quit",
+               "Leave tabletop; the session is saved as it goes, run `tabletop play --db FILE` to return",
                key="ctrl+q", priority=True),
     ]
     BINDINGS = bindings(ACTIONS)
@@ -61,7 +62,8 @@ class TtxApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
     def _asks_for_console(self) -> bool:
-        """`tabletop play --db FILE [--team NATION]` or `tabletop play SCENARIO --solo NATION`: straight to a console."""
+        """`tabletop play --db FILE [--team NATION]` or `tabletop play SCENARIO --solo NATION`: straight to a
+        console."""
         cfg = self.config
         return (cfg.db is not None and cfg.db.exists()) or (cfg.scenario is not None and cfg.solo is not None)
 
