@@ -20,9 +20,6 @@ TUTORIAL = REPO / "scenarios" / "tutorial" / "scenario.yaml"
 LIBRARY = REPO / "injects" / "hybrid" / "port-cyberattack.yaml"
 DIAG = re.compile(r"^[^:\n]+:\d+:\d+: (error|warning)\[[a-z0-9-]+\]: \S.*$")
 
-COMMANDS = ("scenarios", "validate", "schema", "simulate", "run", "log", "verify", "test")
-
-
 BROKEN = """ttx: 1
 id: broken
 title: Broken
@@ -50,19 +47,7 @@ def broken(tmp_path: Path) -> Path:
 
 # -- help and version ------------------------------------------------------------------------------
 
-def test_root_help_lists_every_command() -> None:
-    done = tabletop("--help")
-    assert done.returncode == 0
-    for name in COMMANDS:
-        assert re.search(rf"\b{name}\b", done.stdout), name
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(command: str) -> None:
-    done = cli(command, "--help")
-    assert done.returncode == 0, done.stderr
-    assert "Usage" in done.stdout and f"tabletop {command}" in done.stdout
-
+# Every command's help, and the list of commands itself: tests/test_cli_commands.py
 
 def test_version() -> None:
     from exercise import __version__
@@ -355,17 +340,6 @@ def test_internal_errors_are_one_line_with_exit_2(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("TABLETOP_DEBUG", "1")
     assert main(["schema"]) == 2
     assert "Traceback" in capsys.readouterr().err
-
-
-def test_a_command_module_that_does_not_import_is_reported_not_fatal(capsys: pytest.CaptureFixture[str]) -> None:
-    from exercise.cli import _register_broken, main
-
-    _register_broken("zz-broken-for-test", ImportError("No module named 'textual_fancy'"))
-    assert main(["zz-broken-for-test", "--anything"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err == ("internal error: the command module exercise/cli/zz-broken-for-test.py does not load "
-                   "(ImportError: No module named 'textual_fancy')")
-    assert main(["--version"]) == 0  # the rest of tabletop still works
 
 
 # -- log and verify --------------------------------------------------------------------------------

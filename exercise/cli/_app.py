@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 PANEL_PLAY = "Play"
 PANEL_AUTHOR = "Write and check scenarios"
 PANEL_SESSIONS = "Sessions and after-action"
+PANELS = (PANEL_PLAY, PANEL_AUTHOR, PANEL_SESSIONS)  # their order in `tabletop --help`
 
 MAX_DIAGNOSTICS = 50  # a scenario with hundreds of problems prints the first ones and a count
 
@@ -99,6 +100,15 @@ def _one_line(text: str) -> str:
 class TtxGroup(TyperGroup):
     """The command group: turns expected failures of any command into a message and an exit code.
     Use it (`typer.Typer(cls=TtxGroup)`) for a nested group too, e.g. `tabletop msel ...`."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Grouped by help panel in the order of PANELS, so `tabletop --help` reads from playing to the
+        after-action whatever order the command modules are imported in; within a panel, as registered."""
+        def rank(name: str) -> int:
+            panel = getattr(self.commands[name], "rich_help_panel", None)
+            return PANELS.index(panel) if panel in PANELS else len(PANELS)
+
+        return sorted(super().list_commands(ctx), key=rank)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer
 
 from exercise.cli._app import PANEL_SESSIONS, app, display, fail
@@ -53,7 +52,7 @@ def report(
     except ReportError as exc:
         fail(str(exc))
     for path in paths:
-        click.echo(display(path))
+        typer.echo(display(path))
 
 
 def _check_extra(module: str, extra: str) -> None:
@@ -81,4 +80,4 @@ def export(
     except ReportError as exc:
         fail(str(exc))
     for path in paths:
-        click.echo(display(path))
+        typer.echo(display(path))
