@@ -15,14 +15,10 @@ import subprocess
 import sys
 
 import pytest
-from harness import REPO, cli_env, no_traceback, tabletop
+from cli_contract import CONTRACT, GROUPS, every_invocation
+from harness import REPO, cli_env, in_process, no_traceback, tabletop
 
 import exercise.cli
-
-# The command-line contract. `serve` and `copy` come with their own issues; add them here when they do.
-CONTRACT = {"play", "scenarios", "validate", "schema", "simulate", "run", "log", "verify", "test", "new", "msel",
-            "report", "export"}
-GROUPS = {"msel": {"export", "import"}}
 
 # A fresh interpreter, so what it reports is what `import exercise.cli` alone does (nothing this test process
 # imported before).
@@ -73,10 +69,6 @@ def _probe() -> dict[str, object]:
     assert done.returncode == 0, done.stderr
     found: dict[str, object] = json.loads(done.stdout)
     return found
-
-
-def every_invocation() -> list[tuple[str, ...]]:
-    return [(name,) for name in sorted(CONTRACT)] + [(g, sub) for g, subs in GROUPS.items() for sub in sorted(subs)]
 
 
 def test_every_module_of_the_command_package_imports() -> None:
@@ -131,8 +123,6 @@ def test_root_help_lists_every_command_grouped_from_play_to_after_action() -> No
 
 @pytest.mark.parametrize("args", every_invocation(), ids=" ".join)
 def test_every_command_and_subcommand_has_help(args: tuple[str, ...]) -> None:
-    from harness import in_process
-
     done = in_process(*args, "--help")
     assert done.returncode == 0, done.stderr
     assert "Usage" in done.stdout and f"tabletop {' '.join(args)}" in done.stdout

@@ -27,7 +27,7 @@ Adding a command
 
     A new module is added to the import list below by name. Nothing is discovered: a module that is not
     listed registers nothing, and one that fails to import stops `tabletop` at once (and the tests with it)
-    rather than leaving a command silently missing. tests/test_cli_commands.py holds the list of commands
+    rather than leaving a command silently missing. tests/cli_contract.py holds the list of commands
     the command-line contract promises; a new command goes there too. The help panel (`PANEL_*` in _app.py)
     decides where a command appears in `tabletop --help`.
 
