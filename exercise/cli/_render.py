@@ -1,8 +1,8 @@
 """Events told as a story, for `tabletop run` (and anything else that narrates a session in a terminal).
 
-`Narrator.entries(state, entries)` prints the entries one command produced; texts are rendered the way
-a team reads them (`{{ nation.name }}` as the first nation addressed). Colour only on a terminal: typer
-strips the styles when stdout is a pipe or a file.
+`Narrator.entries(state, entries)` prints the entries one command produced, in the words control was shown
+(stored when each inject was released: `views.words_of`), so the story, the screens and the report say the
+same. Colour only on a terminal: typer strips the styles when stdout is a pipe or a file.
 """
 
 from __future__ import annotations
@@ -18,26 +18,22 @@ from exercise.engine.events import (
     ClockAdvanced,
     DecisionTaken,
     InjectReleased,
+    InjectWords,
     InjectWritten,
     OutcomeRolled,
     SessionEnded,
     SessionStarted,
     VoteCast,
 )
+from exercise.engine.inject_words import CONTROL, ended_text, released_words
 from exercise.engine.state import Entry, State
-from exercise.engine.templates import render
-from exercise.engine.views import describe, text_context
+from exercise.engine.views import describe, words_of
 
 Echo = Callable[[str], None]
 
 
 def _width() -> int:
     return max(60, min(shutil.get_terminal_size((100, 24)).columns, 100))
-
-
-def _first_line(text: str, limit: int = 90) -> str:
-    line = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class Narrator:
@@ -48,27 +44,17 @@ class Narrator:
         self.now = 1  # the scenario turn of the events being told
 
     # -- pieces ------------------------------------------------------------------------------------
-    def _ctx(self, inject_id: str, turn: int) -> dict[str, object]:
-        ci = self.sc.injects.get(inject_id)
-        reader = ci.nations[0] if ci and ci.nations else None
-        return text_context(self.sc, reader, turn, ci.params if ci else None)
+    def said(self, state: State, inject_id: str) -> InjectWords:
+        return words_of(state, inject_id)
 
-    def _render(self, text: str, inject_id: str, turn: int) -> str:
-        return render(text, self._ctx(inject_id, turn)).strip()
+    def title(self, state: State, inject_id: str) -> str:
+        return self.said(state, inject_id).title
 
-    def title(self, inject_id: str, turn: int) -> str:
-        ci = self.sc.injects.get(inject_id)
-        if ci is None:
-            return inject_id
-        return self._render(ci.model.title or _first_line(ci.model.text), inject_id, turn) or inject_id
-
-    def label(self, inject_id: str, option: str | None, turn: int) -> str:
+    def label(self, state: State, inject_id: str, option: str | None) -> str:
         if option is None:
             return "no decision"
-        ci = self.sc.injects.get(inject_id)
-        if ci is None or option not in ci.options:
-            return option
-        return self._render(ci.options[option].model.label, inject_id, turn)
+        options = self.said(state, inject_id).options
+        return options[option].label if option in options else option
 
     def wrap(self, text: str, indent: str = "    ") -> None:
         for para in text.strip().split("\n\n"):
@@ -106,7 +92,6 @@ class Narrator:
         sc, ev = self.sc, e.event
         if isinstance(ev, ClockAdvanced):
             self.now = ev.turn
-        turn = self.now
         match ev:
             case SessionStarted():
                 self.header(state)
@@ -120,54 +105,53 @@ class Narrator:
                           + f"  → {', '.join(sc.name_of(t) for t in ev.to)}  (written by {ev.sender})")
                 self.wrap(ev.text)
             case DecisionTaken():
-                self._decided(ev, turn)
+                self._decided(ev, state)
             case OutcomeRolled():
-                ci = sc.injects.get(ev.inject)
-                text = ci.options[ev.option].outcomes[ev.outcome].text if ci else ""
+                said = self.said(state, ev.inject).options.get(ev.option)
+                text = said.outcomes[ev.outcome] if said and ev.outcome < len(said.outcomes) else ""
                 self.echo(f"    ↳ chance {ev.p:.0%} (rolled {ev.roll:.2f}):")
-                if text.strip():
-                    self.wrap(self._render(text, ev.inject, turn), "      ")
+                if text:
+                    self.wrap(text, "      ")
             case VoteCast():
                 self.echo(f"  ☐ {sc.name_of(ev.nation)} votes in {sc.name_of(ev.org)} on "
-                          f"“{self.title(ev.inject, turn)}”: {self.label(ev.inject, ev.option, turn)}")
+                          f"“{self.title(state, ev.inject)}”: {self.label(state, ev.inject, ev.option)}")
                 if ev.rationale:
                     self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
             case SessionEnded():
                 self._ended(ev, state)
             case _:
-                self.echo(f"  · {describe(sc, ev)}")
+                self.echo(f"  · {describe(sc, ev, state.written, words=state.words)}")
 
     def _released(self, ev: InjectReleased, state: State) -> None:
         sc = self.sc
         ci = sc.injects.get(ev.inject)
         if ci is None:
             return  # an inject written by control: told with its InjectWritten
-        m = ci.model
+        # The event's own words: those of a release since retracted are no longer in the state.
+        said = released_words(sc, state.written, ev)[CONTROL]
         to = ", ".join(sc.name_of(t) for t in ci.recipients) or "nobody"
         how = "" if ev.by == "schedule" else " (released by control)"
         self.echo("")
-        self.echo(typer.style(f"▶ {self.title(ev.inject, ev.turn)}", bold=True) + f"  → {to}{how}")
-        sender = self._render(m.from_, ev.inject, ev.turn)
-        self.echo(typer.style(f"    {m.kind} from {sender}", dim=True))
-        text = self._render(m.text, ev.inject, ev.turn)
-        if text:
-            lines = [ln for ln in text.splitlines() if ln.strip()]
-            if m.title or len(lines) > 1:
-                self.wrap(text.split("\n\n")[0])
-        if m.decision:
-            prompt = m.decision.prompt or "Decision"
+        self.echo(typer.style(f"▶ {said.title}", bold=True) + f"  → {to}{how}")
+        self.echo(typer.style(f"    {ci.model.kind} from {said.sender}", dim=True))
+        if said.text:
+            lines = [ln for ln in said.text.splitlines() if ln.strip()]
+            if ci.model.title or len(lines) > 1:
+                self.wrap(said.text.split("\n\n")[0])
+        if ci.model.decision:
+            prompt = said.prompt or "Decision"
             deadline = ev.turn + ci.deadline
-            when = f"by turn {deadline}" + (f"; default: {self.label(ev.inject, ci.default, ev.turn)}"
-                                             if ci.default else "")
+            default = said.options[ci.default].label if ci.default in said.options else None
+            when = f"by turn {deadline}" + (f"; default: {default}" if default else "")
             self.echo(textwrap.fill(f"{prompt} ({when})", self.width, initial_indent="    ",
                                     subsequent_indent="      "))
-            for oid in ci.options:
-                self.echo(f"      · {self.label(ev.inject, oid, ev.turn)}")
+            for o in said.options.values():
+                self.echo(f"      · {o.label}")
 
-    def _decided(self, ev: DecisionTaken, turn: int) -> None:
+    def _decided(self, ev: DecisionTaken, state: State) -> None:
         sc = self.sc
-        title = self.title(ev.inject, turn)
-        label = self.label(ev.inject, ev.option, turn)
+        title = self.title(state, ev.inject)
+        label = self.label(state, ev.inject, ev.option)
         if ev.by == "deadline":
             self.echo(f"  ⏱ {sc.name_of(ev.team)} let the deadline pass on “{title}”" +
                       (f": default taken, {label}" if ev.option else ": no decision"))
@@ -180,9 +164,9 @@ class Narrator:
             self.echo(typer.style(f"  ✔ {who} on “{title}”: {label}", bold=True))
             if ev.rationale:
                 self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
-        ci = sc.injects.get(ev.inject)
-        if ci is not None and ev.option in ci.options and ci.options[ev.option].model.text.strip():
-            self.wrap(self._render(ci.options[ev.option].model.text, ev.inject, turn), "      ")
+        said = self.said(state, ev.inject).options.get(ev.option or "")
+        if said is not None and said.text:
+            self.wrap(said.text, "      ")
 
     def _ended(self, ev: SessionEnded, state: State) -> None:
         sc = self.sc
@@ -190,8 +174,9 @@ class Narrator:
         self.echo("")
         title = ending.model.title if ending else "no ending reached"
         self.echo(typer.style(self.rule(f"Ending: {title}", "═"), bold=True, fg="yellow"))
-        if ending and ending.model.text.strip():
-            self.wrap(render(ending.model.text, text_context(sc, None, ev.turn)), "  ")
+        text = ended_text(sc, ev)
+        if text:
+            self.wrap(text, "  ")
         self.echo(typer.style(f"  ended at turn {ev.turn} ({sc.time_of(max(ev.turn, 1))})"
                               + (f": {ev.reason}" if ev.reason else ""), dim=True))
         self.final_state(state)

@@ -26,10 +26,10 @@ from .events import (
     SessionResumed,
     VoteCast,
 )
+from .inject_words import CONTROL, inject_words
 from .session import Session
 from .state import State
-from .templates import render
-from .views import _first_line, describe, text_context
+from .views import describe, words_of
 
 
 @dataclass
@@ -57,7 +57,8 @@ def timeline(state: State) -> list[TimelineItem]:
         actor = _actor(ev)
         rationale = getattr(ev, "rationale", "") if isinstance(ev, (DecisionTaken, VoteCast)) else ""
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written), e.seq in state.retracted, rationale))
+                                describe(sc, ev, state.written, words=state.words), e.seq in state.retracted,
+                                rationale))
     return out
 
 
@@ -99,7 +100,7 @@ def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:
         actor = _actor(ev)
         rationale = ev.rationale if isinstance(ev, (DecisionTaken, VoteCast)) else ""
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written), False, rationale))
+                                describe(sc, ev, state.written, words=state.words), False, rationale))
     return out
 
 
@@ -174,11 +175,12 @@ def msel(session: Session) -> list[MselRow]:
         delay = st.delays.get(ci.id, 0)
         if turn is not None and ci.id not in st.released:
             turn += delay
-        ctx = text_context(sc, ci.nations[0] if ci.nations else None, turn or 1, ci.params)
+        # Released: the words control was shown; not yet: a preview at the turn it is due, or the first.
+        said = st.words[ci.id][CONTROL] if ci.id in st.words else inject_words(sc, ci, turn or 1)[CONTROL]
         rows.append(MselRow(
             number=number, id=ci.id, time=sc.time_of(turn) if turn else "", turn=turn, trigger=trigger,
-            kind=m.kind, sender=render(m.from_, ctx), to=", ".join(sc.name_of(t) for t in ci.recipients),
-            description=render(m.title or _first_line(m.text), ctx), expected=m.expected or "",
+            kind=m.kind, sender=said.sender, to=", ".join(sc.name_of(t) for t in ci.recipients),
+            description=said.title, expected=m.expected or "",
             objective=", ".join(ci.objectives), capability=", ".join(caps.get(o, "") for o in ci.objectives),
             status=status, released_turn=st.released.get(ci.id)))
     for w in st.written.values():  # written on the spot by control: part of the MSEL as played
@@ -186,7 +188,7 @@ def msel(session: Session) -> list[MselRow]:
         rows.append(MselRow(
             number=len(rows) + 1, id=w.inject, time=sc.time_of(turn) if turn else "", turn=turn,
             trigger=WRITTEN_IN_PLAY, kind=w.kind, sender=w.sender, to=", ".join(sc.name_of(t) for t in w.to),
-            description=w.title or _first_line(w.text), expected="", objective=w.objective or "",
+            description=words_of(st, w.inject).title, expected="", objective=w.objective or "",
             capability=caps.get(w.objective or "", ""), status="released" if turn is not None else "written",
             released_turn=turn))
     return rows

@@ -93,6 +93,7 @@ class InjectCompiler:
         except ValueError as exc:
             self.err(loaded.main, ("clock", "step"), "clock", str(exc))
             self.step_minutes = 360
+        self.ending_texts()  # here rather than in the scenario compiler: all text checks live in this file
 
     def err(self, src: SourceFile, path: tuple[Any, ...], code: str, msg: str, *, key: bool = False,
             offset: int | None = None, severity: str = "error") -> None:
@@ -220,16 +221,21 @@ class InjectCompiler:
                     for q, out in enumerate(opt.outcomes):
                         oe = self.effects(out.effects, src, (*op, "outcomes", q, "effects"), scope_self)
                         outcomes.append(COutcome(out.p, out.text, oe))
-                        self.text(out.text, src, (*op, "outcomes", q, "text"), li, nations)
+                        self.text(out.text, src, (*op, "outcomes", q, "text"), li.params, nations)
                 options[opt.id] = COption(opt.id, opt, requires, self.effects(opt.effects, src, (*op, "effects"),
                                                                                  scope_self), outcomes,
                                           src.positions.at((*op, "requires") if opt.requires else (*op, "id")))
-                self.text(opt.text, src, (*op, "text"), li, nations)
+                self.text(opt.text, src, (*op, "text"), li.params, nations)
+                self.text(opt.label, src, (*op, "label"), li.params, nations)
+                self.text(opt.unavailable, src, (*op, "unavailable"), li.params, nations)
             if d.default is not None and d.default not in {o.id for o in d.options}:
                 self.err(src, (*p, "decision", "default"), "unknown-id", f"default '{d.default}' is not an option "
                          f"of '{li.id}'" + did_you_mean(d.default, [o.id for o in d.options]))
             default = d.default
-        self.text(m.text, src, (*p, "text"), li, nations)
+        self.text(m.text, src, (*p, "text"), li.params, nations)
+        self.text(m.title, src, (*p, "title"), li.params, nations)
+        self.text(m.from_, src, (*p, "from"), li.params, nations)
+        self.text(m.decision.prompt if m.decision else None, src, (*p, "decision", "prompt"), li.params, nations)
         objs = m.objective
         return CInject(
             id=li.id, model=m, order=order, turn=turn, after=after, when=when, manual=m.manual,
@@ -238,12 +244,21 @@ class InjectCompiler:
             params=li.params, file=src.display, source=src.key, mark=src.positions.at((*p, "id")),
         )
 
-    def text(self, text: str, src: SourceFile, path: tuple[Any, ...], li: LoadedInject,
-             nations: dict[str, Nation]) -> None:
-        problem = check_template(text, list(li.params))
+    def text(self, text: str | None, src: SourceFile, path: tuple[Any, ...], params: dict[str, str],
+             nations: dict[str, Nation], *, reader: bool = True) -> None:
+        """A text field in the text language (templates.py), its problem placed on the text's own line."""
+        if not text:
+            return
+        problem = check_template(text, list(params), nations=list(nations), reader=reader)
         if problem is not None:
             line, msg = problem
             self.diags.append(text_mark(src, src.positions.at(path), max(line, 1), 0).diag("template", msg))
+
+    def ending_texts(self) -> None:
+        """Ending texts are templates too, read by every nation at once: no `nation`, no parameters."""
+        nations = {n.id: n for n in self.sc.nations}
+        for i, e in enumerate(self.sc.endings):
+            self.text(e.text, self.loaded.main, ("endings", i, "text"), {}, nations, reader=False)
 
     def at_turn(self, at: int | str, src: SourceFile, path: tuple[Any, ...]) -> int | None:
         turns = self.sc.clock.turns

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 Rating = Literal["P", "S", "M", "U"]
 
@@ -36,11 +36,43 @@ class ClockAdvanced(_Event):
     turn: int  # the turn now begun
 
 
+class OptionWords(BaseModel):
+    """An option's texts as one reader reads them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    text: str = ""  # what the team reads after choosing it
+    unavailable: str | None = None  # the author's reason it may be refused (when its `requires` fails)
+    outcomes: tuple[str, ...] = ()  # each chance outcome's text, in the scenario's order
+
+
+class InjectWords(BaseModel):
+    """An inject's texts as one reader reads them: rendered once, at release, and kept in the log."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    sender: str
+    text: str
+    prompt: str | None = None
+    options: dict[str, OptionWords] = Field(default_factory=dict)
+
+
 class InjectReleased(_Event):
+    """v2 carries the words each reader reads (v1 did not: its words are rendered when folded)."""
+
     type: Literal["InjectReleased"] = "InjectReleased"
+    v: int = 2
     inject: str
     turn: int
     by: Literal["schedule", "control"] = "schedule"
+    words: dict[str, InjectWords] | None = Field(
+        None, description="reader ('control' or a nation id) -> its words; a nation not listed reads control's")
+
+    @model_validator(mode="after")
+    def _versioned(self) -> InjectReleased:
+        if (self.v >= 2) != (self.words is not None and "control" in self.words):
+            raise ValueError("an InjectReleased of v2 carries the words control reads, and one of v1 none")
+        return self
 
 
 class InjectDelayed(_Event):
@@ -134,10 +166,20 @@ class EventRetracted(_Event):
 
 
 class SessionEnded(_Event):
+    """v2 carries the ending's text as rendered (v1 did not: it is rendered when folded)."""
+
     type: Literal["SessionEnded"] = "SessionEnded"
+    v: int = 2
     ending: str | None
     turn: int
     reason: str = ""
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _versioned(self) -> SessionEnded:
+        if (self.v >= 2) != (self.text is not None):
+            raise ValueError("a SessionEnded of v2 carries the ending's text, and one of v1 none")
+        return self
 
 
 Event = Annotated[

@@ -33,8 +33,16 @@ from .events import (
     SessionStarted,
     VoteCast,
 )
+from .inject_words import ending_text, inject_words, written_words
 from .models import BOT_PROFILES
 from .state import Entry, State
+
+# What a person may type into one field, in characters: a pasted megabyte is refused, not logged.
+# (docs/authoring.md, "Text typed during play", gives the same figures.)
+MAX_BODY = 10_000  # a message, a rationale, an observation, the text of an inject written in play
+MAX_REASON = 2_000  # why control adjudicated, paused, retracted or ended
+MAX_NAME = 200  # a written inject's title, sender, kind, option id or label; a channel; the facilitator's name
+MAX_OPTIONS = 20  # options of an inject written in play
 
 
 class Refused(Exception):
@@ -45,6 +53,12 @@ def draw(seed: int, seq: int, salt: str = "") -> float:
     """A uniform number in [0, 1) from (seed, position in the log): a resumed process draws the same."""
     digest = hashlib.blake2b(f"{seed}:{seq}:{salt}".encode(), digest_size=8).digest()
     return float(struct.unpack(">Q", digest)[0] >> 11) / float(1 << 53)
+
+
+def _bounded(what: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise Refused(f"{what} is {len(text):,} characters long; the limit is {limit:,}: shorten it"
+                      + (" or send it in parts" if limit == MAX_BODY else ""))
 
 
 class Session:
@@ -95,6 +109,7 @@ class Session:
         def cmd() -> None:
             if self.state.started is not None:
                 raise Refused("the session has already started")
+            _bounded("the facilitator's name", facilitator, MAX_NAME)
             sc = self.scenario
             for nation, who in teams.items():
                 if nation not in sc.nations:
@@ -125,7 +140,7 @@ class Session:
             for ending in self.scenario.endings:
                 if ending.early and ending.when is not None and ending.when(s, -1):
                     self._emit(SessionEnded(ending=ending.id, turn=s.turn, reason="an early ending was reached",
-                                            cause=seq))
+                                            text=ending_text(self.scenario, ending.id, s.turn), cause=seq))
                     return
             self._release_due(seq)
 
@@ -139,7 +154,9 @@ class Session:
                 raise Refused(f"unknown inject '{inject_id}'")
             if inject_id in s.released:
                 raise Refused(f"'{inject_id}' has already been released")
-            seq = self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control"))
+            seq = self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control",
+                                            words=inject_words(self.scenario, self.scenario.injects[inject_id],
+                                                               s.turn)))
             self._release_due(seq)
 
         return self.run(cmd)
@@ -163,19 +180,32 @@ class Session:
         def cmd() -> None:
             self._live()
             sc, s = self.scenario, self.state
+            _bounded("the inject id", inject_id, MAX_NAME)
             if not inject_id or inject_id in sc.injects or inject_id in s.written:
                 raise Refused(f"inject id '{inject_id}' is empty or taken")
             if not text.strip():
                 raise Refused("an inject needs some text")
+            _bounded("the inject's text", text, MAX_BODY)
+            for what, value in (("title", title), ("sender", sender), ("kind", kind)):
+                _bounded(f"the inject's {what}", value, MAX_NAME)
+            if len(options or []) > MAX_OPTIONS:
+                raise Refused(f"an inject written in play has at most {MAX_OPTIONS} options")
+            for o in options or []:
+                for key, value in o.items():
+                    _bounded(f"an option's {key}", value, MAX_NAME)
+            if len(to) > len(sc.nations) + len(sc.orgs) + 2:
+                raise Refused("the same recipient is named more than once")
             for who in to:
                 if who not in sc.nations and who not in sc.orgs and who not in ("all", "control"):
                     raise Refused(f"unknown recipient '{who}'")
             if objective is not None and objective not in {o.id for o in sc.model.objectives}:
                 raise Refused(f"unknown objective '{objective}'")
             recipients = list(sc.nations) if "all" in to else to
-            seq = self._emit(InjectWritten(inject=inject_id, to=recipients, text=text, title=title, kind=kind,
-                                           sender=sender, objective=objective, options=options or []))
-            self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control", cause=seq))
+            written = InjectWritten(inject=inject_id, to=recipients, text=text, title=title, kind=kind, sender=sender,
+                                    objective=objective, options=options or [])
+            seq = self._emit(written)
+            self._emit(InjectReleased(inject=inject_id, turn=s.turn, by="control", words=written_words(written),
+                                      cause=seq))
 
         return self.run(cmd)
 
@@ -187,6 +217,7 @@ class Session:
                 raise Refused(f"'{target}' is not a state value")
             if not reason.strip():
                 raise Refused("an adjudication needs a reason")
+            _bounded("the reason", reason, MAX_REASON)
             self._emit(Adjudicated(by=by, target=target, change=change, mode=mode, reason=reason))
 
         return self.run(cmd)
@@ -199,6 +230,7 @@ class Session:
                 raise Refused(f"unknown objective '{objective}'")
             if not text.strip():
                 raise Refused("an observation needs some text")
+            _bounded("the observation", text, MAX_BODY)
             self._emit(ObservationNoted(objective=objective, rating=rating, text=text, by=by, kind=kind))
 
         return self.run(cmd)
@@ -206,6 +238,7 @@ class Session:
     def pause(self, reason: str = "") -> list[Entry]:
         def cmd() -> None:
             self._live()
+            _bounded("the reason", reason, MAX_REASON)
             self._emit(SessionPaused(reason=reason))
 
         return self.run(cmd)
@@ -227,6 +260,7 @@ class Session:
                 raise Refused("there is nothing to retract")
             if not reason.strip():
                 raise Refused("a retraction needs a reason")
+            _bounded("the reason", reason, MAX_REASON)
             self._emit(EventRetracted(seq=target.seq, reason=reason))
 
         return self.run(cmd)
@@ -234,6 +268,7 @@ class Session:
     def end(self, reason: str = "ended by control") -> list[Entry]:
         def cmd() -> None:
             self._live(allow_paused=True)
+            _bounded("the reason", reason, MAX_REASON)
             self._finish(reason, None)
 
         return self.run(cmd)
@@ -247,11 +282,15 @@ class Session:
                 raise Refused(f"unknown sender '{sender}'")
             if not to:
                 raise Refused("a message needs at least one recipient")
+            if len(to) > len(sc.nations) + len(sc.orgs) + 2:
+                raise Refused("the same recipient is named more than once")
             for who in to:
                 if who not in sc.nations and who not in sc.orgs and who not in ("control", "all"):
                     raise Refused(f"unknown recipient '{who}'")
             if not text.strip():
                 raise Refused("the message is empty")
+            _bounded("the message", text, MAX_BODY)
+            _bounded("the channel", channel, MAX_NAME)
             self._emit(MessageSent(sender=sender, to=to, text=text, channel=channel))
 
         return self.run(cmd)
@@ -304,6 +343,7 @@ class Session:
             raise Refused(reason)
         if by == "team" and not rationale.strip():
             raise Refused("say why: a decision needs a rationale")
+        _bounded("the rationale", rationale, MAX_BODY)
 
     def _roll(self, team: str, inject_id: str, option: str, cause: int, roll: float | None) -> None:
         ci = self.scenario.injects.get(inject_id)
@@ -375,11 +415,15 @@ class Session:
             due = self.due()
             if not due:
                 return
+            turn = self.state.turn
             for ci in due:
-                self._emit(InjectReleased(inject=ci.id, turn=self.state.turn, by="schedule", cause=cause))
+                self._emit(InjectReleased(inject=ci.id, turn=turn, by="schedule",
+                                          words=inject_words(self.scenario, ci, turn), cause=cause))
 
     def ending(self) -> str | None:
         return rules.ending(self.scenario, self.state)
 
     def _finish(self, reason: str, cause: int | None) -> None:
-        self._emit(SessionEnded(ending=self.ending(), turn=self.state.turn, reason=reason, cause=cause))
+        ending, turn = self.ending(), self.state.turn
+        self._emit(SessionEnded(ending=ending, turn=turn, reason=reason, text=ending_text(self.scenario, ending, turn),
+                                cause=cause))

@@ -21,6 +21,7 @@ from .events import (
     EventRetracted,
     InjectDelayed,
     InjectReleased,
+    InjectWords,
     InjectWritten,
     MessageSent,
     ObservationNoted,
@@ -31,6 +32,7 @@ from .events import (
     SessionStarted,
     VoteCast,
 )
+from .inject_words import ended_text, released_words
 
 
 @dataclass
@@ -80,8 +82,12 @@ class State:
     votes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (org, inject) -> nation -> option
     delays: dict[str, int] = field(default_factory=dict)
     written: dict[str, InjectWritten] = field(default_factory=dict)
+    # The words each reader was shown: inject -> reader ('control' or a nation; a nation not listed reads
+    # control's words). Screens, the log and the report read these, never the scenario's templates.
+    words: dict[str, dict[str, InjectWords]] = field(default_factory=dict)
     started: SessionStarted | None = None
     ended: SessionEnded | None = None
+    ending_text: str = ""  # the ending's text as the session ended with it
     paused: bool = False
     log: list[Entry] = field(default_factory=list)
     retracted: set[int] = field(default_factory=set)
@@ -227,6 +233,7 @@ class State:
     def _released(self, ev: InjectReleased, seq: int) -> None:
         self.released[ev.inject] = ev.turn
         self.release_seq[ev.inject] = seq
+        self.words[ev.inject] = released_words(self.scenario, self.written, ev)
         if self.deciders(ev.inject):
             self.undecided[ev.inject] = None
         ci = self.scenario.injects.get(ev.inject)
@@ -285,6 +292,7 @@ class State:
 
     def _ended(self, ev: SessionEnded, seq: int) -> None:
         self.ended = ev
+        self.ending_text = ended_text(self.scenario, ev)
 
     def _retracted(self, ev: EventRetracted, seq: int) -> None:
         if self.replaying:

@@ -8,8 +8,8 @@ most, the paths not taken, how a value went turn by turn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from .compile import CompiledScenario
 from .events import (
@@ -20,6 +20,7 @@ from .events import (
     EventRetracted,
     InjectDelayed,
     InjectReleased,
+    InjectWords,
     InjectWritten,
     MessageSent,
     ObservationNoted,
@@ -30,9 +31,12 @@ from .events import (
     SessionStarted,
     VoteCast,
 )
+from .inject_words import CONTROL, ending_text, text_context, words_for
+from .inject_words import first_line as _first_line
 from .session import Session
 from .state import State
-from .templates import render
+
+__all__ = ["text_context"]  # read models and the narrator take it from here
 
 RATING_WORDS = {
     "P": "Performed without challenges",
@@ -40,18 +44,6 @@ RATING_WORDS = {
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
 }
-
-
-def text_context(sc: CompiledScenario, reader: str | None, turn: int, params: dict[str, str] | None = None
-                 ) -> dict[str, Any]:
-    nations = {n: {"id": n, "name": v.name, "short": v.short or v.name} for n, v in sc.nations.items()}
-    me = nations.get(reader or "", {"id": reader or "control", "name": sc.name_of(reader or "control"),
-                                    "short": sc.name_of(reader or "control")})
-    ctx: dict[str, Any] = {"nation": me, "scenario": {"id": sc.id, "title": sc.title}, "nations": nations,
-                           "turn": turn, "time": sc.time_of(turn)}
-    for name, nation_id in (params or {}).items():
-        ctx[name] = nations.get(nation_id, {"id": nation_id, "name": nation_id, "short": nation_id})
-    return ctx
 
 
 @dataclass
@@ -84,28 +76,34 @@ class InjectView:
     via: str | None = None  # the organisation through which this reader decides
 
 
+def words_of(state: State, inject_id: str, reader: str | None = None) -> InjectWords:
+    """An inject's words as `reader` (a nation, or None for control) reads them: those stored when it was
+    released, or, for one not yet released, as they would read if it were released now (a preview)."""
+    words = state.words.get(inject_id)
+    if words is None:
+        words = words_for(state.scenario, state.written, inject_id, max(state.turn, 1))
+    return words.get(reader or CONTROL) or words[CONTROL]
+
+
 def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectView:
     """An inject as `reader` (a nation, or None for control) sees it, with its decision if any."""
     sc, st = session.scenario, session.state
     turn = st.released.get(inject_id)
     ci = sc.injects.get(inject_id)
+    words = words_of(st, inject_id, reader)
     if ci is None:
         w = st.written[inject_id]
-        ctx = text_context(sc, reader, turn or st.turn)
-        view = InjectView(inject_id, w.title or "Control inject", w.sender, w.kind, [sc.name_of(t) for t in w.to],
-                          render(w.text, ctx), turn, sc.time_of(turn) if turn else None, None,
-                          [w.objective] if w.objective else [], None,
-                          [OptionView(o["id"], o.get("label", o["id"]), None) for o in w.options])
+        view = InjectView(inject_id, words.title, words.sender, w.kind, [sc.name_of(t) for t in w.to], words.text,
+                          turn, sc.time_of(turn) if turn else None, None, [w.objective] if w.objective else [], None,
+                          [OptionView(oid, o.label, None) for oid, o in words.options.items()])
         if reader:
             view.decided = st.chosen.get((inject_id, reader))
         return view
     m = ci.model
-    ctx = text_context(sc, reader, turn or st.turn, ci.params)
     view = InjectView(
-        id=inject_id, title=m.title or _first_line(render(m.text, ctx)), sender=render(m.from_, ctx), kind=m.kind,
-        to=[sc.name_of(t) for t in ci.recipients], text=render(m.text, ctx).strip(), turn=turn,
-        time=sc.time_of(turn) if turn else None, expected=m.expected, objectives=list(ci.objectives),
-        prompt=render(m.decision.prompt, ctx) if m.decision and m.decision.prompt else None,
+        id=inject_id, title=words.title, sender=words.sender, kind=m.kind, to=[sc.name_of(t) for t in ci.recipients],
+        text=words.text, turn=turn, time=sc.time_of(turn) if turn else None, expected=m.expected,
+        objectives=list(ci.objectives), prompt=words.prompt,
     )
     if m.decision is None:
         return view
@@ -116,31 +114,44 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
     avail = session.available(reader, inject_id) if reader else {o: None for o in ci.options}
     chosen = st.chosen.get((inject_id, decider)) if decider else None
     view.decided = chosen or None
-    for oid, opt in ci.options.items():
+    for oid, said in words.options.items():
         why = avail.get(oid)
-        view.options.append(OptionView(oid, render(opt.model.label, ctx), render(why, ctx) if why else None,
-                                       chosen == oid))
+        view.options.append(OptionView(oid, said.label, (said.unavailable or why) if why else None, chosen == oid))
     if view.via:
         view.votes = {sc.name_of(n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
     if turn is not None:
         view.deadline_turn = turn + ci.deadline
-    if chosen:
-        view.result = render(ci.options[chosen].model.text, ctx) or None
+    if chosen and chosen in words.options:
+        said = words.options[chosen]
+        view.result = said.text or None
         branch = st.outcomes.get((inject_id, decider or ""))
-        if branch is not None:
-            view.outcome = render(ci.options[chosen].outcomes[branch].text, ctx) or None
+        if branch is not None and branch < len(said.outcomes):
+            view.outcome = said.outcomes[branch] or None
     return view
 
 
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= 72 else line[:71] + "…"
+def ending_words(state: State) -> tuple[str, str]:
+    """The ending's title and text: those the session ended with, or (before the end) the ending reached now."""
+    sc = state.scenario
+    if state.ended is not None:
+        ending_id, text = state.ended.ending, state.ending_text
+    else:
+        from .rules import ending as reached
+
+        ending_id = reached(sc, state)
+        text = ending_text(sc, ending_id, max(state.turn, 1))
+    title = next((e.model.title for e in sc.endings if e.id == ending_id), None)
+    return title or "no ending reached", text
 
 
-def describe(sc: CompiledScenario, event: Event, written: dict[str, InjectWritten] | None = None) -> str:
+def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWritten] | None = None, *,
+             words: Mapping[str, Mapping[str, InjectWords]] | None = None) -> str:
     """One line in words for any event: the log, the timeline, the report all say it the same way.
 
-    `written` (a state's injects written on the spot) lets their titles show instead of their ids."""
+    `written` (a state's injects written on the spot) and `words` (a state's released words, `State.words`)
+    let titles and labels read as the teams were shown them; without `words`, an inject's words are those
+    its release event carries, or else a preview of them."""
+    said = _Said(sc, written or {}, words or {}, event)
     n = sc.name_of
     match event:
         case SessionStarted():
@@ -155,28 +166,27 @@ def describe(sc: CompiledScenario, event: Event, written: dict[str, InjectWritte
         case ClockAdvanced():
             return f"Turn {event.turn} begins ({sc.time_of(event.turn)})"
         case InjectReleased():
-            title = _inject_title(sc, event.inject, written)
+            title = said.title(event.inject)
             who = "by control" if event.by == "control" else "on schedule"
             return f"Inject '{title}' released {who}"
         case InjectDelayed():
-            return f"Inject '{_inject_title(sc, event.inject, written)}' delayed {event.turns} turn(s)"
+            return f"Inject '{said.title(event.inject)}' delayed {event.turns} turn(s)"
         case InjectWritten():
             return f"Control wrote inject '{event.title or event.inject}' to {', '.join(n(t) for t in event.to)}"
         case DecisionTaken():
-            label = _option_label(sc, event.inject, event.option, written)
+            label = said.label(event.inject, event.option)
             if event.by == "deadline":
-                return f"{n(event.team)}: deadline passed on '{_inject_title(sc, event.inject, written)}'" + (
+                return f"{n(event.team)}: deadline passed on '{said.title(event.inject)}'" + (
                     f", default taken: {label}" if event.option else ", no decision")
             verb = "decided" if event.by != "organisation" else "resolved"
-            return f"{n(event.team)} {verb} on '{_inject_title(sc, event.inject, written)}': {label}"
+            return f"{n(event.team)} {verb} on '{said.title(event.inject)}': {label}"
         case OutcomeRolled():
-            ci = sc.injects.get(event.inject)
-            text = ci.options[event.option].outcomes[event.outcome].text if ci else ""
+            text = said.outcome(event.inject, event.option, event.outcome)
             return f"Chance outcome for {n(event.team)} (p={event.p:g}, roll {event.roll:.2f}): " + (
                 _first_line(text) or f"branch {event.outcome + 1}")
         case VoteCast():
-            return f"{n(event.nation)} voted in {n(event.org)} on '{_inject_title(sc, event.inject, written)}': " \
-                   f"{_option_label(sc, event.inject, event.option, written)}"
+            return f"{n(event.nation)} voted in {n(event.org)} on '{said.title(event.inject)}': " \
+                   f"{said.label(event.inject, event.option)}"
         case MessageSent():
             return f"{n(event.sender)} → {', '.join(n(t) if t != 'all' else 'everyone' for t in event.to)}: " \
                    f"{_first_line(event.text)}"
@@ -200,27 +210,38 @@ def describe(sc: CompiledScenario, event: Event, written: dict[str, InjectWritte
     return type(event).__name__
 
 
-def _inject_title(sc: CompiledScenario, inject_id: str, written: dict[str, InjectWritten] | None = None) -> str:
-    ci = sc.injects.get(inject_id)
-    if ci is None:
-        w = (written or {}).get(inject_id)
-        return (w.title or _first_line(w.text)) if w else inject_id
-    # Control reads texts as if it were the first nation addressed, so '{{ nation.name }}' reads well.
-    ctx = text_context(sc, ci.nations[0] if ci.nations else None, ci.turn or 1, ci.params)
-    return render(ci.model.title or _first_line(ci.model.text), ctx) or inject_id
+class _Said:
+    """The control words of the injects an event names: from the state, the event itself, or a preview."""
 
+    def __init__(self, sc: CompiledScenario, written: Mapping[str, InjectWritten],
+                 words: Mapping[str, Mapping[str, InjectWords]], event: Event) -> None:
+        self.sc, self.written, self.words, self.event = sc, written, words, event
 
-def _option_label(sc: CompiledScenario, inject_id: str, option: str | None,
-                  written: dict[str, InjectWritten] | None = None) -> str:
-    if option is None:
-        return "no decision"
-    ci = sc.injects.get(inject_id)
-    if ci is None:
-        w = (written or {}).get(inject_id)
-        return next((o.get("label", option) for o in (w.options if w else []) if o.get("id") == option), option)
-    if option not in ci.options:
-        return option
-    return ci.options[option].model.label
+    def _of(self, inject_id: str) -> InjectWords | None:
+        stored = self.words.get(inject_id)
+        if stored is None and isinstance(self.event, InjectReleased) and self.event.words is not None:
+            stored = self.event.words
+        if stored is None:
+            ci = self.sc.injects.get(inject_id)
+            if ci is None and inject_id not in self.written:
+                return None
+            stored = words_for(self.sc, self.written, inject_id, (ci.turn or 1) if ci else 1)
+        return stored[CONTROL]
+
+    def title(self, inject_id: str) -> str:
+        w = self._of(inject_id)
+        return w.title if w else inject_id
+
+    def label(self, inject_id: str, option: str | None) -> str:
+        if option is None:
+            return "no decision"
+        w = self._of(inject_id)
+        return w.options[option].label if w and option in w.options else option
+
+    def outcome(self, inject_id: str, option: str, branch: int) -> str:
+        w = self._of(inject_id)
+        said = w.options.get(option) if w else None
+        return said.outcomes[branch] if said and 0 <= branch < len(said.outcomes) else ""
 
 
 @dataclass
@@ -239,7 +260,7 @@ def team_status(state: State) -> list[TeamStatus]:
     for n, nation in sc.nations.items():
         pend = state.pending(n)
         seq = state.last_action.get(n)
-        last = describe(sc, state.log[seq - 1].event, state.written) if seq else "nothing yet"
+        last = describe(sc, state.log[seq - 1].event, state.written, words=state.words) if seq else "nothing yet"
         player = state.started.teams.get(n, "human") if state.started else "human"
         out.append(TeamStatus(n, nation.name, player, [p.inject for p in pend],
                               min((p.deadline_turn for p in pend), default=None), last))
@@ -294,7 +315,8 @@ def paths_not_taken(state: State, team: str | None = None) -> list[NotTaken]:
         ci = sc.injects.get(inject)
         if ci is None:
             continue
-        others = [(o, c.model.label) for o, c in ci.options.items() if o != option]
+        labels = words_of(state, inject, who).options
+        others = [(o, labels[o].label if o in labels else o) for o in ci.options if o != option]
         if others:
             out.append(NotTaken(who, inject, option or "", others))
     return out
