@@ -103,6 +103,12 @@ def content_hash(sources: dict[str, str]) -> str:
     return h.hexdigest()
 
 
+def file_hashes(sources: dict[str, str]) -> dict[str, str]:
+    """Each file's SHA-256: recorded at the start beside `content_hash`, so a copy that no longer matches can
+    be told file by file."""
+    return {key: hashlib.sha256(text.encode()).hexdigest() for key, text in sources.items()}
+
+
 class _Compiler(InjectCompiler):
     def run(self) -> CompiledScenario:
         sc, main = self.sc, self.loaded.main

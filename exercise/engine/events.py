@@ -21,10 +21,15 @@ class _Event(BaseModel):
 
 
 class SessionStarted(_Event):
+    """v2 records each file's hash beside the whole copy's, so `tabletop verify` can name a file that changed."""
+
     type: Literal["SessionStarted"] = "SessionStarted"
+    v: int = 2
     scenario_id: str
     scenario_title: str
     scenario_hash: str
+    source_hashes: dict[str, str] | None = Field(
+        None, description="path -> SHA-256 of each file of the scenario copy stored with the session (from v2)")
     seed: int
     mode: Literal["facilitated", "solo", "hotseat", "headless"] = "headless"
     teams: dict[str, str] = Field(description="nation -> 'human' or 'bot:<profile>'")

@@ -12,7 +12,7 @@ import struct
 from collections.abc import Callable
 
 from . import rules
-from .compile import CompiledScenario
+from .compile import CompiledScenario, file_hashes
 from .compile_injects import CInject
 from .events import (
     Adjudicated,
@@ -118,6 +118,7 @@ class Session:
                     raise Refused(f"'{who}' is neither 'human' nor 'bot:<{'|'.join(BOT_PROFILES)}>'")
             full = {n: teams.get(n, f"bot:{sc.nations[n].bot.profile}") for n in sc.nations}
             seq = self._emit(SessionStarted(scenario_id=sc.id, scenario_title=sc.title, scenario_hash=sc.hash,
+                                            source_hashes=file_hashes(sc.sources),
                                             seed=seed, mode=mode, teams=full, facilitator=facilitator))
             self._release_due(seq)
 
