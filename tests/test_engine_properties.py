@@ -101,6 +101,9 @@ def test_random_commands_never_crash_and_stay_in_bounds(which: int, seed: int, c
     assert (again.vals, again.turn, again.released, again.chosen, again.paused) == \
         (s.vals, s.turn, s.released, s.chosen, s.paused)
     assert (again.ended is None) == (s.ended is None)
+    # The words each reader was shown come back from the log, not from rendering again.
+    assert (again.words, again.ending_text) == (s.words, s.ending_text)
+    assert set(again.words) == set(again.released)
 
 
 @settings(max_examples=25, deadline=None)

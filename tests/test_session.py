@@ -17,7 +17,7 @@ from exercise.engine.events import (
     event_from_dict,
     event_to_dict,
 )
-from exercise.engine.session import Refused, Session, draw
+from exercise.engine.session import MAX_BODY, MAX_NAME, MAX_REASON, Refused, Session, draw
 from exercise.engine.state import State
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
@@ -171,6 +171,57 @@ def test_replay_gives_the_same_state(scenario) -> None:  # type: ignore[no-untyp
     entries = [type(e)(e.seq, event_from_dict(event_to_dict(e.event)), e.at) for e in s.state.log]
     again = State.fold(scenario, entries)
     assert again.vals == s.state.vals and again.released == s.state.released and again.turn == s.state.turn
+    assert again.words == s.state.words
+
+
+# Each command that takes text from a person, with the limit on that text.
+TYPED = [
+    ("the message", MAX_BODY, lambda s, t: s.send("norvia", ["kessland"], t)),
+    ("the rationale", MAX_BODY, lambda s, t: s.decide("norvia", "grid-down", "wait", t)),
+    ("the observation", MAX_BODY, lambda s, t: s.observe("O1", t, "S")),
+    ("the inject's text", MAX_BODY, lambda s, t: s.write_inject("w1", ["norvia"], t)),
+    ("the inject's title", MAX_NAME, lambda s, t: s.write_inject("w1", ["norvia"], "text", title=t)),
+    ("the inject's sender", MAX_NAME, lambda s, t: s.write_inject("w1", ["norvia"], "text", sender=t)),
+    ("an option's label", MAX_NAME,
+     lambda s, t: s.write_inject("w1", ["norvia"], "text", options=[{"id": "y", "label": t}])),
+    ("the reason", MAX_REASON, lambda s, t: s.adjudicate("cohesion", 1, t)),
+    ("the reason", MAX_REASON, lambda s, t: s.pause(t)),
+    ("the reason", MAX_REASON, lambda s, t: s.end(t)),
+    ("the reason", MAX_REASON, lambda s, t: (s.send("norvia", ["kessland"], "hi"), s.retract(t))),
+]
+
+
+@pytest.mark.parametrize(("what", "limit", "command"), TYPED,
+                         ids=[f"{i}-{w}" for i, (w, _, _) in enumerate(TYPED)])
+def test_text_typed_by_people_is_bounded(scenario, what, limit, command) -> None:  # type: ignore[no-untyped-def]
+    s = started(scenario)
+    command(s, "x" * limit)  # at the limit: taken
+    s = started(scenario)
+    before = len(s.state.log)
+    with pytest.raises(Refused, match=rf"{what} is {limit + 1:,} characters long; the limit is {limit:,}"):
+        command(s, "x" * (limit + 1))
+    assert len(s.state.log) <= before + 1  # nothing of it stored (a retraction's message before it may be)
+    assert all("x" * (limit + 1) not in str(e.event) for e in s.state.log)
+
+
+def test_a_pasted_megabyte_is_refused_not_logged(scenario) -> None:  # type: ignore[no-untyped-def]
+    s = started(scenario)
+    before = len(s.state.log)
+    with pytest.raises(Refused, match="send it in parts"):
+        s.send("norvia", ["kessland"], "spam " * 200_000)
+    assert len(s.state.log) == before
+
+
+def test_people_text_is_never_a_template(scenario) -> None:  # type: ignore[no-untyped-def]
+    s = started(scenario)
+    s.write_inject("w1", ["norvia"], "{{ 7*7 }} {% for x in y %}", title="{{ nation.name }}")
+    s.decide("norvia", "grid-down", "wait", "{{ 7*7 }}")
+    released = next(e.event for e in s.state.log if isinstance(e.event, InjectReleased) and e.event.inject == "w1")
+    assert released.words is not None
+    said = released.words["control"]
+    assert (said.title, said.text) == ("{{ nation.name }}", "{{ 7*7 }} {% for x in y %}")
+    decided = s.state.log[-1].event
+    assert isinstance(decided, DecisionTaken) and decided.rationale == "{{ 7*7 }}"
 
 
 def test_draws_depend_only_on_seed_and_position() -> None:

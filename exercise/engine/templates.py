@@ -50,7 +50,8 @@ _STATEMENTS: _Names = {nodes.For: "loops ({% for %})", nodes.Macro: "macros ({% 
                        nodes.Include: "{% include %}", nodes.Import: "{% import %}",
                        nodes.FromImport: "{% from ... import %}", nodes.Extends: "{% extends %}",
                        nodes.Block: "{% block %}", nodes.With: "{% with %}", nodes.FilterBlock: "{% filter %}",
-                       nodes.ScopedEvalContextModifier: "{% autoescape %}", nodes.ExprStmt: "{% do %}"}
+                       nodes.ScopedEvalContextModifier: "{% autoescape %}", nodes.Scope: "{% autoescape %}",
+                       nodes.ExprStmt: "{% do %}"}
 _EXPRESSIONS: _Names = {nodes.Call: "calls", nodes.Getitem: "item access ([...])", nodes.Slice: "slices",
                         nodes.Test: "tests ('is ...')", nodes.CondExpr: "inline if (use {% if %} ... {% endif %})",
                         nodes.List: "lists", nodes.Tuple: "tuples", nodes.Dict: "dictionaries"}
@@ -130,10 +131,13 @@ def is_template(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def parse(text: str) -> Parsed:
     """A text in the language's tree, or why it is not in the language. Never raises."""
+    deep = _too_deep(text)
+    if deep is not None:
+        return Parsed(None, Refused(deep, f"the text nests too deeply (at most {MAX_DEPTH} levels)"))
     try:
         tree = _parser.parse(text)
     except TemplateSyntaxError as exc:
-        return Parsed(None, Refused(exc.lineno, f"template syntax: {exc.message}"))
+        return Parsed(None, Refused(exc.lineno, "template syntax: " + " ".join(str(exc.message).split())))
     except RecursionError:
         return Parsed(None, Refused(1, f"the text nests too deeply (at most {MAX_DEPTH} levels)"))
     except ValueError:  # the lexer's int() of a number thousands of digits long
@@ -146,6 +150,33 @@ def parse(text: str) -> Parsed:
         return Parsed(None, exc)
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_OPEN_IF = re.compile(r"^\{%[-+]?\s*if\b")
+_CLOSE_IF = re.compile(r"^\{%[-+]?\s*endif\b")
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets or {% if %} blocks nest past what any text needs, before Jinja's parser
+    recurses into them (thousands deep, it would run out of stack)."""
+    ifs = 0
+    for tag in _TAG.finditer(text):
+        t = tag.group()
+        ifs += 1 if _OPEN_IF.match(t) else -1 if _CLOSE_IF.match(t) else 0
+        depth = 0
+        for i, ch in enumerate(t):
+            depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+            if depth > MAX_DEPTH + 2 or ifs > MAX_DEPTH * 4:  # {{ and the tag's own braces count too
+                return text.count("\n", 0, tag.start() + i) + 1
+    return None
+
+
+def _line(node: nodes.Node) -> int:
+    """A node's line in the text (some, such as {% autoescape %}'s scope, have none of their own)."""
+    if node.lineno:
+        return int(node.lineno)
+    return next((_line(child) for child in node.iter_child_nodes()), 1)
+
+
 def _body(body: list[nodes.Node], depth: int) -> tuple[Part, ...]:
     if depth > MAX_DEPTH:
         raise Refused(body[0].lineno if body else 1, f"{{% if %}} blocks nest too deeply (at most {MAX_DEPTH})")
@@ -153,14 +184,14 @@ def _body(body: list[nodes.Node], depth: int) -> tuple[Part, ...]:
     for node in body:
         if isinstance(node, nodes.Output):
             for child in node.nodes:
-                out.append(child.data if isinstance(child, nodes.TemplateData) else _expr(child, depth))
+                out.append(child.data if isinstance(child, nodes.TemplateData) else _expr(child, 0))
         elif isinstance(node, nodes.If):
-            branches = [(_expr(node.test, depth), _body(node.body, depth + 1))]
-            branches += [(_expr(e.test, depth), _body(e.body, depth + 1)) for e in node.elif_]
+            branches = [(_expr(node.test, 0), _body(node.body, depth + 1))]
+            branches += [(_expr(e.test, 0), _body(e.body, depth + 1)) for e in node.elif_]
             out.append(If(tuple(branches), _body(node.else_, depth + 1)))
         else:
             what = _STATEMENTS.get(type(node), f"'{type(node).__name__}'")
-            raise Refused(node.lineno, f"{what}: not part of the text language; texts are words with names and "
+            raise Refused(_line(node), f"{what}: not part of the text language; texts are words with names and "
                           f"{{% if %}}, never code ({DOCS})")
     return tuple(out)
 
