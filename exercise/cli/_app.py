@@ -36,13 +36,18 @@ class CliError(Exception):
 
 
 def err(message: str) -> None:
-    """One line (or a few) on stderr."""
-    typer.echo(message, err=True)
+    """One line (or a few) on stderr. A message often quotes a file name or a scenario: its control characters
+    are shown as pictures (engine/text.py), never obeyed by the terminal."""
+    from exercise.engine.text import visible
+
+    typer.echo(visible(message), err=True)
 
 
 def note(message: str) -> None:
     """A remark on stderr that is not an error (so stdout stays clean for --json and pipes)."""
-    typer.echo(typer.style(message, dim=True), err=True)
+    from exercise.engine.text import visible
+
+    typer.echo(typer.style(visible(message), dim=True), err=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -94,7 +99,9 @@ def report_error(exc: BaseException) -> int | None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    from exercise.engine.text import one_line
+
+    return one_line(text)
 
 
 class TtxGroup(TyperGroup):

@@ -10,13 +10,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from exercise.cli._app import PANEL_PLAY, app, display, fail, load, note, scenario_path
+from exercise.cli._app import PANEL_PLAY, app, display, err, fail, load, note, scenario_path
+
+if TYPE_CHECKING:
+    from exercise.ui.app import TtxApp
 
 
 @app.command(rich_help_panel=PANEL_PLAY)
@@ -68,7 +74,49 @@ def play(
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
     config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd())
-    make_app(config).run()
+    run_in_terminal(make_app(config))
+
+
+def run_in_terminal(app: TtxApp) -> None:
+    """Run the app until it stops. A quit returns (exit 0); anything else must not look like one: an app
+    stopped by an unexpected error, or by SIGINT/SIGTERM, exits non-zero with one line on stderr, after
+    Textual has given the terminal back."""
+    received: list[int] = []
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+
+        def stop(signum: int) -> None:
+            if received:  # asked again: the app has not managed to stop, so stop the way the signal means
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+                return
+            received.append(signum)
+            app.exit(return_code=128 + signum)  # restores the terminal; the session was saved as it went
+
+        # Without these, SIGTERM kills the process with the terminal still in Textual's modes (alternate
+        # screen, mouse reporting), and asyncio turns SIGINT into a cancellation that ends like a quit.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop, signum)
+        await app.run_async()
+
+    asyncio.run(run())
+    code = app.return_code or 0
+    if app.failure is not None:
+        err(app.failure)
+    elif received:
+        back = _session_hint(app)
+        err(f"tabletop stopped by {signal.Signals(received[0]).name}" + (f": {back}" if back else ""))
+    elif code:
+        err(f"tabletop stopped with status {code}")
+    if code:
+        raise typer.Exit(code)
+
+
+def _session_hint(app: TtxApp) -> str | None:
+    if app.controller is None:
+        return None
+    return f"the session is saved; `tabletop play --db {display(app.controller.live.store.path)}` returns to it"
 
 
 def _check_session(db: Path, team: str | None) -> None:

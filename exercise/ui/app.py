@@ -196,6 +196,9 @@ class TtxApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     # -- errors: never a traceback on screen ------------------------------------------------
+    failure: str | None = None
+    """Set when an unexpected error stopped the app: the one line `tabletop play` prints as it exits 1."""
+
     def _report_error(self, error: BaseException) -> Path | None:
         """Write the full traceback to `<sessions>/errors.log`; the screen gets one line."""
         import traceback
@@ -210,14 +213,17 @@ class TtxApp(App[None]):
             return None
         return where
 
+    def _errors_are_loud(self) -> bool:
+        """Under test (headless) an error fails the test instead of becoming a line."""
+        return self.is_headless
+
     async def _dispatch_action(self, namespace, action_name, params):  # type: ignore[no-untyped-def]
         """An action (key, palette, button) that fails becomes a notification; the app carries on.
-        The session loses nothing: a command is committed to the store before the screen redraws.
-        Under test (headless) errors still fail loudly."""
+        The session loses nothing: a command is committed to the store before the screen redraws."""
         try:
             return await super()._dispatch_action(namespace, action_name, params)
         except Exception as error:
-            if self.is_headless:
+            if self._errors_are_loud():
                 raise
             where = self._report_error(error)
             self.notify(f"Something went wrong: {one_line(error)}" + (f" (details in {where})" if where else ""),
@@ -225,9 +231,10 @@ class TtxApp(App[None]):
             return True
 
     def _handle_exception(self, error: Exception) -> None:
-        """Anything else that escapes: the full traceback goes to the log file, the terminal gets one
-        line and how to come back (Textual cannot carry on once a widget's message loop has failed)."""
-        if self.is_headless or isinstance(error, (KeyboardInterrupt, SystemExit)):
+        """Anything else that escapes: the full traceback goes to the log file, `failure` gets one line and
+        how to come back, and the app exits with status 1 (Textual cannot carry on once a widget's message
+        loop has failed). The line is not handed to Textual as an exit message: Rich would wrap it."""
+        if self._errors_are_loud() or isinstance(error, (KeyboardInterrupt, SystemExit)):
             super()._handle_exception(error)
             return
         where = self._report_error(error)
@@ -235,8 +242,9 @@ class TtxApp(App[None]):
             return
         db = self.controller.live.store.path if self.controller is not None else None
         back = f" The session is saved: `tabletop play --db {db}` returns to it." if db else ""
-        self.exit(return_code=1, message=f"tabletop stopped after an unexpected error: {one_line(error)}.{back}"
-                  + (f" Details in {where}." if where else ""))
+        self.failure = (f"tabletop stopped after an unexpected error: {one_line(error)}.{back}"
+                        + (f" Details in {where}." if where else ""))
+        self.exit(return_code=1)
 
     def on_unmount(self) -> None:
         if self.controller is not None:
