@@ -3,22 +3,34 @@
 The store is the bus. Each command runs inside the store's write lock: first fold whatever other
 processes appended, then check the command against that latest state, then append its events in the
 same transaction. Nobody ever decides against a stale view, and nothing is lost or doubled.
+
+The store keeps the scenario's files beside the log (its "copy"), outside the hash chain; the log's first
+event, SessionStarted, records their hash. This is the layer that knows both, so it is where a copy changed
+after the start is found (`copy_problems`, `verify_session`): a session whose copy does not match is never
+continued, and a reader is told.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from .engine.compile import CompiledScenario, load_sources
+from .engine.compile import CompiledScenario, content_hash, file_hashes, load_sources
 from .engine.diagnostics import ScenarioError
 from .engine.events import event_from_dict, event_to_dict
 from .engine.session import Session
-from .engine.state import Entry
-from .store import EventStore, StoredEvent, StoreError
+from .engine.state import Entry, State
+from .engine.text import one_line
+from .store import EventStore, StoredEvent, StoreError, VerifyResult
 
 Clock = Callable[[], datetime]
+
+# meta entries written from the scenario at creation, each of which the chain's SessionStarted also records.
+_META_FROM_START = ("scenario_id", "scenario_title", "scenario_hash")
+_NAMES_SHOWN = 5  # file names a message lists before it only counts the rest
 
 
 class SessionFileError(Exception):
@@ -29,11 +41,123 @@ def to_entry(row: StoredEvent) -> Entry:
     return Entry(row.seq, event_from_dict(row.payload), row.wall)
 
 
+def _shown(name: str) -> str:
+    text = one_line(name)
+    return repr(text if len(text) <= 120 else text[:60] + "…" + text[-59:])
+
+
+def _names(kind: str, names: list[str]) -> str:
+    listed = ", ".join(_shown(n) for n in names[:_NAMES_SHOWN])
+    more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+    return f"{kind}: {listed}{more}"
+
+
+def started_payload(rows: list[StoredEvent]) -> dict[str, Any] | None:
+    """The SessionStarted that opens a log, as stored (read without the engine, so any version's is judged)."""
+    return rows[0].payload if rows and rows[0].seq == 1 and rows[0].type == "SessionStarted" else None
+
+
+def copy_problems(meta: dict[str, str], sources: dict[str, str], started: dict[str, Any] | None) -> list[str]:
+    """What differs between the stored scenario copy (and the meta entries taken from it) and what the log's
+    SessionStarted recorded; empty when they agree or when the log has not started (nothing to compare with).
+
+    Which file is the main one is not in the chain, and need not be: the copy must hash as recorded, so it
+    holds the files played, of which one alone is a scenario (the others are libraries, which do not load as
+    one), and a session opened for play checks that the main file loads as the scenario the log started.
+    """
+    if started is None:
+        return []
+    problems: list[str] = []
+    if content_hash(sources) != started.get("scenario_hash"):
+        recorded = started.get("source_hashes")
+        if isinstance(recorded, dict) and recorded:
+            now = file_hashes(sources)
+            changed = sorted(k for k in now.keys() & recorded.keys() if now[k] != recorded[k])
+            for kind, names in (("changed", changed), ("added", sorted(now.keys() - recorded.keys())),
+                                ("missing", sorted(recorded.keys() - now.keys()))):
+                if names:
+                    problems.append(_names(kind, names))
+        if not problems:
+            problems.append("the copy does not hash to what the start recorded (this log records one hash for "
+                            "the whole copy, so the file that differs cannot be named)")
+    main = meta.get("main", "")
+    if main not in sources:
+        problems.append(f"meta 'main' names {_shown(main)}, which is not a file of the copy")
+    for key in _META_FROM_START:
+        if key in meta and meta[key] != started.get(key):
+            problems.append(f"meta {key!r} says {_shown(meta[key])}, the log's start says "
+                            f"{_shown(str(started.get(key)))}")
+    return problems
+
+
+@dataclass(frozen=True)
+class SessionVerification:
+    """`tabletop verify` of a session file: the store's check (the file, the hash chain) and the stored scenario
+    copy against the chain's SessionStarted. It answers like the store's `VerifyResult` (ok, events,
+    first_bad_seq, message), so a reader of either (the report's digest) reads this one the same way."""
+
+    chain: VerifyResult
+    copy: tuple[str, ...]  # what is wrong with the stored copy: empty when it matches
+    copy_checked: bool  # False when the log has no SessionStarted to measure the copy against
+    files: int  # files in the stored copy
+    notes: tuple[str, ...] = ()  # worth saying, not failures: who else may read the file, how it was read
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.copy
+
+    @property
+    def events(self) -> int:
+        return self.chain.events
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        return self.chain.first_bad_seq
+
+    @property
+    def copy_message(self) -> str:
+        if self.copy:
+            return "scenario copy changed after the session started: " + "; ".join(self.copy)
+        if not self.copy_checked:
+            return "scenario copy not checked (the log has no start to check it against)"
+        return f"scenario copy intact ({self.files} file{'s' if self.files != 1 else ''})"
+
+    @property
+    def message(self) -> str:
+        return f"{self.chain.message}; {self.copy_message}"
+
+
+def _verify_store(store: EventStore) -> SessionVerification:
+    chain = store.verify()
+    notes = [n for n in (store.privacy_note(),) if n]
+    try:
+        meta, sources = store.meta, store.sources
+        # Only the first row is needed; a crafted row elsewhere is the chain check's to report.
+        first = store.read_types("SessionStarted")[:1]
+    except StoreError as exc:
+        return SessionVerification(chain, (f"the stored copy cannot be read ({exc})",), True, 0, tuple(notes))
+    started = started_payload(first)
+    problems = copy_problems(meta, sources, started)
+    return SessionVerification(chain, tuple(problems), started is not None, len(sources), tuple(notes))
+
+
+def verify_session(db: str | Path) -> SessionVerification:
+    """Check a session file without changing it: SQLite's integrity check, the hash chain, the stored copy."""
+    try:
+        with EventStore.open(db, write=False) as store:
+            return _verify_store(store)
+    except StoreError as exc:
+        raise SessionFileError(str(exc)) from None
+
+
 class LiveSession:
     def __init__(self, store: EventStore, scenario: CompiledScenario, entries: list[Entry]) -> None:
         self.store = store
         self.scenario = scenario
         self.session = Session(scenario, entries)
+        # What differs between the stored scenario copy and the log's start (only a reader opens such a file):
+        # whoever shows this session as what was played says so first.
+        self.copy_problems: list[str] = []
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -55,15 +179,20 @@ class LiveSession:
         return live
 
     @classmethod
-    def open(cls, db: str | Path, clock: Clock | None = None) -> LiveSession:
-        return cls.open_with_rows(db, clock)[0]
+    def open(cls, db: str | Path, clock: Clock | None = None, *, readonly: bool = False) -> LiveSession:
+        """A session file to play on (refused, in one line, when it is read-only or its stored scenario copy
+        was changed after the start); with readonly=True, to read (on read-only media too), never written."""
+        return cls.open_with_rows(db, clock, readonly=readonly)[0]
 
     @classmethod
-    def open_with_rows(cls, db: str | Path, clock: Clock | None = None) -> tuple[LiveSession, list[StoredEvent]]:
+    def open_with_rows(cls, db: str | Path, clock: Clock | None = None, *,
+                       readonly: bool = True) -> tuple[LiveSession, list[StoredEvent]]:
         """Open a session file, also handing back the stored rows it read (hashes, wall times), so a
-        reader that needs them (the report) does not read the log a second time."""
+        reader that needs them (the report) does not read the log a second time. For reading by default:
+        a reader gets a changed scenario copy with `copy_problems` saying what changed, instead of a refusal.
+        """
         try:
-            store = EventStore.open(db, clock=clock)
+            store = EventStore.open(db, clock=clock, write=not readonly)
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
         try:
@@ -71,12 +200,21 @@ class LiveSession:
             main = meta.get("main")
             if not main or main not in sources:
                 raise SessionFileError(f"{db}: the session file holds no scenario snapshot")
+            started = started_payload(rows)
+            problems = copy_problems(meta, sources, started)
+            if problems and not readonly:
+                raise SessionFileError(f"{db}: the scenario copy stored in this file was changed after the session "
+                                       f"started ({problems[0]}); it is not continued: tabletop verify says more")
             try:
                 scenario = load_sources(sources, main)
             except ScenarioError as exc:
                 first = exc.diagnostics[0] if exc.diagnostics else "unknown problem"
                 raise SessionFileError(f"{db}: the scenario stored in this session no longer loads: {first}"
                                        ) from None
+            if started is not None and scenario.id != started.get("scenario_id"):
+                raise SessionFileError(f"{db}: the stored main file {_shown(main)} is scenario "
+                                       f"{_shown(scenario.id)}, not the {_shown(str(started.get('scenario_id')))} "
+                                       "the log started")
             try:
                 entries = [to_entry(r) for r in rows]
             except ValueError as exc:
@@ -85,11 +223,20 @@ class LiveSession:
         except (SessionFileError, StoreError) as exc:
             store.close()  # a file we refuse is not left open
             raise SessionFileError(str(exc)) from None
-        return cls(store, scenario, entries), rows
+        live = cls(store, scenario, entries)
+        live.copy_problems = problems
+        return live, rows
+
+    def verify(self) -> SessionVerification:
+        """The file, its hash chain and its stored scenario copy, checked now (see `verify_session`)."""
+        try:
+            return _verify_store(self.store)
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
 
     # -- using -------------------------------------------------------------------------------
     @property
-    def state(self):  # type: ignore[no-untyped-def]
+    def state(self) -> State:
         return self.session.state
 
     def refresh(self) -> list[Entry]:

@@ -1,8 +1,10 @@
-"""Commands on session files: log, verify."""
+"""Commands on session files: log, verify. Both only read: they work on read-only media and change nothing."""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,9 @@ from exercise.cli._app import PANEL_SESSIONS, app, display, err, note
 # Keys of a `tabletop log --json` line that belong to the log row; an event field of the same name
 # (EventRetracted.seq: the seq it retracts) is written as `event_<name>`.
 ROW_KEYS = ("seq", "type", "wall", "hash")
+# Characters JSON lets through raw that a terminal may obey (C1 controls, like ESC) or that reorder the text
+# around them (line separators, bidirectional controls): written as \u escapes, the same JSON once parsed.
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def log_record(row: Any) -> dict[str, Any]:
@@ -25,6 +30,11 @@ def log_record(row: Any) -> dict[str, Any]:
     return out
 
 
+def json_line(record: dict[str, Any]) -> str:
+    text = json.dumps(record, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def log(
     db: Path = typer.Argument(..., metavar="DB", help="Session file."),
@@ -32,48 +42,69 @@ def log(
                                  "(an event field named like one of these is prefixed 'event_')."),
 ) -> None:
     """Print the event log, one event a line: seq, wall time, type, what happened."""
+    from exercise.engine.text import one_line
     from exercise.store import EventStore
 
-    store = EventStore.open(db)
-    try:
+    with EventStore.open(db, write=False) as store:
         rows = store.read()
-        if as_json:
-            for row in rows:
-                typer.echo(json.dumps(log_record(row), ensure_ascii=False))
-            return
-        describe_row, retracted = _describer(store, rows)
-        width = max((len(r.type) for r in rows), default=0)
+        scenario = _stored_scenario(store, rows, db)
+    if as_json:
         for row in rows:
-            mark = "  (retracted)" if row.seq in retracted else ""
-            typer.echo(f"{row.seq:>5}  {row.wall}  {row.type:<{width}}  {describe_row(row)}{mark}")
-        if not rows:
-            note(f"{display(db)}: no events yet")
-    finally:
-        store.close()
+            typer.echo(json_line(log_record(row)))
+        return
+    describe_row, retracted = _describer(scenario, rows)
+    width = max((len(one_line(r.type)) for r in rows), default=0)
+    for row in rows:
+        mark = "  (retracted)" if row.seq in retracted else ""
+        typer.echo(f"{row.seq:>5}  {one_line(row.wall)}  {one_line(row.type):<{width}}  "
+                   f"{one_line(describe_row(row))}{mark}")
+    if not rows:
+        note(f"{display(db)}: no events yet")
 
 
-def _describer(store: Any, rows: list[Any]) -> tuple[Any, set[int]]:
-    """Words for each event, from the scenario stored in the file; raw JSON when that cannot be loaded."""
+def _stored_scenario(store: Any, rows: list[Any], db: Path) -> Any:
+    """The scenario stored in the file, to describe events with; None (events shown as stored) when it does not
+    load, or when it is not the copy the session started with: a changed copy would put words in the log that
+    were never played."""
+    from exercise.engine.compile import load_sources
+    from exercise.engine.diagnostics import ScenarioError
+    from exercise.live import copy_problems, started_payload
+    from exercise.store import StoreError
+
+    try:
+        meta, sources = store.meta, store.sources
+    except StoreError as exc:
+        note(f"note: the scenario stored in this file cannot be read ({exc}); events are shown as stored")
+        return None
+    problems = copy_problems(meta, sources, started_payload(rows))
+    if problems:
+        err(f"warning: {display(db)}: the scenario copy stored in this file was changed after the session started "
+            f"({problems[0]}); events are shown as stored: tabletop verify says more")
+        return None
+    main = meta.get("main")
+    if not main or main not in sources:
+        return None
+    try:
+        return load_sources(sources, main)
+    except ScenarioError:
+        note("note: the scenario stored in this file does not load; events are shown as stored")
+        return None
+
+
+def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]]:
+    """Words for each event, from the stored scenario `sc`; raw JSON without it."""
 
     def raw(row: Any) -> str:
         fields = {k: v for k, v in row.payload.items() if k not in ("type", "v")}
         return json.dumps(fields, ensure_ascii=False)
 
-    from exercise.engine.compile import load_sources
-    from exercise.engine.diagnostics import ScenarioError
+    if sc is None:
+        return raw, set()
+
     from exercise.engine.events import event_from_dict
     from exercise.engine.state import Entry, State
     from exercise.engine.views import describe
 
-    main = store.meta.get("main")
-    sources = store.sources
-    if not main or main not in sources:
-        return raw, set()
-    try:
-        sc = load_sources(sources, main)
-    except ScenarioError:
-        note("note: the scenario stored in this file does not load; events are shown as stored")
-        return raw, set()
     retracted: set[int] = set()
     try:
         state = State.fold(sc, [Entry(r.seq, event_from_dict(r.payload), r.wall) for r in rows])
@@ -83,7 +114,7 @@ def _describer(store: Any, rows: list[Any]) -> tuple[Any, set[int]]:
 
     def words(row: Any) -> str:
         try:
-            return describe(sc, event_from_dict(row.payload))
+            return str(describe(sc, event_from_dict(row.payload)))
         except Exception:
             return raw(row)
 
@@ -92,17 +123,32 @@ def _describer(store: Any, rows: list[Any]) -> tuple[Any, set[int]]:
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def verify(db: Path = typer.Argument(..., metavar="DB", help="Session file.")) -> None:
-    """Check the log's hash chain: exit 0 when intact, 1 with the first bad sequence number when not."""
-    from exercise.store import EventStore
+    """Check a session file: SQLite's integrity check, the log's hash chain and the scenario copy stored with it.
 
-    store = EventStore.open(db)
-    try:
-        result = store.verify()
-    finally:
-        store.close()
+    Exit 0 when all three hold; 1 when one does not, with the first bad sequence number when the chain is
+    broken. The file is only read (read-only media too).
+    """
+    from exercise.engine.text import one_line
+    from exercise.live import verify_session
+
+    result = verify_session(db)
+    name = one_line(display(db))
+    for remark in result.notes:
+        note(f"note: {remark}")
+    chain = result.chain
     if result.ok:
-        typer.echo(f"ok: {display(db)}: {result.message}")
+        typer.echo(f"ok: {name}: {result.message}")
         return
-    typer.echo(f"FAIL: {display(db)}: first bad seq {result.first_bad_seq}: {result.message}")
-    err(f"error: {display(db)}: the hash chain is broken at seq {result.first_bad_seq}")
+    broken = f"first bad seq {chain.first_bad_seq}: {chain.message}" if chain.first_bad_seq else chain.message
+    parts = [result.copy_message, broken] if chain.ok else [broken, result.copy_message]
+    typer.echo(f"FAIL: {name}: {'; '.join(parts)}")
+    if not chain.ok:
+        found = [f"the file is damaged ({chain.damage})" if chain.damage else "",
+                 f"the hash chain is broken at seq {chain.first_bad_seq}" if chain.first_bad_seq else ""]
+        what = ", and ".join(f for f in found if f)
+        if result.copy:
+            what += ", and the scenario copy stored in it was changed after the session started"
+    else:
+        what = "the scenario copy stored in it was changed after the session started (the hash chain is intact)"
+    err(f"error: {name}: {what}")
     raise typer.Exit(1)

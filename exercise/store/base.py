@@ -12,6 +12,10 @@ from typing import Any
 
 Clock = Callable[[], datetime]
 
+# The longest value the store keeps (one event's JSON, one scenario file): far above any real one (a scenario
+# file may have 2 MiB), and a bound on what a crafted session file can make a reader allocate for one row.
+MAX_VALUE_BYTES = 16 * 1024 * 1024
+
 
 class StoreError(Exception):
     """Any failure of the store, as one human-readable line.
@@ -39,12 +43,14 @@ class StoredEvent:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Outcome of walking the hash chain; `first_bad_seq` is what `tabletop verify` reports when broken."""
+    """Outcome of checking the file and walking the hash chain; `first_bad_seq` is what `tabletop verify` reports
+    when the chain is broken."""
 
     ok: bool
     events: int
     first_bad_seq: int | None
     message: str
+    damage: str | None = None  # what the file's own integrity check found (SQLite), when it found anything
 
 
 def utc_now() -> datetime:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from exercise.store.base import StoreError, VerifyResult
+from exercise.store.base import MAX_VALUE_BYTES, StoreError, VerifyResult
 
 GENESIS_HASH = "0" * 64
 
@@ -49,9 +49,11 @@ def encode_event(event: Any) -> tuple[str, int, str]:
         raise StoreError(f"event {etype!r} needs an integer 'v', got {version!r}")
     try:
         text = canonical_json(event)
-        text.encode("utf-8")  # lone surrogates would only fail later, at hashing or in sqlite3
-    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        size = len(text.encode("utf-8"))  # lone surrogates would only fail later, at hashing or in sqlite3
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         raise StoreError(f"event {etype!r} cannot be stored as JSON: {exc}") from None
+    if size > MAX_VALUE_BYTES:
+        raise StoreError(f"event {etype!r} is {size:,} bytes as JSON; an event may have at most {MAX_VALUE_BYTES:,}")
     return etype, version, text
 
 
@@ -102,18 +104,22 @@ def _check_row(
         return expected, f"gap: {missing} missing"
     if seq < expected:
         return seq, f"broken at seq {seq}: out of order (expected seq {expected})"
+    # A crafted file may hold any SQLite value in any column; only the types the store writes are judged.
+    texts = (etype, wall, text, prev_hash, stored_hash)
+    if not all(isinstance(t, str) for t in texts) or not isinstance(version, int):
+        return seq, f"broken at seq {seq}: a column holds a value of the wrong type"
     if prev_hash != prev:
         return seq, f"broken at seq {seq}: prev_hash does not match the hash of seq {seq - 1}"
     try:
         payload = json.loads(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return seq, f"broken at seq {seq}: payload is not valid JSON"
     # The store writes the canonical text, so a row normally hashes right as stored; re-serialising (a
     # third of a long log's verify time) is only needed to judge a text someone re-formatted.
     if chain_hash(prev_hash, seq, wall, text) != stored_hash:
         try:
             recomputed = chain_hash(prev_hash, seq, wall, canonical_json(payload))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             return seq, f"broken at seq {seq}: payload cannot be re-serialised"
         if recomputed != stored_hash:
             return seq, f"broken at seq {seq}: hash does not match its contents"

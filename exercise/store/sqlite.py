@@ -11,7 +11,6 @@ Why the settings:
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -20,10 +19,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from exercise.store import sqlite_access as access
 from exercise.store import sqlite_file as fmt
-from exercise.store.base import Clock, StoredEvent, StoreError, VerifyResult, format_wall, utc_now
+from exercise.store.base import MAX_VALUE_BYTES, Clock, StoredEvent, StoreError, VerifyResult, format_wall, utc_now
 from exercise.store.chain import Row, chain_hash, encode_event, verify_chain
-from exercise.store.sqlite_file import APPLICATION_ID, BUSY_TIMEOUT_MS, SCHEMA_VERSION
+from exercise.store.sqlite_access import BUSY_TIMEOUT_MS
+from exercise.store.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "EventStore", "WriteTx"]
 
@@ -89,11 +90,12 @@ def _check_meta_item(key: Any, value: Any) -> None:
 class EventStore:
     """Append-only, hash-chained event log of one session, in one SQLite file."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock | None, read_only: str | None = None) -> None:
         """Use `create` or `open`; this only wraps a connection."""
         self.path = path
         self._conn: sqlite3.Connection | None = conn
         self._clock: Clock = clock or utc_now
+        self._read_only = read_only
         # One connection may be shared by a UI's worker threads; the lock serialises them, and is
         # re-entrant so reads inside `write()` on the same thread see the open transaction.
         self._lock = threading.RLock()
@@ -103,22 +105,24 @@ class EventStore:
     def create(
         cls, path: str | Path, *, meta: dict[str, str], sources: dict[str, str], clock: Clock | None = None
     ) -> EventStore:
-        """A new session file; an existing tabletop file is reused only while it holds no events."""
+        """A new session file (mode 0600, in folders made 0700); an existing tabletop file is reused only while
+        it holds no events, and keeps its mode."""
         path = Path(path)
         for key, value in meta.items():
             _check_meta_item(key, value)
         for src, text in sources.items():
             if not isinstance(src, str) or not isinstance(text, str):
                 raise StoreError(f"{path}: sources must map path strings to text, got {src!r}")
-        if path.exists() and not path.is_file():
-            raise StoreError(f"{path}: not a file")
+            if len(text.encode("utf-8", "surrogatepass")) > MAX_VALUE_BYTES:
+                raise StoreError(f"{path}: scenario file {src} is over {MAX_VALUE_BYTES:,} bytes")
+        if access.lstat_session(path) is None:
+            access.create_private(path)
+        st = access.lstat_session(path)  # again: refuses a link planted in its place meanwhile
+        if st is None:
+            raise StoreError(f"{path}: the file vanished while it was being created; try again")
+        conn, _ = access.open_existing(path, st, write=True)
+        store = cls(path, conn, clock)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create its directory: {fmt.one_line(exc)}") from None
-        store = cls(path, fmt.connect(path, "rwc"), clock)
-        try:
-            conn = store._live()
             # Look before switching to WAL, so a foreign database is refused without being modified.
             store._guard("open", lambda: fmt.check_header(path, conn, allow_empty=True))
             store._guard("open", lambda: fmt.configure(path, conn))
@@ -130,22 +134,37 @@ class EventStore:
         return store
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock | None = None) -> EventStore:
-        """An existing session file, refused unless it is a tabletop session of a known schema."""
+    def open(cls, path: str | Path, *, clock: Clock | None = None, write: bool | None = None) -> EventStore:
+        """An existing session file, refused unless it is a tabletop session of a known schema.
+
+        write=True: the caller will append, so a read-only file is refused now, in one plain line.
+        write=False: the caller only reads; `write()` is refused. None (the default): read-write when the
+        file can be written, else read-only (on read-only media too), with `read_only` saying why.
+        """
         path = Path(path)
-        if not path.exists():
+        st = access.lstat_session(path)
+        if st is None:
             raise StoreError(f"{path}: no such session file")
-        if not path.is_file():
-            raise StoreError(f"{path}: not a file")
-        store = cls(path, fmt.connect(path, "rw"), clock)
+        conn, read_only = access.open_existing(path, st, write)
+        store = cls(path, conn, clock, read_only)
         try:
-            conn = store._live()
             store._guard("open", lambda: fmt.check_header(path, conn, allow_empty=False))
-            store._guard("open", lambda: fmt.configure(path, conn))
+            if read_only is None:
+                store._guard("open", lambda: fmt.configure(path, conn))
         except BaseException:
             store.close()
             raise
         return store
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this store refuses writes (e.g. "it is on a read-only file system"), or None when it takes them."""
+        return self._read_only
+
+    def privacy_note(self) -> str | None:
+        """A warning when users other than the file's owner may open it (tabletop never changes an existing
+        file's mode behind its owner's back), or None."""
+        return access.privacy_note(self.path)
 
     @property
     def meta(self) -> dict[str, str]:
@@ -154,8 +173,9 @@ class EventStore:
 
     @property
     def sources(self) -> dict[str, str]:
-        rows = self._guard("read sources", lambda: self._live().execute("SELECT path, text FROM sources").fetchall())
-        return {str(p): "" if t is None else str(t) for p, t in rows}
+        """The scenario's files as stored at the start, by the path they were included under: only ever text
+        in memory, never paths to read or write (a crafted file may name any path here)."""
+        return self._guard("read sources", lambda: fmt.read_sources(self._live()))
 
     def last_seq(self) -> int:
         """Highest committed seq, 0 when empty: one probe of the primary key, cheap enough to poll."""
@@ -171,6 +191,10 @@ class EventStore:
         return self._guard("read", lambda: fmt.select_types(self._live(), types))
 
     def verify(self) -> VerifyResult:
+        """SQLite's own check of the file's structure, then the hash chain (which it reports even on a damaged
+        file, as far as the rows can still be read)."""
+        damage = self._guard("check the file", self._damage)
+
         def walk() -> VerifyResult:
             conn = self._live()
             # One read transaction, so rows and head come from one snapshot even while others append.
@@ -184,13 +208,33 @@ class EventStore:
             finally:
                 conn.execute("COMMIT")
 
-        return self._guard("verify", walk)
+        if damage is None:
+            return self._guard("verify", walk)
+        try:
+            chain = self._guard("verify", walk)
+        except StoreError:
+            return VerifyResult(False, 0, None, f"the file is damaged ({damage}); its log cannot be read", damage)
+        return VerifyResult(False, chain.events, chain.first_bad_seq,
+                            f"the file is damaged ({damage}); {chain.message}", damage)
+
+    def _damage(self) -> str | None:
+        """The first problem SQLite's integrity check finds, or None.
+
+        integrity_check rather than quick_check: it also compares each index with its table (the unique path of
+        `sources`, the key of `meta`), and it is cheap beside the chain walk that follows. Measured on a
+        100,000-event file (51 MB): integrity_check 0.12 s, quick_check 0.14 s, the chain walk 1.1 s.
+        """
+        rows = self._live().execute("PRAGMA integrity_check(1)").fetchall()
+        first = str(rows[0][0]) if rows else "no answer"
+        return None if first == "ok" else " ".join(first.encode("ascii", "backslashreplace").decode().split())
 
     @contextmanager
     def write(self) -> Iterator[WriteTx]:
         """BEGIN IMMEDIATE ... COMMIT; ROLLBACK if the block raises (the exception propagates)."""
         with self._lock:
             conn = self._live()
+            if self._read_only is not None:
+                raise StoreError(access.read_only_message(self.path, self._read_only))
             if self._tx is not None:
                 raise StoreError(f"{self.path}: already inside write(); use its WriteTx")
             self._guard("begin a write", lambda: conn.execute("BEGIN IMMEDIATE"))
@@ -224,7 +268,7 @@ class EventStore:
                 try:
                     conn.close()
                 except sqlite3.Error as exc:
-                    raise StoreError(f"{self.path}: close failed: {fmt.one_line(exc)}") from None
+                    raise StoreError(f"{self.path}: close failed: {access.one_line(exc)}") from None
 
     def __enter__(self) -> EventStore:
         return self
@@ -248,13 +292,21 @@ class EventStore:
             try:
                 return work()
             except sqlite3.OperationalError as exc:
+                name = getattr(exc, "sqlite_errorname", "")
+                if name.startswith("SQLITE_READONLY"):
+                    raise StoreError(access.read_only_message(self.path, "SQLite may not write to it")) from None
                 if "locked" in str(exc) or "busy" in str(exc):
                     seconds = BUSY_TIMEOUT_MS // 1000
                     raise StoreError(
                         f"{self.path}: {action} failed: file busy in another process for {seconds} s"
                     ) from None
-                raise StoreError(f"{self.path}: {action} failed: {fmt.one_line(exc)}") from None
+                raise StoreError(f"{self.path}: {action} failed: {access.one_line(exc)}") from None
+            except sqlite3.DataError as exc:  # SQLITE_TOOBIG: a crafted row longer than the store ever writes
+                raise StoreError(f"{self.path}: {action} failed: a stored value is too long ({access.one_line(exc)}"
+                                 f"; the store keeps values of at most {MAX_VALUE_BYTES:,} bytes)") from None
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.path}: {action} failed: {fmt.one_line(exc)}") from None
-            except json.JSONDecodeError:
-                raise StoreError(f"{self.path}: {action} failed: a stored payload is not valid JSON") from None
+                raise StoreError(f"{self.path}: {action} failed: {access.one_line(exc)}") from None
+            except fmt.BadRow as exc:
+                raise StoreError(f"{self.path}: {action} failed: {exc}") from None
+            except MemoryError:
+                raise StoreError(f"{self.path}: {action} failed: the log is too large to read into memory") from None

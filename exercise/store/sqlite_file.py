@@ -11,10 +11,10 @@ from pathlib import Path
 
 from exercise.store.base import StoredEvent, StoreError
 from exercise.store.chain import GENESIS_HASH, Row
+from exercise.store.sqlite_access import CACHE_KIB, one_line
 
 APPLICATION_ID = 0x74747831  # "ttx1" in the SQLite header: tells a session file from any other database
 SCHEMA_VERSION = 1  # PRAGMA user_version; bump with a migration when the tables change
-BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another process's transaction before giving up
 # The head record lives in `meta` under a reserved prefix; it is hidden from `EventStore.meta`.
 RESERVED_PREFIX = "store."
 HEAD_SEQ = RESERVED_PREFIX + "head_seq"
@@ -29,39 +29,38 @@ _SCHEMA = (
 )
 
 
-def one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+class BadRow(Exception):
+    """A stored row the store would never have written (wrong types, not JSON); the store adds the file's name."""
 
 
-def connect(path: Path, mode: str) -> sqlite3.Connection:
-    """Autocommit connection (isolation_level=None) so that every BEGIN is ours and explicit.
+def _same_sql(sql: object) -> str | None:
+    return " ".join(sql.split()) if isinstance(sql, str) else None
 
-    A URI with mode=rw keeps `open` from silently creating an empty file; as_uri() escapes ? and #.
-    check_same_thread=False because the store serialises threads itself.
-    """
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
-    try:
-        conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open: {one_line(exc)}") from None
-    return conn
+
+# Every object of a version-1 file, as sqlite_master records it (SQLite drops the IF NOT EXISTS): anything
+# else was put there by another tool, and a trigger would run on our own writes.
+_OBJECTS = {
+    **{("table", sql.split()[5]): _same_sql(sql.replace(" IF NOT EXISTS", "")) for sql in _SCHEMA},
+    ("index", "sqlite_autoindex_meta_1"): None,
+    ("index", "sqlite_autoindex_sources_1"): None,
+}
 
 
 def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
     """Refuse anything but a tabletop session of a schema we understand (or, for `create`, an empty file)."""
     try:
+        # First: reading the schema applied the cache size the file suggests, which a crafted file sets huge.
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        objects = {(str(t), str(n)): sql for t, n, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a tabletop session file ({one_line(exc)})") from None
-    if app_id == 0 and not tables and allow_empty:
+    tables = {name for kind, name in objects if kind == "table"}
+    if app_id == 0 and not objects and allow_empty:
         return  # brand new or empty file: `initialise` sets it up
     if app_id != APPLICATION_ID:
-        if app_id or tables:
+        if app_id or objects:
             what = "an SQLite database of another program"
         else:
             what = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
@@ -72,6 +71,13 @@ def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> 
         )
     if version != SCHEMA_VERSION or not {"events", "meta", "sources"} <= tables:
         raise StoreError(f"{path}: damaged tabletop session file (schema {version}, tables {sorted(tables)})")
+    for (kind, name), sql in sorted(objects.items()):
+        if (kind, name) not in _OBJECTS:
+            raise StoreError(f"{path}: refused: the file holds {kind} {name!a}, which tabletop does not create "
+                             "(a session file altered by another tool)")
+        if _same_sql(sql) != _OBJECTS[(kind, name)]:
+            raise StoreError(f"{path}: refused: {kind} {name!a} is not defined as tabletop defines it "
+                             "(a session file altered by another tool)")
 
 
 def configure(path: Path, conn: sqlite3.Connection) -> None:
@@ -112,8 +118,26 @@ def select_types(conn: sqlite3.Connection, types: tuple[str, ...]) -> list[Store
 
 
 def to_event(row: Row) -> StoredEvent:
+    """A row as the store hands it out, refusing one whose values the store would never have written."""
     seq, etype, version, wall, text, _prev, digest = row
-    return StoredEvent(seq, etype, version, wall, json.loads(text), digest)
+    if not all(isinstance(t, str) for t in (etype, wall, text, digest)) or not isinstance(version, int):
+        raise BadRow(f"event {seq} holds a value of the wrong type")
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadRow(f"the payload of event {seq} is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise BadRow(f"the payload of event {seq} is not a JSON object")
+    return StoredEvent(seq, etype, version, wall, payload, digest)
+
+
+def read_sources(conn: sqlite3.Connection) -> dict[str, str]:
+    sources: dict[str, str] = {}
+    for name, text in conn.execute("SELECT path, text FROM sources"):
+        if not isinstance(name, str) or not isinstance(text, str | None):
+            raise BadRow("the stored scenario copy holds a file name or a file that is not text")
+        sources[name] = text or ""
+    return sources
 
 
 def read_head_record(conn: sqlite3.Connection) -> dict[str, str]:
