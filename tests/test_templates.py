@@ -290,6 +290,21 @@ def test_each_reader_keeps_its_own_words(tmp_path: Path) -> None:
     assert inject_view(s, "crisis", "norvia").text == "Cohesion is fraying in Norvia."
 
 
+def test_an_act_is_told_in_the_words_its_actor_was_shown(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8").replace("    to: [norvia]\n", "    to: [norvia, kessland]\n", 1) \
+        .replace("{p: 0.7, text: fine}", '{p: 0.7, text: "fine for {{ nation.short }}"}')
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    sc = load_scenario(path)
+    s = started(sc)
+    s.decide("kessland", "grid-down", "share", "because", roll=0.1)
+    said = [describe(sc, e.event, s.state.written, words=s.state.words) for e in s.state.log]
+    assert "Kessland decided on 'Blackouts across Kessland.': Share now" in said
+    assert any(line.endswith("fine for Kessland") for line in said), said
+    assert inject_view(s, "grid-down", "kessland").outcome == "fine for Kessland"
+    assert inject_view(s, "grid-down", None).text == "Blackouts across Norvia."
+
+
 def v1(entry: Entry) -> Entry:
     """The entry as a version of tabletop before stored words wrote it."""
     data = event_to_dict(entry.event)

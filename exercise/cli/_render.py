@@ -44,16 +44,17 @@ class Narrator:
         self.now = 1  # the scenario turn of the events being told
 
     # -- pieces ------------------------------------------------------------------------------------
-    def said(self, state: State, inject_id: str) -> InjectWords:
-        return words_of(state, inject_id)
+    def said(self, state: State, inject_id: str, reader: str | None = None) -> InjectWords:
+        """An inject's words as `reader` (the nation acting, say; None for control) was shown them."""
+        return words_of(state, inject_id, reader)
 
-    def title(self, state: State, inject_id: str) -> str:
-        return self.said(state, inject_id).title
+    def title(self, state: State, inject_id: str, reader: str | None = None) -> str:
+        return self.said(state, inject_id, reader).title
 
-    def label(self, state: State, inject_id: str, option: str | None) -> str:
+    def label(self, state: State, inject_id: str, option: str | None, reader: str | None = None) -> str:
         if option is None:
             return "no decision"
-        options = self.said(state, inject_id).options
+        options = self.said(state, inject_id, reader).options
         return options[option].label if option in options else option
 
     def wrap(self, text: str, indent: str = "    ") -> None:
@@ -107,14 +108,15 @@ class Narrator:
             case DecisionTaken():
                 self._decided(ev, state)
             case OutcomeRolled():
-                said = self.said(state, ev.inject).options.get(ev.option)
+                said = self.said(state, ev.inject, ev.team).options.get(ev.option)
                 text = said.outcomes[ev.outcome] if said and ev.outcome < len(said.outcomes) else ""
                 self.echo(f"    ↳ chance {ev.p:.0%} (rolled {ev.roll:.2f}):")
                 if text:
                     self.wrap(text, "      ")
             case VoteCast():
                 self.echo(f"  ☐ {sc.name_of(ev.nation)} votes in {sc.name_of(ev.org)} on "
-                          f"“{self.title(state, ev.inject)}”: {self.label(state, ev.inject, ev.option)}")
+                          f"“{self.title(state, ev.inject, ev.nation)}”: "
+                          f"{self.label(state, ev.inject, ev.option, ev.nation)}")
                 if ev.rationale:
                     self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
             case SessionEnded():
@@ -150,8 +152,8 @@ class Narrator:
 
     def _decided(self, ev: DecisionTaken, state: State) -> None:
         sc = self.sc
-        title = self.title(state, ev.inject)
-        label = self.label(state, ev.inject, ev.option)
+        title = self.title(state, ev.inject, ev.team)
+        label = self.label(state, ev.inject, ev.option, ev.team)
         if ev.by == "deadline":
             self.echo(f"  ⏱ {sc.name_of(ev.team)} let the deadline pass on “{title}”" +
                       (f": default taken, {label}" if ev.option else ": no decision"))
@@ -164,7 +166,7 @@ class Narrator:
             self.echo(typer.style(f"  ✔ {who} on “{title}”: {label}", bold=True))
             if ev.rationale:
                 self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
-        said = self.said(state, ev.inject).options.get(ev.option or "")
+        said = self.said(state, ev.inject, ev.team).options.get(ev.option or "")
         if said is not None and said.text:
             self.wrap(said.text, "      ")
 

@@ -211,11 +211,15 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
 
 
 class _Said:
-    """The control words of the injects an event names: from the state, the event itself, or a preview."""
+    """The words of the injects an event names: from the state, the event itself, or a preview. An act is
+    told in the words its actor was shown (each nation may read its own); anything else in control's."""
 
     def __init__(self, sc: CompiledScenario, written: Mapping[str, InjectWritten],
                  words: Mapping[str, Mapping[str, InjectWords]], event: Event) -> None:
         self.sc, self.written, self.words, self.event = sc, written, words, event
+        actor = event.team if isinstance(event, (DecisionTaken, OutcomeRolled)) else \
+            event.nation if isinstance(event, VoteCast) else None
+        self.reader = actor or CONTROL
 
     def _of(self, inject_id: str) -> InjectWords | None:
         stored = self.words.get(inject_id)
@@ -226,7 +230,7 @@ class _Said:
             if ci is None and inject_id not in self.written:
                 return None
             stored = words_for(self.sc, self.written, inject_id, (ci.turn or 1) if ci else 1)
-        return stored[CONTROL]
+        return stored.get(self.reader) or stored[CONTROL]
 
     def title(self, inject_id: str) -> str:
         w = self._of(inject_id)
