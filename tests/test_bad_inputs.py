@@ -26,7 +26,7 @@ import pytest
 
 from exercise.engine.compile import load_scenario
 from exercise.engine.diagnostics import Diagnostic, ScenarioError
-from exercise.engine.yamlsafe import MAX_BYTES, MAX_NODES
+from exercise.engine.yamlsafe import MAX_ALIAS_NODES, MAX_BYTES
 
 BAD = Path(__file__).parent / "bad"
 TIME_LIMIT = 5.0  # seconds per file: generous, these machines are noisy; the hostile cases take milliseconds
@@ -279,25 +279,41 @@ def test_alias_bomb_of_mappings(tmp_path: Path) -> None:
 
 
 def test_many_small_aliases_stay_bounded(tmp_path: Path) -> None:
-    """Under the size limit, a flat list of a million aliases still stops at the node limit, quickly."""
+    """Under the size limit, a flat list of a million aliases stops at the alias limit, quickly."""
     data = b"ttx: 1\nx: &x [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\ny: [" + b"*x, " * 400_000 + b"*x]\n"
     assert len(data) <= MAX_BYTES
-    _one(_fails_fast(_write(tmp_path, "aliases.yaml", data)), "yaml-size")
+    _one(_fails_fast(_write(tmp_path, "aliases.yaml", data)), "yaml-size", line=3)
+
+
+def test_aliases_count_what_they_expand_to(tmp_path: Path) -> None:
+    """An alias to a list of aliases costs everything it stands for: just over the limit is refused at the alias
+    that crosses it, just under it is read."""
+    per = MAX_ALIAS_NODES // 100  # the anchored list holds 99 items and stands for 100 nodes with itself
+    head = b"ttx: 1\nid: a\nx: &x [" + b", ".join([b"1"] * 99) + b"]\n"
+    under = head + b"y: [" + b", ".join([b"*x"] * per) + b"]\n"
+    diags = _fails_fast(_write(tmp_path, "under.yaml", under))
+    assert "yaml-size" not in {d.code for d in diags}, diags
+    over = head + b"y: [" + b", ".join([b"*x"] * (per + 1)) + b"]\n"
+    d = _one(_fails_fast(_write(tmp_path, "over.yaml", over)), "yaml-size", line=4, message="alias")
+    assert str(MAX_ALIAS_NODES) in d.message
 
 
 @pytest.mark.parametrize("item", [b"1, ", b"[], ", b"{a: 1}, "])
-def test_two_megabytes_of_tiny_nodes_is_bounded(tmp_path: Path, item: bytes) -> None:
-    """The worst case for the event loop: as many nodes as 2 MiB holds. The node limit bounds the time."""
+def test_two_megabytes_of_tiny_nodes_is_read(tmp_path: Path, item: bytes) -> None:
+    """A plain document is bounded by the size limit alone: as many nodes as 2 MiB holds are read (and then
+    refused for what they are, an unknown field), not taken for an alias bomb."""
     data = b"ttx: 1\nx: [" + item * ((MAX_BYTES - 20) // len(item)) + b"1]\n"
     assert len(data) <= MAX_BYTES
-    _one(_fails_fast(_write(tmp_path, "tiny.yaml", data)), "yaml-size")
+    diags, _ = load_problems(_write(tmp_path, "tiny.yaml", data))
+    assert "yaml-size" not in {d.code for d in diags}
+    assert any(d.code == "unknown-field" and d.line == 2 for d in diags), diags
 
 
 def test_a_large_plain_file_is_not_taken_for_an_alias_bomb(tmp_path: Path) -> None:
     """Nodes are counted once, not once per level above them (a 40,000-item list three levels down was refused)."""
-    n = MAX_NODES * 2 // 5
+    n = 200_000
     data = b"ttx: 1\nid: wide\nnations:\n  - id: norvia\n    x:\n      y: [" + b"1," * n + b"1]\n"
-    diags = _fails_fast(_write(tmp_path, "wide.yaml", data))
+    diags, _ = load_problems(_write(tmp_path, "wide.yaml", data))
     assert "yaml-size" not in {d.code for d in diags}, diags
     assert {d.code for d in diags} == {"missing-field", "unknown-field"}
 

@@ -7,6 +7,7 @@ thousands of games only call closures and look up slots.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -251,13 +252,17 @@ def compile_loaded(loaded: Loaded) -> CompiledScenario:
     return _Compiler(loaded).run()
 
 
-def load_scenario(path: str | Path) -> CompiledScenario:
-    """Load a scenario file (and its includes) from disk; ScenarioError lists every problem."""
+def load_scenario(path: str | Path, library: Sequence[Path] = ()) -> CompiledScenario:
+    """Load a scenario file (and its includes) from disk; ScenarioError lists every problem.
+
+    Includes are read only from the scenario's folder, the `injects/` folders beside it and the `library`
+    folders (loader.py says exactly where); the command line passes `resources.library_roots(...)`.
+    """
     p = Path(path)
     if p.is_dir():
         p = p / "scenario.yaml"
     display_base = str(p.parent) if str(p.parent) != "." else ""
-    return compile_loaded(load(file_reader(p.parent), p.name, display_base))
+    return compile_loaded(load(file_reader(p.parent, library, trusted=[p.name]), p.name, display_base))
 
 
 def load_sources(sources: dict[str, str], main: str) -> CompiledScenario:

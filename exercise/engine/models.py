@@ -25,7 +25,9 @@ InjectKind = Literal[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan=False: a quoted 'nan' or a plain 1e999 (text to YAML 1.1) would become a float that no
+    # comparison or sum survives; every number a scenario gives must be finite.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Objective(Model):

@@ -8,19 +8,24 @@ node tree also keeps deep nesting from ever reaching a recursive C routine.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, Mark, ScenarioError
+from .safefile import UnsafeFile, read_bounded
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
-# Counted after alias expansion: what a validator would have to walk. It is also what bounds the time a hostile
-# 2 MiB file costs (up to ~15 µs a node here: 250,000 empty lists took 4 s; 50,000 take about 0.5 s, which stays
-# bounded on a loaded machine). The largest bundled scenario has about 2,000 nodes (50 kB), a library about 400.
-MAX_NODES = 50_000
+# What aliases may add to a document: the nodes each alias stands for, counted where it is used (an alias to a
+# list of aliases costs all they stand for). A plain document is bounded by MAX_BYTES alone: its cost grows
+# with its size, whereas 1 kB of nested aliases expands to a billion nodes. Scenarios use aliases sparingly
+# (a shared effects mapping, a repeated list of nations), far below this.
+MAX_ALIAS_NODES = 50_000
 
 Path = tuple[str | int, ...]
 
@@ -41,6 +46,30 @@ _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+# The characters a plain scalar that is not a string can begin with: any other plain scalar is a string, with
+# no regular expression tried (most scalars in a scenario are words).
+_MAYBE_TYPED = frozenset(k for k in _resolver.yaml_implicit_resolvers if k)
+
+
+Spot = tuple[int, int]  # (line, column), 1-based: a Mark without its file, cheap to keep for every node
+
+
+class _Marks(Mapping[Path, Mark]):
+    """A read-only view of spots as Marks (a Mark is made only when one is asked for)."""
+
+    def __init__(self, file: str, spots: dict[Path, Spot]) -> None:
+        self._file = file
+        self._spots = spots
+
+    def __getitem__(self, path: Path) -> Mark:
+        line, col = self._spots[path]
+        return Mark(self._file, line, col)
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._spots)
+
+    def __len__(self) -> int:
+        return len(self._spots)
 
 
 @dataclass
@@ -48,20 +77,27 @@ class Positions:
     """Where each value (by its path in the data) and each mapping key starts in the file."""
 
     file: str
-    values: dict[Path, Mark] = field(default_factory=dict)
-    keys: dict[Path, Mark] = field(default_factory=dict)
+    spots: dict[Path, Spot] = field(default_factory=dict)
+    key_spots: dict[Path, Spot] = field(default_factory=dict)
+
+    @property
+    def values(self) -> Mapping[Path, Mark]:
+        return _Marks(self.file, self.spots)
+
+    @property
+    def keys(self) -> Mapping[Path, Mark]:
+        return _Marks(self.file, self.key_spots)
 
     def at(self, path: Path, *, key: bool = False) -> Mark:
         """The mark for a path, or for its nearest ancestor that has one."""
-        table = self.keys if key else self.values
+        table = self.key_spots if key else self.spots
         p = tuple(path)
         while p:
-            if p in table:
-                return table[p]
-            if p in self.values:
-                return self.values[p]
+            spot = table.get(p) or self.spots.get(p)
+            if spot is not None:
+                return Mark(self.file, *spot)
             p = p[:-1]
-        return self.values.get((), Mark(self.file, 1, 1))
+        return Mark(self.file, *self.spots.get((), (1, 1)))
 
 
 def _mark(file: str, m: Any) -> Mark:
@@ -71,8 +107,14 @@ def _mark(file: str, m: Any) -> Mark:
 def _scalar(ev: Any, file: str) -> Any:
     tag = ev.tag
     if tag is None or tag == "!":
-        implicit = ev.implicit[0] and tag is None
-        tag = _resolver.resolve(yaml.ScalarNode, ev.value, (True, False)) if implicit else _STR
+        value = ev.value
+        if not (ev.implicit[0] and tag is None):
+            return value  # quoted, or a block: text
+        if value and value[0] not in _MAYBE_TYPED:
+            return value
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        if tag == _STR:
+            return value
         # YAML 1.1 reads '6:30' as the base-60 number 390. Keep it as text, as YAML 1.2 does: a clock time
         # then reaches the model as written, and a long '1:1:1:…' can no longer cost quadratic time
         # (a 1 MB one took minutes) or overflow a float.
@@ -96,7 +138,15 @@ def _scalar(ev: Any, file: str) -> Any:
             [_mark(file, ev.start_mark).diag("yaml-tag", f"the tag {ev.tag or tag} is not allowed in a scenario file")]
         )
     if tag == _STR:
-        return ev.value  # most scalars: no constructor needed
+        return ev.value
+    if tag == _FLOAT:
+        return _float(ev, file)
+    if tag == _INT and ev.value.isdigit() and ev.value.isascii() and (ev.value[0] != "0" or ev.value == "0"):
+        try:
+            return int(ev.value)  # the common case, without building a node for the constructor
+        except ValueError:  # more digits than Python converts (4300)
+            raise ScenarioError([_mark(file, ev.start_mark).diag(
+                "yaml-value", f"'{_short(ev.value)}' is not a valid int")]) from None
     node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
     try:
         # Call the tag's constructor directly: `construct_object` would also remember every node in the
@@ -111,6 +161,31 @@ def _scalar(ev: Any, file: str) -> Any:
             "yaml-value", f"'{_short(ev.value)}' is not a valid {kind}")]) from None
 
 
+def _float(ev: Any, file: str) -> float:
+    """A float as YAML writes it, refused when it is not finite: .nan, .inf, or a literal past the float range
+    (1.0e+999). Nothing in a scenario is measured in infinities, and one that got through compared false
+    with everything (NaN) or broke the arithmetic of the bots and the reports later, far from its line."""
+    text = ev.value.replace("_", "")
+    bare = text.lower().lstrip("+-")
+    try:
+        value = math.inf if bare in (".inf", ".nan") else float(text)
+    except ValueError:
+        raise ScenarioError([_mark(file, ev.start_mark).diag(
+            "yaml-value", f"'{_short(ev.value)}' is not a valid float")]) from None
+    if not math.isfinite(value):
+        raise _NotFinite(_mark(file, ev.start_mark).diag(
+            "not-finite", f"'{_short(ev.value)}' is not a finite number (quote it if it is meant as text)"))
+    return value
+
+
+class _NotFinite(Exception):
+    """A number that is not finite: reported with the others found in the same file, not at once."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
 def _short(value: str) -> str:
     """A scalar as shown in a one-line message: no line breaks, at most 40 characters."""
     flat = " ".join(value.split())
@@ -118,14 +193,16 @@ def _short(value: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "path", "weight")
+    __slots__ = ("anchor", "container", "key", "path", "spot", "weight")
 
-    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+    def __init__(self, container: Any, path: Path, spot: Spot, anchor: str | None) -> None:
         self.container = container
         self.path = path
+        self.spot = spot
         self.key: Any = _NOKEY
-        self.key_mark: Mark | None = None
         self.anchor = anchor
+        # What this collection stands for, every nested node included, so that an alias to it costs its whole
+        # size (aliases inside it included).
         self.weight = 1
 
 
@@ -134,100 +211,129 @@ _DUPKEY = object()  # the key of a duplicate entry: its value is read (to find m
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
-    """Parse one YAML document; raise ScenarioError with a positioned diagnostic on anything unsafe."""
+    """Parse one YAML document; raise ScenarioError with a positioned diagnostic on anything unsafe.
+
+    A plain document costs time in proportion to its size, which the caller bounds (MAX_BYTES); aliases are
+    bounded by what they expand to (MAX_ALIAS_NODES). The loop is the hot path of reading a large file: it
+    keeps each position as a (line, column) pair and calls no function for a scalar that is plainly text.
+    """
     pos = Positions(file)
+    spots, key_spots = pos.spots, pos.key_spots
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     root: Any = _NOKEY
-    total = 0
+    expanded = 0  # nodes added by aliases
     documents = 0
-    duplicates: list[Diagnostic] = []  # reported together at the end, so one run lists them all
+    deferred: list[Diagnostic] = []  # duplicate keys, non-finite numbers: reported together at the end
 
-    def place(value: Any, mark: Mark, weight: int, anchor: str | None) -> None:
-        nonlocal root, total
-        total += weight
-        if total > MAX_NODES:
-            raise ScenarioError(
-                [mark.diag("yaml-size", f"the document expands to more than {MAX_NODES} nodes (an alias bomb?)")]
-            )
+    def place(value: Any, spot: Spot, weight: int, anchor: str | None) -> None:
+        nonlocal root
         if anchor:
             anchors[anchor] = (value, weight)
         if not stack:
             root = value
-            pos.values[()] = mark
+            spots[()] = spot
             return
         top = stack[-1]
         top.weight += weight
-        if isinstance(top.container, list):
-            path = (*top.path, len(top.container))
-            pos.values.setdefault(path, mark)
-            top.container.append(value)
+        container = top.container
+        if type(container) is list:
+            path = (*top.path, len(container))
+            if path not in spots:
+                spots[path] = spot
+            container.append(value)
             return
         if top.key is _NOKEY:  # this value is a key
             if isinstance(value, (dict, list)):
-                raise ScenarioError([mark.diag("yaml-key", "a mapping key must be a plain value")])
+                raise ScenarioError([Mark(file, *spot).diag("yaml-key", "a mapping key must be a plain value")])
             key = value if isinstance(value, str) else str(value)
-            if key in top.container:
-                first = pos.keys.get((*top.path, key))
-                where = f" (first at line {first.line})" if first else ""
-                duplicates.append(mark.diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
+            if key in container:
+                first = key_spots.get((*top.path, key))
+                where = f" (first at line {first[0]})" if first else ""
+                deferred.append(Mark(file, *spot).diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
                 top.key = _DUPKEY
                 return
             top.key = key
-            top.key_mark = mark
-            pos.keys[(*top.path, key)] = mark
+            key_spots[(*top.path, key)] = spot
             return
         path = (*top.path, top.key)
-        pos.values.setdefault(path, mark)
+        if path not in spots:
+            spots[path] = spot
         if top.key is not _DUPKEY:
-            top.container[top.key] = value
+            container[top.key] = value
         top.key = _NOKEY
 
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    typed = _MAYBE_TYPED
+    parser = _Loader(text)
+    # get_event() directly rather than yaml.parse(): the generator's check_event() call for every event
+    # doubled the cost of reading a large file.
+    next_event = parser.get_event
     try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            if isinstance(ev, yaml.ScalarEvent):
-                place(_scalar(ev, file), _mark(file, ev.start_mark), 1, ev.anchor)
-            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                mark = _mark(file, ev.start_mark)
+        while (ev := next_event()) is not None:
+            kind = type(ev)
+            m = ev.start_mark
+            if kind is scalar_event:
+                value = ev.value
+                if ev.tag is not None or (ev.implicit[0] and (not value or value[0] in typed)):
+                    if value.isdigit() and value.isascii() and value[0] != "0" and len(value) < 19 \
+                            and ev.tag is None:
+                        value = int(value)  # a plain count: the most common number, and surely an int
+                    else:
+                        try:
+                            value = _scalar(ev, file)  # a tag, or a plain scalar that may be a number, a bool, null
+                        except _NotFinite as exc:
+                            deferred.append(exc.diagnostic)
+                            value = None
+                place(value, (m.line + 1, m.column + 1), 1, ev.anchor)
+            elif kind in starts:
+                spot = (m.line + 1, m.column + 1)
                 if ev.tag not in _ALLOWED_COLLECTION_TAGS:
-                    raise ScenarioError([mark.diag("yaml-tag", f"the tag {ev.tag} is not allowed in a scenario file")])
+                    raise ScenarioError([Mark(file, *spot).diag(
+                        "yaml-tag", f"the tag {ev.tag} is not allowed in a scenario file")])
                 if len(stack) >= MAX_DEPTH:
-                    raise ScenarioError([mark.diag("yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")])
-                container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+                    raise ScenarioError([Mark(file, *spot).diag(
+                        "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")])
+                container: Any = {} if kind is yaml.MappingStartEvent else []
                 if stack:
                     top = stack[-1]
-                    if isinstance(top.container, dict) and top.key is _NOKEY:
-                        raise ScenarioError([mark.diag("yaml-key", "a mapping key must be a plain value")])
-                    path = top.path + ((len(top.container),) if isinstance(top.container, list) else (top.key,))
+                    outer = top.container
+                    if type(outer) is list:
+                        path = (*top.path, len(outer))
+                    elif top.key is _NOKEY:
+                        raise ScenarioError([Mark(file, *spot).diag("yaml-key", "a mapping key must be a plain value")])
+                    else:
+                        path = (*top.path, top.key)
                 else:
                     path = ()
-                pos.values.setdefault(path, mark)
-                stack.append(_Frame(container, path, ev.anchor))
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                if path not in spots:
+                    spots[path] = spot
+                stack.append(_Frame(container, path, spot, ev.anchor))
+            elif kind in ends:
                 frame = stack.pop()
-                # The frame's own start was recorded already; place() must not count it twice.
-                mark = pos.values.get(frame.path, Mark(file, 1, 1))
-                # Its children were added to `total` as they were placed; `weight` counts them again (so that
-                # an alias to this frame costs its whole size). Take them off first, so that a collection adds
-                # only itself: before this, every node counted once per level above it, and a plain
-                # 100,000-item list three levels down was refused as an alias bomb.
-                total -= frame.weight - 1
-                place(frame.container, mark, frame.weight, frame.anchor)
-            elif isinstance(ev, yaml.AliasEvent):
-                mark = _mark(file, ev.start_mark)
+                # A collection is placed where it starts: where a problem with it as a whole is shown.
+                place(frame.container, frame.spot, frame.weight, frame.anchor)
+            elif kind is alias_event:
+                spot = (m.line + 1, m.column + 1)
                 if ev.anchor not in anchors:
-                    raise ScenarioError([mark.diag("yaml-alias", f"unknown alias *{ev.anchor}")])
+                    raise ScenarioError([Mark(file, *spot).diag("yaml-alias", f"unknown alias *{ev.anchor}")])
                 value, weight = anchors[ev.anchor]
-                place(value, mark, weight, None)
-            elif isinstance(ev, yaml.DocumentStartEvent):
+                expanded += weight
+                if expanded > MAX_ALIAS_NODES:
+                    raise ScenarioError([Mark(file, *spot).diag(
+                        "yaml-size", f"the aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)")])
+                place(value, spot, weight, None)
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise ScenarioError(
-                        [_mark(file, ev.start_mark).diag("yaml-documents", "a scenario file holds one YAML document")]
+                        [_mark(file, m).diag("yaml-documents", "a scenario file holds one YAML document")]
                     )
     except yaml.MarkedYAMLError as exc:
-        m = exc.problem_mark or exc.context_mark
-        mark = _mark(file, m) if m is not None else Mark(file, 1, 1)
+        pm = exc.problem_mark or exc.context_mark
+        mark = _mark(file, pm) if pm is not None else Mark(file, 1, 1)
         problem = (exc.problem or "invalid YAML").strip()
         ctx = f" ({exc.context.strip()})" if exc.context else ""
         # libyaml stops flow nesting ('[[[[…') itself at 1000 levels, before our own depth check sees it.
@@ -235,8 +341,10 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
         raise ScenarioError([mark.diag(code, f"{problem}{ctx}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Mark(file, 1, 1).diag("yaml-syntax", str(exc).splitlines()[0])]) from None
-    if duplicates:
-        raise ScenarioError(duplicates)
+    finally:
+        parser.dispose()
+    if deferred:
+        raise ScenarioError(deferred)
     if root is _NOKEY:
         raise ScenarioError([Mark(file, 1, 1).diag("empty", "the file is empty")])
     return root, pos
@@ -267,3 +375,20 @@ def read_text(raw: bytes, file: str) -> str:
 
 def load_file(raw: bytes, file: str) -> tuple[Any, Positions]:
     return load_yaml(read_text(raw, file), file)
+
+
+def read_path(path: FilePath | str, file: str, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes through the one bounded read (safefile.py), its problems as a diagnostic at 1:1 of `file`."""
+    try:
+        return read_bounded(path, limit)
+    except UnsafeFile as exc:
+        raise ScenarioError([Mark(file, 1, 1).diag(exc.code, exc.message)]) from None
+    except FileNotFoundError:
+        raise ScenarioError([Mark(file, 1, 1).diag("file", f"no such file: {file}")]) from None
+    except OSError as exc:
+        raise ScenarioError([Mark(file, 1, 1).diag("file", f"cannot read {file}: {exc.strerror or exc}")]) from None
+
+
+def load_path(path: FilePath | str, file: str) -> tuple[Any, Positions]:
+    """Read and parse a YAML file from disk, bounded (size, kind, depth, aliases); `file` is how messages name it."""
+    return load_file(read_path(path, file), file)
