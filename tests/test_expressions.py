@@ -335,7 +335,12 @@ def test_self_refused_where_no_nation_acts() -> None:
 def test_huge_number_constants() -> None:
     e = err("1" + "0" * 400 + " > 1")
     assert "too large" in e.message and e.offset == 0
-    assert ev("1e999 > 1") is True  # a float literal past the range is inf, as in Python
+    for literal in ["1e999", "1E400", "9" * 400 + ".0", "1e309"]:  # Python reads each of these as infinity
+        e = err(f"cohesion < {literal}")
+        assert (e.code, e.offset) == ("not-finite", len("cohesion < ")), e.message
+        assert "finite" in e.message
+    assert err("-1e999 < cohesion").offset == 1  # at the number, after its sign
+    assert ev("1e308 > 1") is True and ev("1e-999 == 0") is True  # large, or tiny, but finite: fine
 
 
 def test_length_and_nesting_limits() -> None:
@@ -367,6 +372,13 @@ def test_effect_global() -> None:
     e = eff("cohesion", 5)
     assert (e.var, e.mode, e.constant, keys(e)) == ("cohesion", "add", 5.0, ["cohesion"])
     assert e.amount(runtime(), -1) == 5
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 10**400, "+1e999", "=-1e999", "cohesion * 1e400"])
+def test_effect_values_must_be_finite(value: float | str) -> None:
+    with pytest.raises(ExprError) as info:
+        eff("cohesion", value)
+    assert info.value.code == "value:not-finite", info.value.message
 
 
 def test_effect_per_nation_targets() -> None:

@@ -5,6 +5,7 @@ An effect's value is an expression (expr_compiler.py); its target is resolved he
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,7 +104,12 @@ def compile_effect(target: str, value: int | float | str, scope: Scope) -> tuple
     if isinstance(value, bool):
         raise ExprError(0, "an effect is a number (a change) or an expression string", "value")
     if isinstance(value, (int, float)):
-        c = float(value)
+        try:
+            c = float(value)
+        except OverflowError:  # an int past the float range
+            raise ExprError(0, "this number is too large", "value:not-finite") from None
+        if not math.isfinite(c):  # the YAML reader refuses these already; a model built in code may not
+            raise ExprError(0, f"{value} is not a finite number", "value:not-finite")
         constant = c
         amount: Fn = lambda s, me: c  # noqa: E731
         reads: frozenset[str] = frozenset()

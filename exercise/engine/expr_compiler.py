@@ -133,6 +133,11 @@ class _Compiler:
                 v = float(v)
             except OverflowError:
                 raise ExprError(node.col_offset, "this number is too large") from None
+        if isinstance(v, float) and not math.isfinite(v):
+            # Python reads 1e999 as infinity without a word: a condition against it is always false (or
+            # true), and an effect of it pins a value at its bound or, inf - inf, makes it NaN.
+            raise ExprError(node.col_offset, "this number is too large to be finite (the largest is about 1.8e308)",
+                            "not-finite")
         return lambda s, me: v
 
     def c_Name(self, node: ast.Name) -> Fn | _Collection | NationRef:

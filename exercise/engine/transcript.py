@@ -6,6 +6,7 @@ and a test mean exactly the same thing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,9 @@ def apply_step(session: Session, step: Step) -> list[Entry]:
     if step.adjudicate:
         for target, change in step.adjudicate.items():
             if isinstance(change, str) and change.strip().startswith("="):
-                out += session.adjudicate(target, float(change.strip()[1:]), step.reason, mode="set")
+                out += session.adjudicate(target, _amount(target, change.strip()[1:]), step.reason, mode="set")
             else:
-                out += session.adjudicate(target, float(change), step.reason)
+                out += session.adjudicate(target, _amount(target, change), step.reason)
     if step.observe is not None or step.rating is not None:
         out += session.observe(step.observe, step.text or step.reason, step.rating, kind=step.kind)
     if step.bots:
@@ -51,6 +52,18 @@ def apply_step(session: Session, step: Step) -> list[Entry]:
     if step.end and session.state.ended is None:
         out += session.end(step.reason)
     return out
+
+
+def _amount(target: str, change: float | str) -> float:
+    """An adjudication's number as a script writes it ('+5', '=40', 3.5): refused unless it is a finite number
+    (float() also reads 'nan', 'inf' and '1e999', which no state value survives)."""
+    try:
+        value = float(change)
+    except ValueError:
+        raise Refused(f"adjudicate {target}: '{str(change).strip()[:40]}' is not a number") from None
+    if not math.isfinite(value):
+        raise Refused(f"adjudicate {target}: '{str(change).strip()[:40]}' is not a finite number")
+    return value
 
 
 @dataclass
