@@ -8,8 +8,11 @@ Export then import then export gives the same sheet: every column maps to one in
 from __future__ import annotations
 
 import csv
+import importlib
 import io
+import math
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,24 @@ import yaml
 
 from .engine.compile import CompiledScenario
 from .engine.compile_injects import CInject
+from .engine.diagnostics import Diagnostic, Mark
+from .engine.safefile import UnsafeFile, read_bounded
+from .engine.text import one_line
 
 COLUMNS = ["Seq", "Inject ID", "Scenario time", "Trigger", "Type", "From", "To", "Title", "Description",
            "Expected action", "Objective", "Capability"]
 
 
 class MselError(Exception):
-    """A sheet that cannot be read; the message names the file, row and column."""
+    """A sheet that cannot be read: one diagnostic naming the file, the row and the column."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def _error(path: Path, row: int, col: int, code: str, message: str) -> MselError:
+    return MselError(Mark(str(path), row, col).diag(code, message))
 
 
 @dataclass
@@ -81,16 +95,20 @@ def write_csv(sheet: list[MselRow], path: Path) -> None:
             w.writerow(r.cells())
 
 
-def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _openpyxl(module: str) -> Any:
+    """An openpyxl module. It ships no type information (and types-openpyxl is not a dependency), so what
+    this module uses of it is confined to write_xlsx and _xlsx_table, behind typed signatures."""
+    return importlib.import_module(module)
 
-    wb = Workbook()
+
+def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
+    openpyxl, styles = _openpyxl("openpyxl"), _openpyxl("openpyxl.styles")
+    wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "MSEL"
     ws.append(COLUMNS)
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = styles.Font(bold=True)
     for r in sheet:
         ws.append(r.cells())
     widths = [5, 22, 13, 24, 12, 24, 22, 30, 60, 40, 10, 30]
@@ -98,27 +116,106 @@ def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     wb.properties.title = title
     wb.save(path)
 
 
-def _read_table(path: Path) -> list[list[Any]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+# A sheet comes from outside (a planning team's spreadsheet), so reading it is bounded like a scenario:
+# the file's size before it is read, an XLSX's unpacked size and parts before it is unpacked, and the rows
+# and columns read. An MSEL of a few hundred injects is far below all of these.
+MAX_SHEET_BYTES = 8 * 1024 * 1024  # the file as it is on disk (CSV text, or the XLSX zip)
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # an XLSX's parts unpacked, all together (a zip bomb stops here)
+MAX_PARTS = 1000  # files inside an XLSX (a real one has a dozen or two)
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50  # the MSEL has 12; cells past this are not read
+_DTD = [s.encode(enc) for s in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be")]
 
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise MselError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from None
-        ws = wb["MSEL"] if "MSEL" in wb.sheetnames else wb.active
-        return [["" if c is None else c for c in row] for row in ws.iter_rows(values_only=True)]
+
+def _read_table(path: Path) -> list[list[Any]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MselError(f"{path}: not UTF-8 text") from None
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+        raw = read_bounded(path, MAX_SHEET_BYTES)
+    except UnsafeFile as exc:
+        raise _error(path, 1, 1, exc.code, exc.message) from None
+    except OSError as exc:
+        raise _error(path, 1, 1, "file", f"cannot read the sheet: {exc.strerror or exc}") from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx_table(path, raw)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _error(path, line, 1, "not-text", "the sheet is not UTF-8 text") from None
+    table: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if len(table) > MAX_ROWS:
+                raise _error(path, reader.line_num, 1, "msel-size", f"the sheet has more than {MAX_ROWS} rows")
+            table.append(row[:MAX_COLUMNS])
+    except csv.Error as exc:  # a field past csv's own limit (128 kB), a NUL, a quote left open
+        raise _error(path, reader.line_num or 1, 1, "msel-csv", f"not a readable CSV sheet: {exc}") from None
+    return table
+
+
+def _check_zip(path: Path, raw: bytes) -> None:
+    """Refuse an XLSX that would unpack too large, has too many parts, or declares a DTD (entities expand)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _error(path, 1, 1, "msel-size", f"the workbook holds {len(parts)} parts; the limit is "
+                             f"{MAX_PARTS}")
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _error(path, 1, 1, "msel-size", f"the workbook unpacks to {unpacked} bytes; the limit is "
+                             f"{MAX_UNPACKED_BYTES}")
+            for part in parts:
+                # zipfile stops at the size a part declares (and a lie fails its CRC): the sizes above hold.
+                with z.open(part) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        window = tail + chunk
+                        if any(n in window for n in _DTD):
+                            raise _error(path, 1, 1, "msel-xml", "the workbook declares a DTD or entities, which "
+                                         "no spreadsheet writes (an entity expansion attack?)")
+                        tail = window[-32:]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise _error(path, 1, 1, "msel-xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
+
+
+def _xlsx_table(path: Path, raw: bytes) -> list[list[Any]]:
+    _check_zip(path, raw)
+    try:
+        wb = _openpyxl("openpyxl").load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        ws = wb["MSEL"] if "MSEL" in wb.sheetnames else wb.active
+        if ws is None or not hasattr(ws, "iter_rows"):
+            raise _error(path, 1, 1, "msel-xlsx", "the workbook has no worksheet")
+        # Explicit bounds: a read-only sheet otherwise pads every row to the size its <dimension> claims.
+        rows = ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        table = [["" if c is None else c for c in row] for row in rows]
+        wb.close()
+    except MselError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _error(path, 1, 1, "msel-xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    if len(table) > MAX_ROWS:
+        raise _error(path, MAX_ROWS + 1, 1, "msel-size", f"the sheet has more than {MAX_ROWS} rows")
+    return table
+
+
+def _seq(path: Path, row: int, col: int, cell: str, default: int) -> int:
+    """The Seq column: a whole number as a sheet writes it ('3', '3.0'); nothing else (not 'nan', '1e999')."""
+    if not cell:
+        return default
+    try:
+        value = float(cell)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value != int(value) or abs(value) > 1_000_000_000:
+        raise _error(path, row, col, "msel-seq", f"Seq '{one_line(cell)[:40]}' is not a whole number")
+    return int(value)
 
 
 _TRIGGER = re.compile(r"^(?:(?P<manual>manual)|turn\s+(?P<turn>\d+)|after\s+(?P<after>.+?)|when\s+(?P<when>.+))"
@@ -126,28 +223,28 @@ _TRIGGER = re.compile(r"^(?:(?P<manual>manual)|turn\s+(?P<turn>\d+)|after\s+(?P<
 
 
 def read(path: Path) -> list[MselRow]:
+    """The rows of an MSEL sheet (CSV or XLSX), read within the limits above; MselError names the row and column."""
     table = _read_table(path)
     if not table:
-        raise MselError(f"{path}: the sheet is empty")
+        raise _error(path, 1, 1, "msel-empty", "the sheet is empty")
     header = [str(c).strip() for c in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise MselError(f"{path}:1: missing column(s): {', '.join(missing)} (expected: {', '.join(COLUMNS)})")
+        raise _error(path, 1, 1, "msel-columns", f"missing column(s): {', '.join(missing)} "
+                     f"(expected: {', '.join(COLUMNS)})")
     col = {name: header.index(name) for name in COLUMNS}
     out = []
     for n, raw in enumerate(table[1:], 2):
         if not any(str(c).strip() for c in raw):
             continue
         cells = [str(raw[col[c]]).strip() if col[c] < len(raw) and raw[col[c]] is not None else "" for c in COLUMNS]
-        try:
-            seq = int(float(cells[0])) if cells[0] else n - 1
-        except ValueError:
-            raise MselError(f"{path}:{n}: Seq '{cells[0]}' is not a number") from None
+        seq = _seq(path, n, col["Seq"] + 1, cells[0], n - 1)
         if not cells[1]:
-            raise MselError(f"{path}:{n}: the Inject ID is empty")
+            raise _error(path, n, col["Inject ID"] + 1, "msel-id", "the Inject ID is empty")
         if not _TRIGGER.match(cells[3]):
-            raise MselError(f"{path}:{n}: Trigger '{cells[3]}' is not 'turn N', 'after ID [+ N turns]', "
-                            "'when CONDITION' or 'manual' (optionally followed by 'if CONDITION')")
+            raise _error(path, n, col["Trigger"] + 1, "msel-trigger", f"Trigger '{one_line(cells[3])[:60]}' is not "
+                         "'turn N', 'after ID [+ N turns]', 'when CONDITION' or 'manual' (optionally followed by "
+                         "'if CONDITION')")
         out.append(MselRow(seq, *cells[1:]))
     return out
 

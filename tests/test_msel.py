@@ -69,7 +69,7 @@ def test_bad_trigger_names_the_row(tmp_path: Path) -> None:
     lines = sheet.read_text().splitlines()
     text = sheet.read_text().replace(",turn 1,", ",at dawn,", 1)
     sheet.write_text(text)
-    with pytest.raises(msel.MselError, match=r"m\.csv:2: Trigger 'at dawn'"):
+    with pytest.raises(msel.MselError, match=r"m\.csv:2:4: error\[msel-trigger\]: Trigger 'at dawn'"):
         msel.read(sheet)
     assert lines
 

@@ -178,11 +178,13 @@ def scenario_path(ref: str) -> Path:
     fail(f"{ref}: no such scenario file or scenario id (tabletop scenarios lists them)")
 
 
-def load(ref: str) -> CompiledScenario:
-    """Load a scenario given as a path or an id; ScenarioError (with every problem) when it is broken."""
+def load(ref: str, library: list[Path] | None = None) -> CompiledScenario:
+    """Load a scenario given as a path or an id; ScenarioError (with every problem) when it is broken.
+    Its includes may come from `library` folders (--library-path), TABLETOP_LIBRARY_PATH and the bundled ones."""
     from exercise.engine.compile import load_scenario
+    from exercise.resources import library_roots
 
-    return load_scenario(scenario_path(ref))
+    return load_scenario(scenario_path(ref), library_roots(library or []))
 
 
 def display(path: Path | str) -> str:

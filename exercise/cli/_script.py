@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from exercise.cli._app import display, fail
+from exercise.cli._app import display
 from exercise.engine.models import Step
 
 if TYPE_CHECKING:
@@ -16,13 +16,19 @@ if TYPE_CHECKING:
     from exercise.live import LiveSession
 
 
+# A seed is stored in the session and written into every draw's key: a 64-bit integer is plenty, and a
+# 4,000-digit one only made every draw slower (and every report print it).
+SEED_LIMIT = 2**63
+
+
 class Script(BaseModel):
     """A `tabletop run --script` file: facilitator and team commands, one step at a time."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     title: str = ""
     description: str = ""
-    seed: int | None = Field(None, description="the session's seed (--seed overrides it)")
+    seed: Annotated[int, Field(ge=-SEED_LIMIT, lt=SEED_LIMIT)] | None = Field(
+        None, description="the session's seed (--seed overrides it)")
     teams: dict[str, str] = Field(default_factory=dict, description="nation -> 'human' or 'bot:<profile>'; "
                                   "nations not named are played by their scenario bot")
     steps: list[Step] = Field(default_factory=list)
@@ -34,16 +40,12 @@ def load_script(path: Path) -> tuple[Script, Any]:
 
     from exercise.engine.diagnostics import Mark, ScenarioError
     from exercise.engine.loader import pydantic_diagnostics
-    from exercise.engine.yamlsafe import load_file
+    from exercise.engine.yamlsafe import load_path
 
     shown = display(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        fail(f"{path}: no such script file")
-    except OSError as exc:
-        fail(f"{path}: cannot read the script: {exc.strerror}")
-    data, positions = load_file(raw, shown)
+    # The same bounded read as a scenario's: a regular file of at most MAX_BYTES (never a FIFO or a device),
+    # parsed from events with its aliases counted; a plain script of 20,000 steps is fine.
+    data, positions = load_path(path, shown)
     if not isinstance(data, dict):
         raise ScenarioError([Mark(shown, 1, 1).diag("type", "a script is a mapping with 'steps:' (and optional "
                                                             "'seed:', 'teams:')")])

@@ -10,59 +10,84 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from exercise.cli._app import PANEL_AUTHOR, app, diagnostic_line, display, err, load, print_diagnostics
+from exercise.cli._library import library_option
+from exercise.engine.text import visible
 
 if TYPE_CHECKING:
     from exercise.engine.diagnostics import Diagnostic
+    from exercise.engine.loader import FileReader
 
 
 # -- tabletop scenarios ---------------------------------------------------------------------------------
 
 @app.command(rich_help_panel=PANEL_AUTHOR)
 def scenarios(
-    as_json: bool = typer.Option(False, "--json", help="A JSON list (id, title, path, summary, nations, …)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list (id, title, path, summary, nations, …, error)."),
 ) -> None:
-    """List the bundled scenarios and those in the current folder: id, title, path."""
+    """List the bundled scenarios and those in the current folder: id, title, path.
+
+    A local file that looks like a scenario but cannot be read is listed too, with its problem
+    (`error` in --json), and the exit status is then 1.
+    """
+    from dataclasses import replace
+
     from exercise.resources import all_scenarios
 
     found = all_scenarios()
+    broken = [s for s in found if s.problem is not None]
     if as_json:
         typer.echo(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
-        return
-    if not found:
+    elif not found:
         err("no scenarios found (bundled ones are missing, and none in this folder)")
         return
-    rows = [(s.id, s.title, f"{s.turns} turns", s.duration, s.source, display(s.path)) for s in found]
-    head = ("ID", "TITLE", "LENGTH", "TIME", "SOURCE", "PATH")
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for r in [head, *rows]:
-        line = "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-        typer.echo(typer.style(line, bold=True) if r is head else line)
+    else:
+        rows = [(s.id, s.title, f"{s.turns} turns", s.duration, s.source, display(s.path)) if s.problem is None
+                else ("?", s.title, "does not load", "", s.source, display(s.path)) for s in found]
+        head = ("ID", "TITLE", "LENGTH", "TIME", "SOURCE", "PATH")
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        for r in [head, *rows]:
+            line = "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            typer.echo(typer.style(line, bold=True) if r is head else visible(line))
+    for s in broken:
+        assert s.problem is not None
+        problem = replace(s.problem, file=display(s.path)) if s.problem.file == str(s.path) else s.problem
+        err(diagnostic_line(problem))
+    if broken:
+        err(f"{len(broken)} file{'s' if len(broken) != 1 else ''} listed cannot be read as a scenario "
+            "(tabletop validate FILE lists every problem)")
+        raise typer.Exit(1)
 
 
 # -- tabletop validate ----------------------------------------------------------------------------------
 
 def _kind(path: Path) -> str:
     """'library' for an inject library (`ttx-library:` at the top), else 'scenario'."""
-    import yaml
+    from exercise.engine.diagnostics import ScenarioError
+    from exercise.engine.safefile import UnsafeFile, read_bounded
+    from exercise.engine.yamlsafe import MAX_BYTES, load_yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(path, MAX_BYTES).decode("utf-8-sig")
+    except (OSError, UnsafeFile, UnicodeDecodeError):
         return "scenario"  # the loader says what is wrong with it, with a position
     if re.search(r"^ttx-library\s*:", text, re.MULTILINE) and not re.search(r"^ttx\s*:", text, re.MULTILINE):
         return "library"
     if re.search(r"^ttx\s*:", text, re.MULTILINE):
         return "scenario"
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        data = load_yaml(text, str(path))[0]  # bounded like every other read: no plain yaml.safe_load
+    except ScenarioError:
         return "scenario"
     return "library" if isinstance(data, dict) and "ttx-library" in data else "scenario"
+
+
+_HEAD = 20_000  # enough of a file to see whether it is a scenario or a library (`ttx:` or `ttx-library:`)
 
 
 def _expand(arg: str) -> list[tuple[Path, str]] | Diagnostic:
     """The files a PATH argument stands for, each with its kind; a diagnostic when there are none."""
     from exercise.engine.diagnostics import Mark
+    from exercise.engine.safefile import UnsafeFile, read_bounded
 
     p = Path(arg)
     if not p.exists():
@@ -72,17 +97,18 @@ def _expand(arg: str) -> list[tuple[Path, str]] | Diagnostic:
         if found is None:
             return Mark(arg, 1, 1).diag("file", f"no such file or folder (nor a scenario id): {arg}")
         p = found
-    if p.is_file():
-        return [(p, _kind(p))]
+    if not p.is_dir():
+        return [(p, _kind(p))]  # a FIFO or a device too: the loader refuses it, with a message
     if (p / "scenario.yaml").is_file():
         return [(p / "scenario.yaml", "scenario")]
     out = []
     for f in sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]):
-        if any(part.startswith(".") for part in f.relative_to(p).parts):
+        if any(part.startswith(".") for part in f.relative_to(p).parts) or f.is_dir():
             continue
         try:
-            head = f.read_text(encoding="utf-8")[:20_000]
-        except (OSError, UnicodeDecodeError):
+            head = read_bounded(f, _HEAD, head=True).decode("utf-8", errors="replace")
+        except (OSError, UnsafeFile):
+            out.append((f, "scenario"))  # not a file one can read (a FIFO, a device): say so, do not skip it
             continue
         if re.search(r"^(ttx|ttx-library)\s*:", head, re.MULTILINE):
             out.append((f, _kind(f)))
@@ -91,13 +117,14 @@ def _expand(arg: str) -> list[tuple[Path, str]] | Diagnostic:
     return out
 
 
-def check_scenario(path: Path) -> list[Diagnostic]:
+def check_scenario(path: Path, library: list[Path] | None = None) -> list[Diagnostic]:
     """Every problem of a scenario (and the libraries it includes), warnings included."""
     from exercise.engine.compile import load_scenario
     from exercise.engine.diagnostics import ScenarioError
+    from exercise.resources import library_roots
 
     try:
-        return list(load_scenario(path).warnings)
+        return list(load_scenario(path, library_roots(library or [])).warnings)
     except ScenarioError as exc:
         return list(exc.diagnostics)
 
@@ -115,7 +142,21 @@ def _state_kind(var: str, text: str) -> str:
     return "global"
 
 
-def check_library(path: Path) -> list[Diagnostic]:
+class _PlaceholderReader:
+    """A library's own files (confined and bounded as any include), and the placeholder scenario around it."""
+
+    def __init__(self, files: FileReader, main: bytes) -> None:
+        self.files = files
+        self.main = main
+
+    def __call__(self, key: str) -> bytes:
+        return self.main if key == _PLACEHOLDER_MAIN else self.files(key)
+
+    def shown(self, key: str) -> str | None:
+        return self.files.shown(key)
+
+
+def check_library(path: Path, library: list[Path] | None = None) -> list[Diagnostic]:
     """An inject library on its own: its YAML and fields, then its injects compiled inside a placeholder
     scenario that binds each parameter to a nation of that name, defines the state it requires (shaped
     as the library uses it), and the objectives it names. What depends on the including scenario alone
@@ -125,16 +166,14 @@ def check_library(path: Path) -> list[Diagnostic]:
 
     from exercise.engine.compile import load_with
     from exercise.engine.diagnostics import Mark, ScenarioError
-    from exercise.engine.loader import pydantic_diagnostics
+    from exercise.engine.loader import file_reader, pydantic_diagnostics
     from exercise.engine.models import Library
-    from exercise.engine.yamlsafe import load_file
+    from exercise.engine.yamlsafe import load_file, read_path
+    from exercise.resources import library_roots
 
     shown = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [Mark(shown, 1, 1).diag("file", f"cannot read {shown}: {exc.strerror}")]
-    try:
+        raw = read_path(path, shown)
         data, positions = load_file(raw, shown)
     except ScenarioError as exc:
         return list(exc.diagnostics)
@@ -168,10 +207,8 @@ def check_library(path: Path) -> list[Diagnostic]:
     }
     main_bytes = yaml.safe_dump(placeholder, sort_keys=False).encode()
     base = path.parent
-
-    def reader(rel: str) -> bytes:
-        return main_bytes if rel == _PLACEHOLDER_MAIN else (base / rel).read_bytes()
-
+    # The library named on the command line is read as the user's own file; what it includes is confined.
+    reader = _PlaceholderReader(file_reader(base, library_roots(library or []), trusted=[path.name]), main_bytes)
     display_base = str(base) if str(base) != "." else ""
     try:
         diags = list(load_with(reader, _PLACEHOLDER_MAIN, display_base).warnings)
@@ -193,6 +230,7 @@ def validate(
         ..., metavar="PATH", show_default=False, help="Scenario files or ids, folders holding scenario.yaml (or "
         "scenarios and libraries anywhere below), or inject library files (ttx-library: 1)."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """Check scenarios and inject libraries: one `file:line:col: error\\[code]: message` line per problem.
 
@@ -207,7 +245,7 @@ def validate(
             continue
         for file, kind in got:
             checked += 1
-            diags += check_library(file) if kind == "library" else check_scenario(file)
+            diags += check_library(file, library_path) if kind == "library" else check_scenario(file, library_path)
     unique = list(dict.fromkeys(diags))  # a library included twice reports each problem once
     for d in unique:
         typer.echo(diagnostic_line(d))
@@ -252,6 +290,7 @@ _STEP = re.compile(r"^step (\d+) refused")
 def test_cmd(
     scenario: list[str] = typer.Argument(..., metavar="SCENARIO", show_default=False,
                                          help="Scenario files, folders or ids."),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """Run the scenarios' transcript tests (their `tests:` section): PASS or FAIL for each.
 
@@ -263,7 +302,7 @@ def test_cmd(
     passed = failed = broken = 0
     for ref in scenario:
         try:
-            sc = load(ref)
+            sc = load(ref, library_path)
         except ScenarioError as exc:
             print_diagnostics(exc.diagnostics, err_stream=False)
             typer.echo(typer.style("FAIL", fg="red", bold=True) + f" {ref}: the scenario does not load")

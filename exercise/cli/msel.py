@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
-from exercise.cli._app import PANEL_AUTHOR, TtxGroup, app, display, fail, load
+from exercise.cli._app import PANEL_AUTHOR, TtxGroup, app, diagnostic_line, display, err, fail, load
+from exercise.cli._library import library_option
 
 msel_app = typer.Typer(cls=TtxGroup, help="The MSEL (master scenario events list) as a spreadsheet, out and back in.",
                        no_args_is_help=True)
@@ -24,12 +26,13 @@ def _kind(path: Path) -> str:
 def export(
     scenario: str = typer.Argument(..., help="a scenario file, folder or id"),
     out: Path = typer.Option(..., "--output", "-o", help="the sheet to write: NAME.csv or NAME.xlsx"),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """Write a scenario's injects as an MSEL sheet (one row per inject)."""
     from exercise import msel
 
     kind = _kind(out)
-    sc = load(scenario)
+    sc = load(scenario, library_path)
     sheet = msel.rows(sc)
     if kind == "csv":
         msel.write_csv(sheet, out)
@@ -48,13 +51,14 @@ def import_(
     from exercise import msel
 
     _kind(sheet)
-    if not sheet.is_file():
+    if not sheet.exists():
         fail(f"{sheet}: no such file")
     if out.exists() and not force:
         fail(f"{out} exists: use --force to overwrite it")
     try:
         rows = msel.read(sheet)
     except msel.MselError as exc:
-        fail(str(exc))
+        err(diagnostic_line(replace(exc.diagnostic, file=display(sheet))))
+        raise typer.Exit(1) from None
     out.write_text(msel.to_library(rows, title=f"Imported from {sheet.name}"), encoding="utf-8")
     typer.echo(f"wrote {len(rows)} injects to {display(out)}; include it from a scenario and run tabletop validate")

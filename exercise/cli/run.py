@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from exercise.cli._app import PANEL_PLAY, CliError, app, display, fail, load, note
+from exercise.cli._library import library_option
 
 if TYPE_CHECKING:
     from exercise.cli._render import Narrator
@@ -43,7 +44,7 @@ def _sleep(seconds: float) -> None:
 
 
 def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int | None,
-                    default_seed: int | None) -> tuple[LiveSession, bool]:
+                    default_seed: int | None, library: list[Path]) -> tuple[LiveSession, bool]:
     """(session, resumed). A file with events is resumed from its own snapshot; else a session starts."""
     from exercise.engine.diagnostics import ScenarioError
     from exercise.live import LiveSession
@@ -65,7 +66,7 @@ def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int 
             live = LiveSession.open(db)
             given: CompiledScenario | None
             try:
-                given = load(ref)
+                given = load(ref, library)
             except (ScenarioError, CliError):
                 given = None
                 note(f"note: {ref} does not load now; continuing with the scenario stored in {display(db)}")
@@ -81,7 +82,7 @@ def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int 
             if seed is not None and started is not None and seed != started.seed:
                 note(f"note: this session was started with seed {started.seed}; --seed {seed} is ignored")
             return live, True
-    scenario = load(ref)
+    scenario = load(ref, library)
     chosen = seed if seed is not None else default_seed if default_seed is not None else secrets.randbelow(1_000_000)
     existed = db.exists()
     try:
@@ -125,6 +126,7 @@ def run(
                                     help="Seed of a new session (default: the script's, else random)."),
     pace: float = typer.Option(0.0, "--pace", min=0.0, metavar="SECONDS",
                                help="Seconds to wait between turns (a quarter of it between decisions), for demos."),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """Run a headless session into a session file: a script of control and team commands, or the bots.
 
@@ -142,7 +144,7 @@ def run(
     parsed = load_script(script)[0] if script is not None else None
     teams = dict(parsed.teams) if parsed else {}
     default_seed = (parsed.seed if parsed.seed is not None else 1) if parsed else None
-    live, resumed = _open_or_create(db, scenario, teams, seed, default_seed)
+    live, resumed = _open_or_create(db, scenario, teams, seed, default_seed, library_path)
     narrator = Narrator(live.scenario)
     try:
         if parsed is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from exercise.cli._app import PANEL_AUTHOR, app, fail, load
+from exercise.cli._library import library_option
 
 if TYPE_CHECKING:
     from exercise.engine.compile import CompiledScenario
@@ -36,11 +38,12 @@ def simulate(
                              "cooperative, self-interested, hawkish, random for every nation."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object: games, injects, options, endings, "
                                  "dead_ends, per_second, …"),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """Play N headless games with bots: coverage of injects, options and endings, state ranges, dead ends."""
     from exercise.engine.simulate import simulate as run_simulation
 
-    sc = load(scenario)
+    sc = load(scenario, library_path)
     try:
         result = run_simulation(sc, n, seed=seed, bots=bots)
     except ValueError as exc:
