@@ -7,6 +7,7 @@ from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, InjectReleased, VoteCast
 from ..engine.state import State
 from . import figures as fg
+from .outside import line, part
 from .wording import duration, num, short_name, step_words
 
 
@@ -16,8 +17,8 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
     x_labels = ["start"] + [str(t) for t in range(1, played + 1)]
     x_title = f"turn ({step_words(sc.step_minutes)} each; turn 1 = {sc.time_of(1)})"
     for var, spec in sc.vars.items():
-        label = spec.label or var.replace("_", " ").capitalize()
-        hidden = " (hidden from teams)" if spec.hidden else ""
+        label = line(spec.label or var.replace("_", " ").capitalize())
+        titled = part(label) + (" (hidden from teams)" if spec.hidden else "")  # the label inside sentences
         direction = "lower is better" if spec.good == "low" else "higher is better"
         if spec.per == "global":
             slot = sc.layout.slot(var)
@@ -25,11 +26,11 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
             values = [sc.start[slot], *views.series(state, var)]
             lo_i = min(range(len(values)), key=lambda i: values[i])
             hi_i = max(range(len(values)), key=lambda i: values[i])
-            desc = (f"{label}{hidden} ({direction}, scale {num(spec.min)} to {num(spec.max)}): {num(values[0])} at the "
+            desc = (f"{titled} ({direction}, scale {num(spec.min)} to {num(spec.max)}): {num(values[0])} at the "
                     f"start, {num(values[-1])} at the end of turn {played}; lowest {num(values[lo_i])} "
                     f"({x_labels[lo_i] if lo_i == 0 else 'turn ' + x_labels[lo_i]}), highest {num(values[hi_i])} "
                     f"({x_labels[hi_i] if hi_i == 0 else 'turn ' + x_labels[hi_i]}).")
-            fig = fg.line_chart(f"fig-{var}", f"{label}{hidden}", desc, x_labels, [fg.Series(label, values)],
+            fig = fg.line_chart(f"fig-{var}", titled, desc, x_labels, [fg.Series(label, values)],
                                 spec.min, spec.max, x_title)
         elif spec.per == "nation":
             series = []
@@ -40,9 +41,9 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
                 assert slot is not None
                 values = [sc.start[slot], *views.series(state, key)]
                 series.append(fg.Series(short_name(sc, nid), values))
-                parts.append(f"{short_name(sc, nid)} {num(values[0])} to {num(values[-1])}")
-            desc = f"{label}{hidden} per nation ({direction}), start to end of turn {played}: " + "; ".join(parts) + "."
-            fig = fg.line_chart(f"fig-{var}", f"{label}{hidden}", desc, x_labels, series, spec.min, spec.max, x_title)
+                parts.append(f"{part(short_name(sc, nid))} {num(values[0])} to {num(values[-1])}")
+            desc = f"{titled} per nation ({direction}), start to end of turn {played}: " + "; ".join(parts) + "."
+            fig = fg.line_chart(f"fig-{var}", titled, desc, x_labels, series, spec.min, spec.max, x_title)
         else:
             continue
         fig.group = "state"
@@ -51,7 +52,7 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
         if spec.per != "pair":
             continue
         ids = list(sc.nations)
-        label = spec.label or var.replace("_", " ").capitalize()
+        label = part(spec.label or var.replace("_", " ").capitalize())
 
         def matrix(values: list[float], var: str = var, ids: list[str] = ids) -> list[list[float | None]]:
             return [[None if a == b else values[sc.layout.slot(f"{var}[{a}][{b}]") or 0] for b in ids]
@@ -63,7 +64,8 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
             for j, b in enumerate(ids):
                 s0, s1 = start[i][j], end[i][j]
                 if s0 is not None and s1 is not None and abs(s1 - s0) > 1e-9:
-                    changed.append((abs(s1 - s0), f"{short_name(sc, a)} in {short_name(sc, b)} {num(s0)} to {num(s1)}"))
+                    changed.append((abs(s1 - s0), f"{part(short_name(sc, a))} in {part(short_name(sc, b))} "
+                                                  f"{num(s0)} to {num(s1)}"))
         changed.sort(key=lambda x: -x[0])
         desc = (f"{label} between each pair of nations at the start and at the end (row: who trusts; column: whom; "
                 f"scale {num(spec.min)} to {num(spec.max)}). " +
@@ -106,7 +108,7 @@ def latency_figure(sc: CompiledScenario, state: State) -> fg.Figure | None:
         if g.defaults:
             note += f", {g.defaults} by deadline"
         rows.append(fg.LatencyRow(short_name(sc, g.team), values, med, note))
-        parts.append(f"{sc.name_of(g.team)}: {note}")
+        parts.append(f"{part(sc.name_of(g.team))}: {note}")
     if not rows:
         return None
     unit = "minutes of wall time from the inject's release to the decision" if have_wall else \
@@ -163,7 +165,7 @@ def decision_timeline_figure(sc: CompiledScenario, state: State) -> fg.Figure | 
     for _, _, who, _ in items:
         counts[who] = counts.get(who, 0) + 1
     desc = (f"Decisions and votes by turn, turns 1 to {played}: " +
-            "; ".join(f"{sc.name_of(w)} {counts[w]}" for w in deciders) +
+            "; ".join(f"{part(sc.name_of(w))} {counts[w]}" for w in deciders) +
             f". {len(releases)} inject releases are marked on the top row; numbers refer to the timeline.")
     fig = fg.decision_timeline("fig-decisions", "Decision timeline", desc, [short_name(sc, w) for w in deciders],
                                played, [sc.time_of(t) for t in range(1, played + 1)], marks, rel)

@@ -11,11 +11,23 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as _xml_escape
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from ..engine.text import FSI, PDI
+from .outside import guard
 
 if TYPE_CHECKING:
+    from PIL import ImageFont as PilFont
+
+    Font = PilFont.FreeTypeFont | PilFont.ImageFont
+
     from .figures import Figure
+
+
+def _xml_escape(text: str) -> str:
+    """Text for SVG (XML): control characters shown (XML 1.0 forbids most of them), then escaped."""
+    return escape(guard(text))
 
 FONT = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
 
@@ -50,8 +62,7 @@ def to_svg(fig: Figure) -> str:
         f'<desc id="{fid}-d">{_xml_escape(fig.desc)}</desc>',
     ]
     for s in fig.shapes:
-        k = s["k"]
-        if k == "line":
+        if s["k"] == "line":
             dash = f' stroke-dasharray="{s["dash"]}"' if s["dash"] else ""
             if len(s["pts"]) == 2:
                 (x1, y1), (x2, y2) = s["pts"]
@@ -61,10 +72,10 @@ def to_svg(fig: Figure) -> str:
                 pts = " ".join(f"{n(x)},{n(y)}" for x, y in s["pts"])
                 out.append(f'<polyline points="{pts}" fill="none" stroke="{s["stroke"]}" stroke-width="{n(s["w"])}" '
                            f'stroke-linejoin="round" stroke-linecap="round"{dash}/>')
-        elif k == "rect":
+        elif s["k"] == "rect":
             out.append(f'<rect x="{n(s["x"])}" y="{n(s["y"])}" width="{n(s["w_"])}" height="{n(s["h"])}" '
                        f'fill="{s["fill"]}" stroke="{s["stroke"]}" stroke-width="{n(s["w"])}"/>')
-        elif k == "marker":
+        elif s["k"] == "marker":
             opened = s["shape"].endswith("-open")
             fill = "#ffffff" if opened else s["color"]
             if s["shape"].startswith("circle"):
@@ -73,7 +84,7 @@ def to_svg(fig: Figure) -> str:
             else:
                 pts = " ".join(f"{n(x)},{n(y)}" for x, y in _marker_points(s["shape"], s["x"], s["y"], s["r"]))
                 out.append(f'<polygon points="{pts}" fill="{fill}" stroke="{s["color"]}" stroke-width="1.5"/>')
-        elif k == "text":
+        elif s["k"] == "text":
             weight = ' font-weight="bold"' if s["bold"] else ""
             anchor = f' text-anchor="{s["anchor"]}"' if s["anchor"] != "start" else ""
             out.append(f'<text x="{n(s["x"])}" y="{n(s["y"])}" font-size="{n(s["size"])}" fill="{s["fill"]}"'
@@ -84,16 +95,16 @@ def to_svg(fig: Figure) -> str:
 
 # -- PNG (for DOCX) ---------------------------------------------------------------------------------
 
-_FONTS: dict[tuple[float, bool], Any] = {}
+_FONTS: dict[tuple[float, bool], Font] = {}
 
 
-def _font(size: float, bold: bool) -> Any:
+def _font(size: float, bold: bool) -> Font:
     from PIL import ImageFont
 
     key = (size, bold)
     if key not in _FONTS:
         names = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf") if bold else ("DejaVuSans.ttf",)
-        font = None
+        font: Font | None = None
         for name in names:
             try:
                 font = ImageFont.truetype(name, size)
@@ -102,6 +113,15 @@ def _font(size: float, bold: bool) -> Any:
                 continue
         _FONTS[key] = font or ImageFont.load_default(size=size)
     return _FONTS[key]
+
+
+def _png_text(text: str) -> str:
+    """A label as Pillow draws it: controls shown; without its bidi layout (libraqm), which alone reads the
+    isolates, those marks would be drawn as empty boxes, so they go."""
+    from PIL import features
+
+    text = guard(text)
+    return text if features.check("raqm") else text.replace(FSI, "").replace(PDI, "")
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -152,17 +172,16 @@ def to_png(fig: Figure, scale: float = 2.0) -> bytes:
         return p[0] * scale, p[1] * scale
 
     for s in fig.shapes:
-        k = s["k"]
-        if k == "line":
+        if s["k"] == "line":
             width = max(round(s["w"] * scale), 1)
             for piece in _dashed(s["pts"], s["dash"]):
                 draw.line([sc(p) for p in piece], fill=_rgb(s["stroke"]), width=width, joint="curve")
-        elif k == "rect":
+        elif s["k"] == "rect":
             box = [sc((s["x"], s["y"])), sc((s["x"] + s["w_"], s["y"] + s["h"]))]
             fill = None if s["fill"] == "none" else _rgb(s["fill"])
             outline = None if s["stroke"] == "none" else _rgb(s["stroke"])
             draw.rectangle(box, fill=fill, outline=outline, width=max(round(s["w"] * scale), 1))
-        elif k == "marker":
+        elif s["k"] == "marker":
             color = _rgb(s["color"])
             fill = (255, 255, 255) if s["shape"].endswith("-open") else color
             x, y, r = s["x"], s["y"], s["r"]
@@ -172,10 +191,10 @@ def to_png(fig: Figure, scale: float = 2.0) -> bytes:
             else:
                 draw.polygon([sc(p) for p in _marker_points(s["shape"], x, y, r)], fill=fill, outline=color,
                              width=max(int(1.5 * scale), 1))
-        elif k == "text":
+        elif s["k"] == "text":
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}[s["anchor"]]
-            draw.text(sc((s["x"], s["y"])), s["s"], fill=_rgb(s["fill"]), font=_font(s["size"] * scale, s["bold"]),
-                      anchor=anchor)
+            draw.text(sc((s["x"], s["y"])), _png_text(s["s"]), fill=_rgb(s["fill"]),
+                      font=_font(s["size"] * scale, s["bold"]), anchor=anchor)
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()

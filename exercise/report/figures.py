@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal, TypedDict
 
+from ..engine.text import isolate
 from .figure_drawing import to_png, to_svg
 
 INK = "#222222"
@@ -37,6 +38,48 @@ def fit(text: str, size: float, width: float) -> str:
     return text[:keep] + "…"
 
 
+class LineShape(TypedDict):
+    k: Literal["line"]
+    pts: list[tuple[float, float]]
+    stroke: str
+    w: float
+    dash: str
+
+
+class RectShape(TypedDict):
+    k: Literal["rect"]
+    x: float
+    y: float
+    w_: float
+    h: float
+    fill: str
+    stroke: str
+    w: float
+
+
+class MarkerShape(TypedDict):
+    k: Literal["marker"]
+    shape: str
+    x: float
+    y: float
+    r: float
+    color: str
+
+
+class TextShape(TypedDict):
+    k: Literal["text"]
+    x: float
+    y: float
+    s: str
+    size: float
+    anchor: Literal["start", "middle", "end"]
+    fill: str
+    bold: bool
+
+
+Shape = LineShape | RectShape | MarkerShape | TextShape
+
+
 @dataclass
 class Figure:
     """A chart: its shapes, and what it shows in words (the caption and the text alternative)."""
@@ -46,7 +89,7 @@ class Figure:
     desc: str
     width: float
     height: float
-    shapes: list[dict[str, Any]] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
     number: int = 0
     group: str = ""
 
@@ -66,8 +109,8 @@ class Figure:
     def marker(self, shape: str, x: float, y: float, r: float, color: str) -> None:
         self.shapes.append({"k": "marker", "shape": shape, "x": x, "y": y, "r": r, "color": color})
 
-    def text(self, x: float, y: float, s: str, size: float = 11, anchor: str = "start", fill: str = INK,
-             bold: bool = False) -> None:
+    def text(self, x: float, y: float, s: str, size: float = 11, anchor: Literal["start", "middle", "end"] = "start",
+             fill: str = INK, bold: bool = False) -> None:
         self.shapes.append({"k": "text", "x": x, "y": y, "s": s, "size": size, "anchor": anchor, "fill": fill,
                             "bold": bold})
 
@@ -147,8 +190,10 @@ def line_chart(fid: str, title: str, desc: str, x_labels: list[str], series: lis
             for x, y in pts:
                 fig.marker(marker if labelled else "circle", x, y, 2.6, color)
         if pts:
-            label = f"{s.name} {fmt_value(s.values[-1])}" if labelled else fmt_value(s.values[-1])
-            ends.append((pts[-1][1], label, color))
+            value = fmt_value(s.values[-1])
+            # The name fitted first, then isolated: a right-to-left name keeps its value on its right.
+            name = fit(s.name, 10, right - 8 - text_width(f" {value}", 10))
+            ends.append((pts[-1][1], f"{isolate(name)} {value}" if labelled else value, color))
     # End labels, nudged apart so none overlap.
     ends.sort()
     placed: list[float] = []
@@ -159,7 +204,7 @@ def line_chart(fid: str, title: str, desc: str, x_labels: list[str], series: lis
     if overflow > 0:
         placed = [p - overflow for p in placed]
     for (_y, label, color), y in zip(ends, placed, strict=True):
-        fig.text(left + pw + 6, y + 4, fit(label, 10, right - 8), 10, "start", color if labelled else INK, bold=True)
+        fig.text(left + pw + 6, y + 4, label, 10, "start", color if labelled else INK, bold=True)
     return fig
 
 

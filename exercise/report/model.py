@@ -12,14 +12,17 @@ played; the data classes are in `sections`, the timeline and the appendices in `
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..engine import analysis, chronology, views
 from ..engine.compile import CompiledScenario
-from ..engine.events import DecisionTaken, MessageSent, VoteCast
-from ..engine.state import State
+from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
+from ..engine.session import Session
+from ..engine.state import Entry, State
+from ..store import StoredEvent
 from . import record
 from .charts import build_figures
+from .outside import block, guard_tree, line, part, sentence
 from .recommendations import TO_BE_ASSIGNED, TO_BE_SET, suggest_action
 from .sections import (
     DecisionView,
@@ -52,13 +55,16 @@ from .wording import (
     wall_stamp,
 )
 
+if TYPE_CHECKING:
+    from ..live import LiveSession
+
 
 class _Builder:
-    def __init__(self, sc: CompiledScenario, state: State, session: Any, rows: list[Any]) -> None:
+    def __init__(self, sc: CompiledScenario, state: State, session: Session, rows: list[StoredEvent]) -> None:
         self.sc, self.state, self.session = sc, state, session
         self.rows = rows
         self.turns = analysis.turns_by_seq(state)
-        self.entry = {e.seq: e for e in state.log}
+        self.entry: dict[int, Entry] = {e.seq: e for e in state.log}
         self.live = state.live_entries()
         self.observations = analysis.observations(state)
         self._obs: dict[int, ObsView] = {}
@@ -66,46 +72,50 @@ class _Builder:
         self.step_text = step_words(sc.step_minutes)
 
     # names and texts
+    # names and texts: outside text enters the model here, shown on one line (see outside.py)
     def when(self, turn: int) -> str:
         return f"turn {turn} ({self.sc.time_of(turn)})"
+
+    def name(self, who: str) -> str:
+        return line(self.sc.name_of(who))
 
     def inject_title(self, inject_id: str) -> str:
         ci = self.sc.injects.get(inject_id)
         if ci is None:
             w = self.state.written.get(inject_id)
-            return (w.title or inject_id) if w else inject_id
-        return views.inject_view(self.session, inject_id, None).title
+            return line((w.title or inject_id) if w else inject_id)
+        return line(views.inject_view(self.session, inject_id, None).title)
 
     def option_label(self, inject_id: str, option: str | None) -> str:
         if option is None or option == "":
             return "no decision"
         ci = self.sc.injects.get(inject_id)
         if ci is not None and option in ci.options:
-            return ci.options[option].model.label
+            return line(ci.options[option].model.label)
         w = self.state.written.get(inject_id)
         if w is not None:
             for o in w.options:
                 if o.get("id") == option:
-                    return o.get("label", option)
-        return option
+                    return line(o.get("label", option))
+        return line(option)
 
     def evidence(self, seq: int) -> EvidenceItem:
         e = self.entry[seq]
         ev = e.event
         rationale = _own_rationale(ev)
         turn = self.turns[seq]
-        said = views.describe(self.sc, ev, self.state.written)
+        said = sentence(views.describe(self.sc, ev, self.state.written))
         return EvidenceItem(seq, turn, self.sc.time_of(turn), said, rationale)
 
     def obs(self, o: analysis.Observation) -> ObsView:
         if o.seq in self._obs:
             return self._obs[o.seq]
-        caps = {x.id: x.capability for x in self.sc.model.objectives}
+        caps = {x.id: line(x.capability) for x in self.sc.model.objectives}
         view = self._obs[o.seq] = ObsView(
             seq=o.seq, turn=o.turn, time=self.sc.time_of(o.turn), wall=wall_clock(o.at), objective=o.objective,
             capability=caps.get(o.objective or "", ""), rating=o.rating,
-            rating_words=views.RATING_WORDS.get(o.rating or "", ""), kind=o.kind, category=o.category, text=o.text,
-            by=self.sc.name_of(o.by), hotwash=o.hotwash, evidence=[self.evidence(s) for s in o.evidence])
+            rating_words=views.RATING_WORDS.get(o.rating or "", ""), kind=o.kind, category=o.category,
+            text=block(o.text), by=self.name(o.by), hotwash=o.hotwash, evidence=[self.evidence(s) for s in o.evidence])
         return view
 
     # sections
@@ -122,20 +132,21 @@ class _Builder:
         ending = next((e for e in sc.endings if st.ended and e.id == st.ended.ending), None)
         caps: list[str] = []
         for o in sc.model.objectives:
-            if o.capability not in caps:
-                caps.append(o.capability)
+            if line(o.capability) not in caps:
+                caps.append(line(o.capability))
         return Overview(
-            title=sc.title, scenario_id=sc.id, scenario_title=sc.title, summary=sc.model.summary.strip(),
+            title=line(sc.title), scenario_id=sc.id, scenario_title=line(sc.title),
+            summary=block(sc.model.summary.strip()),
             scenario_hash=started.scenario_hash if started else sc.hash, dates=dates, start=wall_stamp(first),
             end=wall_stamp(last), duration=duration(analysis.seconds_between(first, last)), span=span,
             turns_played=played, turns=sc.turns, step=self.step_text, mode=started.mode if started else "",
-            seed=st.seed, facilitator=started.facilitator if started else "Exercise Control",
-            objectives=[(o.id, o.text, o.capability) for o in sc.model.objectives], capabilities=caps,
+            seed=st.seed, facilitator=line(started.facilitator) if started else "Exercise Control",
+            objectives=[(o.id, line(o.text), line(o.capability)) for o in sc.model.objectives], capabilities=caps,
             nations=self.nation_rows(), organisations=self.org_rows(),
             ending_id=st.ended.ending if st.ended else None,
-            ending_title=(ending.model.title if ending else ("no ending reached" if st.ended else "the session has "
-                                                                                                 "not ended")),
-            ending_text=(ending.model.text.strip() if ending else ""), ended=st.ended is not None)
+            ending_title=(line(ending.model.title) if ending
+                          else ("no ending reached" if st.ended else "the session has not ended")),
+            ending_text=(block(ending.model.text.strip()) if ending else ""), ended=st.ended is not None)
 
     def nation_rows(self) -> list[NationRow]:
         st = self.state
@@ -154,8 +165,8 @@ class _Builder:
         teams = st.started.teams if st.started else {}
         out = []
         for nid, nat in self.sc.nations.items():
-            caps = ", ".join(f"{c} {v}" for c, v in nat.capabilities.items())
-            out.append(NationRow(nid, nat.name, player_words(teams.get(nid, "human")), caps,
+            caps = ", ".join(f"{part(c)} {v}" for c, v in nat.capabilities.items())
+            out.append(NationRow(nid, line(nat.name), line(player_words(teams.get(nid, "human"))), caps,
                                  counts.get((nid, "decisions"), 0), counts.get((nid, "votes"), 0),
                                  counts.get((nid, "defaults"), 0), counts.get((nid, "messages"), 0)))
         return out
@@ -165,7 +176,8 @@ class _Builder:
         out = []
         for oid, org in self.sc.orgs.items():
             decided = sum(1 for (inj, who) in st.chosen if who == oid)
-            out.append(OrgRow(oid, org.name, ", ".join(self.sc.name_of(m) for m in org.members), org.decides, decided))
+            out.append(OrgRow(oid, line(org.name), ", ".join(part(self.sc.name_of(m)) for m in org.members),
+                              org.decides, decided))
         return out
 
     def state_rows(self) -> list[StateRow]:
@@ -213,8 +225,8 @@ class _Builder:
             ("observations", c.get("ObservationNoted", 0)),
             ("retracted events", len(st.retracted)),
         ]
-        humans = [n.name for n in overview.nations if n.player == "people"]
-        bots = [f"{n.name} ({n.player[5:]})" for n in overview.nations if n.player.startswith("bot")]
+        humans = [part(n.name) for n in overview.nations if n.player == "people"]
+        bots = [f"{part(n.name)} ({part(n.player[5:])})" for n in overview.nations if n.player.startswith("bot")]
         paras = []
         who = []
         if humans:
@@ -222,8 +234,8 @@ class _Builder:
         if bots:
             who.append("played by the computer: " + join_words(bots))
         paras.append(
-            f"{sc.title} was played on {overview.dates} ({overview.duration} of play), in {overview.mode} mode with "
-            f"seed {overview.seed}; {'; '.join(who)}. {overview.facilitator} ran the exercise as control.")
+            f"{part(sc.title)} was played on {overview.dates} ({overview.duration} of play), in {overview.mode} mode "
+            f"with seed {overview.seed}; {'; '.join(who)}. {part(overview.facilitator)} ran the exercise as control.")
         decided = c.get("team decisions", 0) + c.get("bot decisions", 0)
         paras.append(
             f"The session covered {overview.span}. {plural(c.get('InjectReleased', 0), 'inject')} "
@@ -233,8 +245,8 @@ class _Builder:
             f"{plural(c.get('MessageSent', 0), 'message')} {'was' if c.get('MessageSent', 0) == 1 else 'were'} "
             f"exchanged and control made {plural(c.get('Adjudicated', 0), 'adjudication')}.")
         if st.ended is not None:
-            paras.append(f"The exercise ended at turn {st.ended.turn} with the outcome “{overview.ending_title}”."
-                         + (f" {overview.ending_text}" if overview.ending_text else ""))
+            paras.append(f"The exercise ended at turn {st.ended.turn} with the outcome “{part(overview.ending_title)}”."
+                         + (f" {part(overview.ending_text)}" if overview.ending_text else ""))
         else:
             paras.append(f"The session had not ended when this report was written (turn {st.turn} of {sc.turns}).")
         rated = [f"{o.id} {o.rating}" for o in objectives if o.rating]
@@ -248,12 +260,12 @@ class _Builder:
         moves = []
         for mv in views.biggest_moves(st, top=5):
             changes = ", ".join(f"{key_label(sc, k)} {delta(v)}" for k, v in mv.changes.items() if abs(v) > 1e-9)
-            moves.append(MoveView(sc.name_of(mv.team), self.inject_title(mv.inject), self.option_label(mv.inject,
+            moves.append(MoveView(self.name(mv.team), self.inject_title(mv.inject), self.option_label(mv.inject,
                                   mv.option), mv.turn, sc.time_of(mv.turn), changes))
         nt = []
         for p in sorted(views.paths_not_taken(st), key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
-            nt.append(NotTakenView(sc.name_of(p.team), self.inject_title(p.inject),
-                                   self.option_label(p.inject, p.chosen), [label for _, label in p.others]))
+            nt.append(NotTakenView(self.name(p.team), self.inject_title(p.inject),
+                                   self.option_label(p.inject, p.chosen), [line(label) for _, label in p.others]))
         return Summary([" ".join(p.split()) for p in paras], counts, self.state_rows(), moves, nt)
 
     def objectives(self) -> list[ObjectiveSection]:
@@ -270,24 +282,25 @@ class _Builder:
                         continue
                     t = self.turns[seq]
                     if isinstance(e, VoteCast):
-                        decisions.append(DecisionView(seq, t, sc.time_of(t), sc.name_of(e.nation),
+                        decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.nation),
                                                       self.option_label(inject_id, e.option), e.by,
                                                       _own_rationale(e), True))
                     elif isinstance(e, DecisionTaken):
-                        decisions.append(DecisionView(seq, t, sc.time_of(t), sc.name_of(e.team),
+                        decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.team),
                                                       self.option_label(inject_id, e.option), e.by,
                                                       _own_rationale(e)))
                 ci = sc.injects.get(inject_id)
                 injects.append(InjectEvidence(
-                    inject_id, self.inject_title(inject_id),
+                    line(inject_id), self.inject_title(inject_id),
                     self.when(rturn) if rturn is not None else "not released",
-                    (ci.model.expected or "").strip() if ci else "", decisions))
+                    block((ci.model.expected or "").strip()) if ci else "", decisions))
             ratings = [(self.when(self.turns[s]) + (" (hot wash)" if self._after_end(s) else ""), r)
                        for s, r in ev_.ratings]
             obs = [self.obs(o) for o in ev_.observations]
             out.append(ObjectiveSection(
-                ev_.id, ev_.text, ev_.capability, ev_.rating, views.RATING_WORDS.get(ev_.rating or "", "Not rated"),
-                ratings, [o for o in obs if o.category == "strength"], [o for o in obs if o.category == "improvement"],
+                ev_.id, block(ev_.text), line(ev_.capability), ev_.rating,
+                views.RATING_WORDS.get(ev_.rating or "", "Not rated"), ratings,
+                [o for o in obs if o.category == "strength"], [o for o in obs if o.category == "improvement"],
                 [o for o in obs if o.category == "note"], injects))
         return out
 
@@ -311,9 +324,8 @@ class _Builder:
         name, action = suggest_action(capability, objective_text, o.text)
         source = ("Hot wash" if o.hotwash else f"Observation at {self.when(o.turn)}") + f", event #{o.seq}"
         return IPRow(number, objective, capability, o.text, o.rating, action, name,
-                     self.sc.name_of(owner) if owner else TO_BE_ASSIGNED, owner is not None, TO_BE_ASSIGNED,
+                     self.name(owner) if owner else TO_BE_ASSIGNED, owner is not None, TO_BE_ASSIGNED,
                      TO_BE_SET, TO_BE_SET, source)
-
 
     def msel(self) -> list[MselPlayed]:
         sc = self.sc
@@ -323,23 +335,26 @@ class _Builder:
             if isinstance(ev, DecisionTaken):
                 how = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(ev.by, "")
                 decided.setdefault(ev.inject, []).append(
-                    f"{sc.name_of(ev.team)}: {self.option_label(ev.inject, ev.option)}{how}, turn {self.turns[e.seq]}")
+                    f"{part(sc.name_of(ev.team))}: {part(self.option_label(ev.inject, ev.option))}{how}, "
+                    f"turn {self.turns[e.seq]}")
         rows = []
         for r in chronology.msel(self.session):
-            rows.append(MselPlayed(r.number, r.id, r.time, r.trigger, r.kind, r.sender, r.to, r.description,
-                                   r.expected.strip(), r.objective, r.capability, r.status,
+            rows.append(MselPlayed(r.number, line(r.id), r.time, sentence(r.trigger), line(r.kind), line(r.sender),
+                                   line(r.to), block(r.description), block(r.expected.strip()), line(r.objective),
+                                   line(r.capability), r.status,
                                    self.when(r.released_turn) if r.released_turn is not None else "not released",
                                    decided.get(r.id, [])))
         return rows
 
-def _own_rationale(ev: Any) -> str:
+
+def _own_rationale(ev: Event) -> str:
     """A decision's or vote's rationale when a person gave it; a bot's or a deadline's says nothing new."""
     if isinstance(ev, (DecisionTaken, VoteCast)) and ev.by not in ("bot", "deadline"):
-        return " ".join(ev.rationale.split()) if ev.by == "organisation" else ev.rationale
+        return line(ev.rationale) if ev.by == "organisation" else block(ev.rationale)
     return ""
 
 
-def build_report(live: Any, *, rows: list[Any] | None = None, verify: bool = True,
+def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, verify: bool = True,
                  file_name: str | None = None) -> Report:
     """The report model of an open LiveSession (`exercise.live.LiveSession`); `rows` are its stored rows
     when the caller has read them already."""
@@ -355,8 +370,8 @@ def build_report(live: Any, *, rows: list[Any] | None = None, verify: bool = Tru
     general = [o for o in obs_all if o.objective is None]
     hotwash = [o for o in obs_all if o.hotwash]
     ip = b.improvement_plan(objectives, general)
-    return Report(
-        title=f"After-action report: {sc.title}",
+    report = Report(
+        title=f"After-action report: {part(sc.title)}",
         generated=wall_stamp(rows[-1].wall if rows else None),
         overview=overview,
         summary=b.summary(overview, objectives, ip),
@@ -368,10 +383,15 @@ def build_report(live: Any, *, rows: list[Any] | None = None, verify: bool = Tru
         figures=build_figures(sc, state),
         participants=record.participants(state, b.live, overview),
         msel=b.msel(),
-        digest=record.digest(sc, state, rows, b.live, verified, name),
+        digest=record.digest(sc, state, rows, b.live, verified, line(name)),
     )
+    guard_tree(report)
+    return report
 
 
-def msel_played(live: Any) -> list[MselPlayed]:
+def msel_played(live: LiveSession) -> list[MselPlayed]:
     """The MSEL as played (every inject, its release and the decisions on it) of an open LiveSession."""
-    return _Builder(live.scenario, live.state, live.session, []).msel()
+    rows = _Builder(live.scenario, live.state, live.session, []).msel()
+    for row in rows:
+        guard_tree(row)
+    return rows

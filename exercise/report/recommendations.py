@@ -3,6 +3,8 @@ exercise planners still have to decide."""
 
 from __future__ import annotations
 
+from .outside import part
+
 TO_BE_ASSIGNED = "To be assigned"
 TO_BE_SET = "To be set"
 
@@ -29,11 +31,11 @@ RECOMMENDATIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 def suggest_action(capability: str, objective_text: str, issue: str) -> tuple[str, str]:
     """(recommendation, suggested corrective action) for an area for improvement, from the seed's
     recommendations: the capability's words decide first, then the objective's, then the issue's."""
-    cap = capability.strip() or "this capability"
+    cap = part(capability.lower()) or "this capability"  # inside a sentence: isolated if right-to-left
     for text in (capability, objective_text, issue):
         low = text.lower()
         for name, words, template in RECOMMENDATIONS:
             if words and any(w in low for w in words):
-                return name, template.format(capability=cap.lower())
+                return name, template.format(capability=cap)
     name, _, template = RECOMMENDATIONS[-1]
-    return name, template.format(capability=cap.lower())
+    return name, template.format(capability=cap)

@@ -3,21 +3,23 @@ activity (appendix A) and the digest of the event log with its verification (app
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import chronology, views
 from ..engine.compile import CompiledScenario
 from ..engine.events import (
     Adjudicated,
+    DecisionTaken,
     EventRetracted,
     InjectReleased,
     InjectWritten,
     MessageSent,
     ObservationNoted,
+    OutcomeRolled,
     SessionPaused,
+    VoteCast,
 )
-from ..engine.state import State
-from ..store.chain import GENESIS_HASH
+from ..engine.state import Entry, State
+from ..store import GENESIS_HASH, StoredEvent, VerifyResult
+from .outside import block, line, part, sentence
 from .sections import Digest, Overview, Participants, TimelineRow, TurnBlock
 from .wording import wall_clock
 
@@ -29,8 +31,9 @@ KIND_LABELS = {
 }
 
 
-def timeline(sc: CompiledScenario, state: State, entry: dict[int, Any]) -> list[TurnBlock]:
-    """The events turn by turn, retracted ones marked; `entry` is the log by seq."""
+def timeline(sc: CompiledScenario, state: State, entry: dict[int, Entry]) -> list[TurnBlock]:
+    """The events turn by turn, retracted ones marked; `entry` is the log by seq. What people wrote (a message,
+    a rationale, an observation, a reason) is the row's detail, shown as written but for its control characters."""
     blocks: list[TurnBlock] = []
     current: TurnBlock | None = None
     for item in chronology.timeline(state):
@@ -40,32 +43,35 @@ def timeline(sc: CompiledScenario, state: State, entry: dict[int, Any]) -> list[
         if current is None or current.turn != item.turn:
             current = TurnBlock(item.turn, item.time, [])
             blocks.append(current)
-        ev: Any = entry[item.seq].event
+        ev = entry[item.seq].event
         detail = ""
         summary = item.summary
-        if kind == "MessageSent":
-            to = ", ".join("everyone" if t == "all" else sc.name_of(t) for t in ev.to)
-            summary = f"{sc.name_of(ev.sender)} → {to}" + (f" ({ev.channel})" if ev.channel != "direct" else "")
+        if isinstance(ev, MessageSent):
+            to = ", ".join("everyone" if t == "all" else part(sc.name_of(t)) for t in ev.to)
+            summary = f"{part(sc.name_of(ev.sender))} → {to}" + (
+                f" ({part(ev.channel)})" if ev.channel != "direct" else "")
             detail = ev.text
-        elif kind in ("DecisionTaken", "VoteCast"):
-            detail = "" if kind == "DecisionTaken" and ev.by == "deadline" else ev.rationale
-        elif kind == "ObservationNoted":
-            summary = ev.kind.capitalize() + (f" on {ev.objective}" if ev.objective else "") + (
+        elif isinstance(ev, DecisionTaken):
+            detail = "" if ev.by == "deadline" else ev.rationale
+        elif isinstance(ev, VoteCast):
+            detail = ev.rationale
+        elif isinstance(ev, ObservationNoted):
+            summary = ev.kind.capitalize() + (f" on {part(ev.objective)}" if ev.objective else "") + (
                 f", rated {ev.rating} ({views.RATING_WORDS[ev.rating]})" if ev.rating else "")
             detail = ev.text
-        elif kind == "InjectWritten":
+        elif isinstance(ev, InjectWritten):
             detail = ev.text
-        elif kind == "OutcomeRolled":
+        elif isinstance(ev, OutcomeRolled):
             ci = sc.injects.get(ev.inject)
             detail = ci.options[ev.option].outcomes[ev.outcome].text if ci else ""
-        elif kind == "SessionPaused":
+        elif isinstance(ev, SessionPaused):
             detail = ev.reason
         current.rows.append(TimelineRow(item.seq, wall_clock(item.wall, True), KIND_LABELS.get(kind, kind),
-                                        item.actor, summary, detail.strip(), item.retracted))
+                                        line(item.actor), sentence(summary), block(detail.strip()), item.retracted))
     return blocks
 
 
-def participants(state: State, live: list[Any], overview: Overview) -> Participants:
+def participants(state: State, live: list[Entry], overview: Overview) -> Participants:
     """The teams (from the overview) and what control did; `live` is the state's live entries."""
     c: dict[str, int] = {}
     for e in live:
@@ -89,8 +95,8 @@ def participants(state: State, live: list[Any], overview: Overview) -> Participa
                         [(k, c.get(k, 0)) for k in order])
 
 
-def digest(sc: CompiledScenario, state: State, rows: list[Any], live: list[Any], verified: Any,
-           file_name: str) -> Digest:
+def digest(sc: CompiledScenario, state: State, rows: list[StoredEvent], live: list[Entry],
+           verified: VerifyResult | None, file_name: str) -> Digest:
     """The stored log in numbers and its hash chain; `verified` is the store's check, None when not run."""
     by_type: dict[str, int] = {}
     for r in rows:
@@ -104,5 +110,5 @@ def digest(sc: CompiledScenario, state: State, rows: list[Any], live: list[Any],
         first_wall=rows[0].wall if rows else "", last_wall=rows[-1].wall if rows else "",
         first_hash=rows[0].hash if rows else "", head_hash=rows[-1].hash if rows else GENESIS_HASH,
         genesis=GENESIS_HASH, verified=verified.ok if verified is not None else None,
-        verify_message=verified.message if verified is not None else "not checked", scenario_hash=stated,
+        verify_message=line(verified.message) if verified is not None else "not checked", scenario_hash=stated,
         snapshot_hash=snap, hash_matches=stated == snap)

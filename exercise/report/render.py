@@ -1,12 +1,16 @@
 """Templates: Jinja2 files in `reports/` (or an organisation's own `--template-dir`), sandboxed and escaped.
 
 Two environments, both `ImmutableSandboxedEnvironment` (a template cannot reach Python internals or
-mutate the model it is given):
-- HTML: autoescape on, so every value is HTML-escaped unless the code marks it safe (only the figures'
-  SVG, which `figures.py` writes with its own escaping).
-- Markdown: every value printed with `{{ }}` is escaped for Markdown instead of HTML (autoescape on,
-  with a `finalize` hook that hands Jinja values whose `__html__` is `md_escape`), so a player's `*`,
-  `_`, `<`, `|` or backtick is shown as the character, never read as Markdown or HTML.
+mutate the model it is given), and in both every `{{ value }}` goes through one function on its way out
+(Jinja's `finalize`), so no template, bundled or an organisation's, can forget it:
+- HTML (and so the PDF): `html_text`: control characters shown (`outside.guard`, on the one rule in
+  `engine.text`), HTML-escaped (autoescape is on), and wrapped in `<bdi>` when it holds right-to-left letters.
+  Nothing outside is ever marked safe: only the figures' SVG, which `figure_drawing.py` writes with its
+  own escaping, and the output of the templates' own macros. Inside an attribute or `<title>`, where a
+  tag cannot stand, `|plain` gives the same text with the isolation as characters (FSI ... PDI) instead.
+- Markdown: `markdown.md_escape` (through `MdText.__html__`, which Jinja's autoescape calls); use `|cell`
+  in tables, `|block` for paragraphs, `|quote` for quotes, `|code` for ids and hashes.
+Jinja's `join` (and, for Markdown, `e`/`escape`) are replaced by ones that escape each item the same way.
 
 Player text is only ever a value in the context, never part of a template's source, so `{{ 7*7 }}` in a
 rationale is printed as those seven characters.
@@ -17,106 +21,76 @@ organisation may replace one partial (its letterhead, the stylesheet) and keep t
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from ..engine.text import has_rtl, isolate
 from ..resources import data_dir
+from .markdown import (
+    MdSafe,
+    md_block,
+    md_cell,
+    md_code,
+    md_escape,
+    md_finalize,
+    md_join,
+    md_quote,
+    paragraphs,
+)
+from .outside import guard, starts_rtl
 from .wording import delta, num
 
+if TYPE_CHECKING:
+    from .figures import Figure
 
-class MdSafe(Markup):
-    """Text already escaped for Markdown (by a filter, or a macro's output); never escaped again."""
-
-    __slots__ = ()
-
-
-class _MdText:
-    """A value on its way out of a Markdown template: Jinja's autoescape calls `__html__`, which escapes
-    it for Markdown (not for HTML), so every `{{ value }}` is escaped once and a macro's output, already
-    safe, is not escaped twice."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __html__(self) -> str:
-        return md_escape(self.value)
+__all__ = ["MdSafe", "environment", "html_text", "md_cell", "md_escape", "plain", "register_data_types", "render"]
 
 
-def _md_finalize(value: Any) -> Any:
-    return value if hasattr(value, "__html__") else _MdText(value)
+def html_text(value: object) -> Markup:
+    """A value for HTML: controls shown, escaped, and isolated in `<bdi>` when it holds right-to-left letters,
+    its direction stated (as dir="auto" would find it) because WeasyPrint, which draws the PDF, reads no "auto"."""
+    if hasattr(value, "__html__"):
+        return Markup(value)
+    text = "" if value is None else guard(str(value))
+    shown = escape(text)
+    # A string the report wrote is ASCII; only outside text can hold right-to-left letters.
+    if text.isascii() or not has_rtl(text):
+        return shown
+    return Markup(f'<bdi dir="{"rtl" if starts_rtl(text) else "ltr"}">{shown}</bdi>')
 
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~#&{}])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
-_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+def _html_finalize(value: object) -> object:
+    if hasattr(value, "__html__") or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    return html_text(value)
 
 
-def md_escape(value: Any) -> str:
-    """Markdown-escape a value's text: the characters Markdown or inline HTML would act on get a backslash,
-    and a line that would start a list, a heading underline or a numbered item is defused."""
-    if isinstance(value, (MdSafe, Markup)):
-        return str(value)
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    text = _MD_INLINE.sub(r"\\\1", str(value))
-    text = _MD_LINE_START.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), text)
-    return _MD_ORDERED.sub(lambda mt: mt.group(1) + "\\" + mt.group(2), text)
+def plain(value: object) -> Markup:
+    """A value for an HTML attribute or `<title>`: on one line, controls shown, escaped, isolated as characters."""
+    return escape(isolate(one_line(value)))
 
 
-def md_inline(value: Any) -> str:
-    """Markdown-escape a value that never starts a line (a table cell, the middle of a sentence)."""
-    if isinstance(value, (MdSafe, Markup)):
-        return str(value)
-    return _MD_INLINE.sub(r"\\\1", "" if value is None else str(value))
+def html_join(items: Iterable[object], separator: str = "") -> Markup:
+    """Jinja's `join` for HTML: each item shown as `{{ item }}` would show it."""
+    return escape(separator).join(html_text(x) for x in items)
 
 
-def md_cell(value: Any) -> MdSafe:
-    """A value for a Markdown table cell: escaped, on one line."""
-    return MdSafe(md_inline(" ".join(str(value if value is not None else "").split())) if not isinstance(
-        value, (MdSafe, Markup)) else " ".join(str(value).split()))
+def one_line(value: object) -> str:
+    """A value's text with its control characters shown and its white space folded to single spaces."""
+    return " ".join(guard("" if value is None else str(value)).split())
 
 
-def md_block(value: Any) -> MdSafe:
-    """A value as Markdown paragraphs: escaped; blank lines kept as paragraph breaks, other line breaks joined."""
-    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
-    return MdSafe("\n\n".join(md_escape(p) for p in paras))
-
-
-def md_quote(value: Any) -> MdSafe:
-    """A value as a Markdown block quote (every line prefixed with '> ')."""
-    body = md_block(value)
-    return MdSafe("\n".join(("> " + line) if line else ">" for line in body.split("\n")))
-
-
-def md_code(value: Any) -> MdSafe:
-    """A value as a Markdown code span, its fence longer than any run of backticks inside it."""
-    text = " ".join(str(value or "").split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return MdSafe(f"{fence}{pad}{text}{pad}{fence}")
-
-
-def paragraphs(value: Any) -> list[str]:
-    """Text split into paragraphs at blank lines, each on one line."""
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
-
-
-def one_line(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def short_hash(value: Any, k: int = 12) -> str:
+def short_hash(value: object, k: int = 12) -> str:
     return str(value or "")[:k]
+
+
+def _svg(fig: Figure) -> Markup:
+    return Markup(fig.svg)  # written by figure_drawing.to_svg, every text in it escaped
 
 
 class ReportSandbox(ImmutableSandboxedEnvironment):
@@ -125,7 +99,7 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
     dicts, methods, any name starting with '_') goes through the sandbox's checks as usual. A 10,000-event
     timeline reads about 100,000 such fields; the checks would double the time to render it."""
 
-    def getattr(self, obj: Any, attribute: str) -> Any:
+    def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) in DATA_TYPES and not attribute.startswith("_"):
             try:
                 return getattr(obj, attribute)
@@ -142,9 +116,8 @@ def register_data_types(*types: type) -> None:
     DATA_TYPES.update(types)
 
 
-def _common_filters() -> dict[str, Any]:
-    return {"num": num, "delta": delta, "paragraphs": paragraphs, "one_line": one_line,
-            "short_hash": short_hash}
+def _common_filters() -> dict[str, Callable[..., object]]:
+    return {"num": num, "delta": delta, "paragraphs": paragraphs, "one_line": one_line, "short_hash": short_hash}
 
 
 def environment(kind: str, template_dir: str | Path | None = None) -> ImmutableSandboxedEnvironment:
@@ -167,22 +140,27 @@ def _environment(kind: str, template_dir: str | Path | None = None) -> Immutable
             raise FileNotFoundError(f"{template_dir}: no such template directory")
         dirs.append(FileSystemLoader(str(path)))
     dirs.append(FileSystemLoader(str(data_dir("reports"))))
-    common: dict[str, Any] = {"loader": ChoiceLoader(dirs), "undefined": StrictUndefined, "trim_blocks": True,
-                              "lstrip_blocks": True, "keep_trailing_newline": True, "auto_reload": True}
+    loader = ChoiceLoader(dirs)
     if kind == "html":
-        env = ReportSandbox(autoescape=True, **common)
+        env = ReportSandbox(autoescape=True, finalize=_html_finalize, loader=loader, undefined=StrictUndefined,
+                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=True)
         env.filters.update(_common_filters())
-        env.filters["svg"] = lambda fig: Markup(fig.svg)
+        env.filters.update({"svg": _svg, "plain": plain, "join": html_join})
     elif kind == "md":
-        env = ReportSandbox(autoescape=True, finalize=_md_finalize, **common)
+        env = ReportSandbox(autoescape=True, finalize=md_finalize, loader=loader, undefined=StrictUndefined,
+                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=True)
         env.filters.update(_common_filters())
         env.filters.update({"cell": md_cell, "code": md_code, "block": md_block, "quote": md_quote,
-                            "md_escape": lambda v: MdSafe(md_escape(v))})
+                            "md_escape": _md_safe, "e": _md_safe, "escape": _md_safe, "join": md_join})
     else:
         raise ValueError(f"unknown template kind '{kind}'")
     return env
 
 
-def render(kind: str, name: str, context: dict[str, Any], template_dir: str | Path | None = None) -> str:
+def _md_safe(value: object) -> MdSafe:
+    return MdSafe(md_escape(value))
+
+
+def render(kind: str, name: str, context: Mapping[str, object], template_dir: str | Path | None = None) -> str:
     env = environment(kind, template_dir)
     return env.get_template(name).render(**context)

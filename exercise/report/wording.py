@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..engine import analysis
 from ..engine.compile import CompiledScenario
+from .outside import line, part
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -58,26 +59,28 @@ def wall_stamp(at: str | None) -> str:
 
 
 def short_name(sc: CompiledScenario, who: str) -> str:
+    """A nation's or organisation's short name, shown on one line."""
     if who in sc.nations:
-        return sc.nations[who].short or sc.nations[who].name
+        return line(sc.nations[who].short or sc.nations[who].name)
     if who in sc.orgs:
-        return sc.orgs[who].short or sc.orgs[who].name
-    return sc.name_of(who)
+        return line(sc.orgs[who].short or sc.orgs[who].name)
+    return line(sc.name_of(who))
 
 
 def key_label(sc: CompiledScenario, key: str) -> str:
-    """A state key in words: 'Public support at home (Maren)', 'Trust (Maren → Tarvos)'."""
+    """A state key in words: 'Public support at home (Maren)', 'Trust (Maren → Tarvos)'; the scenario's label
+    and names in it isolated where they are right-to-left, as it often stands inside a sentence."""
     slot = sc.layout.slot(key)
     if slot is None:
-        return key
+        return part(key)
     var = sc.layout.var_of[slot]
     spec = sc.vars[var]
-    label = spec.label or var.replace("_", " ").capitalize()
+    label = part(spec.label or var.replace("_", " ").capitalize())
     inner = key[len(var):].strip("[]")
     if not inner:
         return label
-    parts = inner.split("][")
-    return f"{label} ({' → '.join(short_name(sc, x) for x in parts)})"
+    names = inner.split("][")
+    return f"{label} ({' → '.join(part(short_name(sc, x)) for x in names)})"
 
 
 def player_words(who: str) -> str:
