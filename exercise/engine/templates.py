@@ -1,10 +1,10 @@
 """The text language of scenario texts: names, `{% if %}` and a few filters. Nothing else.
 
 Jinja2 only reads a text here (its lexer and parser: positions, whitespace control, `{% raw %}`, good syntax
-messages); it never runs one. The parse tree is walked against a whitelist and turned into the small tree
-below, which this module renders itself. So a text cannot loop, call, compute, import or reach an attribute
-that is not a documented name, and what it renders is bounded by its own length and the names' values (and
-then cut at MAX_RENDERED characters). `docs/authoring.md` ("Text templates") is the author's reference.
+messages); it never runs one. Its parse tree is walked against a whitelist and turned into the small tree of
+`template_tree`, which renders it. So a text cannot loop, call, compute, import or reach an attribute that is
+not a documented name, and what it renders is bounded by its own length and the names' values (and then cut
+at MAX_RENDERED characters). `docs/authoring.md` ("Text templates") is the author's reference.
 
 `check_template` is what the scenario compiler asks at load time: (line within the text, message) for a text
 that is not in the language, else None. `render` turns a checked text and a context (`inject_words.
@@ -14,24 +14,33 @@ text_context`) into words; it never raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from .template_tree import (
+    FILTERS,
+    BoolOp,
+    Compare,
+    Const,
+    Expr,
+    Filter,
+    If,
+    Missing,
+    Not,
+    Part,
+    Ref,
+    names,
+    pieces,
+)
+
 # Names every inject text may use; each include parameter is a nation too. Ending texts have no `nation`.
 BASE_NAMES = frozenset({"nation", "scenario", "nations", "turn", "time"})
 NATION_FIELDS = ("id", "name", "short")
 SCENARIO_FIELDS = ("id", "title")
-FILTERS: dict[str, Callable[[str], str]] = {
-    "upper": str.upper,
-    "lower": str.lower,
-    "capitalize": lambda s: s[:1].upper() + s[1:],
-    "title": lambda s: re.sub(r"(^|[\s\-(\[{<\"/])(\w)", lambda m: m.group(1) + m.group(2).upper(), s),
-    "trim": str.strip,
-}
 MAX_TEXT = 20_000  # characters a text may have as written: longer is refused at load
 MAX_RENDERED = 20_000  # characters a text may have once rendered: longer is cut, ending with '…'
 MAX_STRING = 200  # characters of a quoted constant
@@ -63,59 +72,6 @@ class Refused(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-# -- the language's tree --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A documented name: ('nation',), ('nation', 'short'), ('nations', 'norvia', 'name'), ('turn',) ..."""
-
-    path: tuple[str, ...]
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Const:
-    value: str | int
-
-
-@dataclass(frozen=True, slots=True)
-class Compare:
-    equal: bool  # == when True, != when False
-    left: Expr
-    right: Expr
-
-
-@dataclass(frozen=True, slots=True)
-class BoolOp:
-    both: bool  # `and` when True, `or` when False: each gives back an operand, as in Python
-    left: Expr
-    right: Expr
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    node: Expr
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    name: str
-    node: Expr
-
-
-Expr = Ref | Const | Compare | BoolOp | Not | Filter
-
-
-@dataclass(frozen=True, slots=True)
-class If:
-    branches: tuple[tuple[Expr, tuple[Part, ...]], ...]  # if, then each elif
-    otherwise: tuple[Part, ...]
-
-
-Part = str | Ref | Const | Compare | BoolOp | Not | Filter | If
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,21 +225,6 @@ def _ref(node: nodes.Node) -> Ref:
 # -- names: checked against what a text may use --------------------------------------------------------------
 
 
-def _names(parts: Iterable[Part]) -> Iterable[Ref]:
-    for p in parts:
-        if isinstance(p, If):
-            for test, body in p.branches:
-                yield from _names((test,))
-                yield from _names(body)
-            yield from _names(p.otherwise)
-        elif isinstance(p, Ref):
-            yield p
-        elif isinstance(p, (Compare, BoolOp)):
-            yield from _names((p.left, p.right))
-        elif isinstance(p, (Not, Filter)):
-            yield from _names((p.node,))
-
-
 def _kind(ref: Ref, nations: frozenset[str]) -> str:
     """'nation', 'text' or 'number' for a name a text may use; Refused for any other."""
     head, rest = ref.path[0], ref.path[1:]
@@ -324,14 +265,14 @@ def check_template(text: str, params: Iterable[str] = (), *, nations: Iterable[s
     if parsed.problem is not None:
         return parsed.problem.line, parsed.problem.message
     assert parsed.parts is not None
-    names = (BASE_NAMES if reader else BASE_NAMES - {"nation"}) | set(params)
+    allowed = (BASE_NAMES if reader else BASE_NAMES - {"nation"}) | set(params)
     ids = frozenset(nations)
-    refs = list(_names(parsed.parts))
-    unknown = sorted({r.path[0] for r in refs if r.path[0] not in names})
+    refs = list(names(parsed.parts))
+    unknown = sorted({r.path[0] for r in refs if r.path[0] not in allowed})
     if unknown:
         first = min((r for r in refs if r.path[0] in unknown), key=lambda r: r.line)
         hint = " (an ending is read by every nation: name one, as nations.<id>.name)" if "nation" in unknown \
-            and not reader else f" (texts may use {', '.join(sorted(names))})"
+            and not reader else f" (texts may use {', '.join(sorted(allowed))})"
         return first.line, f"unknown name in text: {', '.join(unknown)}{hint}"
     try:
         kinds = {r: _kind(r, ids) for r in refs}
@@ -377,39 +318,6 @@ def _kind_of(e: Expr, kinds: Mapping[Ref, str]) -> str:
 # -- rendering ----------------------------------------------------------------------------------------------
 
 
-class _Missing(Exception):
-    pass
-
-
-def _value(e: Expr, ctx: Mapping[str, Any]) -> Any:
-    if isinstance(e, Ref):
-        v: Any = ctx
-        for key in e.path:
-            if not isinstance(v, Mapping) or key not in v:
-                raise _Missing(".".join(e.path))
-            v = v[key]
-        return v
-    if isinstance(e, Const):
-        return e.value
-    if isinstance(e, Compare):
-        return (_value(e.left, ctx) == _value(e.right, ctx)) == e.equal
-    if isinstance(e, BoolOp):
-        left = _value(e.left, ctx)
-        if bool(left) != e.both:  # `a and b` stops at a falsy a, `a or b` at a truthy one
-            return left
-        return _value(e.right, ctx)
-    if isinstance(e, Not):
-        return not _value(e.node, ctx)
-    return FILTERS[e.name](_text(_value(e.node, ctx)))
-
-
-def _text(v: Any) -> str:
-    """A value as words: a nation reads as its name."""
-    if isinstance(v, Mapping):
-        return str(v.get("name", ""))
-    return "" if v is None else str(v)
-
-
 def render(text: str, context: Mapping[str, Any]) -> str:
     """A text in words for one reader, at most MAX_RENDERED characters. A text that is not in the language
     (never the case after a clean load) or names a value the context lacks shows as written."""
@@ -421,27 +329,12 @@ def render(text: str, context: Mapping[str, Any]) -> str:
     out: list[str] = []
     room = MAX_RENDERED
     try:
-        for piece in _pieces(parsed.parts, context):
+        for piece in pieces(parsed.parts, context):
             if len(piece) >= room:  # cut here: the rest could only make it longer
                 out.append(piece[:room - 1] + "…")
                 break
             out.append(piece)
             room -= len(piece)
-    except _Missing:
+    except Missing:
         return text
     return "".join(out)
-
-
-def _pieces(parts: tuple[Part, ...], ctx: Mapping[str, Any]) -> Iterable[str]:
-    for p in parts:
-        if isinstance(p, str):
-            yield p
-        elif isinstance(p, If):
-            chosen = p.otherwise
-            for test, body in p.branches:
-                if _value(test, ctx):
-                    chosen = body
-                    break
-            yield from _pieces(chosen, ctx)
-        else:
-            yield _text(_value(p, ctx))
