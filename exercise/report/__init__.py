@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import ReportError
+
+if TYPE_CHECKING:
+    from ..live import LiveSession
+    from ..store import StoredEvent
+    from .sections import Report
 
 FORMATS = ("md", "html", "pdf", "docx")
 
 __all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", "report_stem", "write_report"]
 
 
-def open_session(db_path: str | Path) -> tuple[Any, list[Any]]:
+def open_session(db_path: str | Path) -> tuple[LiveSession, list[StoredEvent]]:
     """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
     (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
     from ..live import LiveSession, SessionFileError
@@ -36,7 +41,7 @@ def open_session(db_path: str | Path) -> tuple[Any, list[Any]]:
     return live, rows
 
 
-def build(db_path: str | Path) -> Any:
+def build(db_path: str | Path) -> Report:
     """The report model (`model.Report`) of a session file."""
     from .model import build_report
 
@@ -55,13 +60,13 @@ def figure_dir_name(stem: str) -> str:
     return f"{stem}-figures"
 
 
-def render_html(report: Any, template_dir: str | Path | None = None) -> str:
+def render_html(report: Report, template_dir: str | Path | None = None) -> str:
     from .render import render
 
     return render("html", "report.html.j2", {"r": report}, template_dir)
 
 
-def render_markdown(report: Any, stem: str = "report", template_dir: str | Path | None = None) -> str:
+def render_markdown(report: Report, stem: str = "report", template_dir: str | Path | None = None) -> str:
     from urllib.parse import quote
 
     from .render import MdSafe, render
@@ -77,7 +82,7 @@ def parse_formats(formats: str | Iterable[str]) -> list[str]:
     return parse_format_list(formats, FORMATS, "report", aliases={"markdown": "md"}, every=True)
 
 
-def write_outputs(report: Any, formats: list[str], out_dir: Path, stem: str,
+def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
                   template_dir: str | Path | None = None) -> list[Path]:
     """Write one report model in each format; returns the report files, one per format, in order.
     Markdown also writes its figures as SVG files in `<stem>-figures/` beside it."""

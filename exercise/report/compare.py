@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..engine import analysis, comparison, views
 from ..engine.compile import CompiledScenario
+from ..engine.session import Session
+from ..engine.state import State
 from . import figures as fg
 from .errors import ReportError
+from .outside import block, guard_tree, line, part
 from .wording import delta, duration, key_label, num, wall_date, wall_stamp
+
+if TYPE_CHECKING:
+    from ..live import LiveSession
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -90,11 +96,12 @@ class Comparison:
         return [f for f in self.figures if f.group == group]
 
 
-def _title(sc: CompiledScenario, session: Any, inject_id: str) -> str:
+# Outside text enters the comparison here, shown on one line (rationales keep their lines); see outside.py.
+def _title(sc: CompiledScenario, session: Session, inject_id: str) -> str:
     if inject_id in sc.injects:
-        return views.inject_view(session, inject_id, None).title
+        return line(views.inject_view(session, inject_id, None).title)
     w = session.state.written.get(inject_id)
-    return (w.title or inject_id) if w else inject_id
+    return line((w.title or inject_id) if w else inject_id)
 
 
 def _label(sc: CompiledScenario, inject_id: str, option: str | None) -> str:
@@ -102,26 +109,26 @@ def _label(sc: CompiledScenario, inject_id: str, option: str | None) -> str:
         return "no decision"
     ci = sc.injects.get(inject_id)
     if ci is not None and option in ci.options:
-        return ci.options[option].model.label
-    return option
+        return line(ci.options[option].model.label)
+    return line(option)
 
 
-def _ending(sc: CompiledScenario, state: Any) -> str:
+def _ending(sc: CompiledScenario, state: State) -> str:
     if state.ended is None:
         return f"not ended (turn {state.turn} of {sc.turns})"
     e = next((x for x in sc.endings if x.id == state.ended.ending), None)
-    return e.model.title if e else "no ending reached"
+    return line(e.model.title) if e else "no ending reached"
 
 
-def _info(letter: str, live: Any) -> SessionInfo:
+def _info(letter: str, live: LiveSession) -> SessionInfo:
     sc, st = live.scenario, live.state
     rows = live.store.read()
     first, last = (rows[0].wall, rows[-1].wall) if rows else (None, None)
     teams = st.started.teams if st.started else {}
-    players = "; ".join(f"{sc.nations[n].short or sc.nations[n].name}: "
-                        f"{'people' if who == 'human' else who.replace('bot:', 'bot, ')}" for n, who in teams.items()
-                        if n in sc.nations)
-    return SessionInfo(letter, Path(str(live.store.path)).name,
+    players = "; ".join(f"{part(sc.nations[n].short or sc.nations[n].name)}: "
+                        f"{'people' if who == 'human' else part(who.replace('bot:', 'bot, '))}"
+                        for n, who in teams.items() if n in sc.nations)
+    return SessionInfo(letter, line(Path(str(live.store.path)).name),
                        f"{wall_date(first)} ({duration(analysis.seconds_between(first, last))})",
                        st.seed, st.started.mode if st.started else "", players,
                        f"{max(st.turn, 1)} of {sc.turns}", _ending(sc, st), len(rows),
@@ -139,10 +146,10 @@ def _effect(sc: CompiledScenario, c: comparison.Choice | None) -> str:
 def _rationale(c: comparison.Choice | None) -> str:
     if c is None or c.by in ("bot", "deadline"):
         return ""
-    return c.rationale
+    return block(c.rationale)
 
 
-def _choice_row(sc: CompiledScenario, base_live: Any, d: comparison.ChoiceDiff) -> ChoiceRow:
+def _choice_row(sc: CompiledScenario, base_live: LiveSession, d: comparison.ChoiceDiff) -> ChoiceRow:
     turn = d.turn
     def word(c: comparison.Choice | None) -> str:
         if c is None:
@@ -150,12 +157,12 @@ def _choice_row(sc: CompiledScenario, base_live: Any, d: comparison.ChoiceDiff) 
         extra = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(c.by, "")
         return _label(sc, d.inject, c.option) + extra
 
-    return ChoiceRow(turn, sc.time_of(turn), _title(sc, base_live.session, d.inject), sc.name_of(d.team), d.vote,
+    return ChoiceRow(turn, sc.time_of(turn), _title(sc, base_live.session, d.inject), line(sc.name_of(d.team)), d.vote,
                      word(d.a), word(d.b), _rationale(d.a), _rationale(d.b), d.same, _effect(sc, d.a),
                      _effect(sc, d.b))
 
 
-def _pair(base: SessionInfo, other: SessionInfo, a: Any, b: Any) -> Pair:
+def _pair(base: SessionInfo, other: SessionInfo, a: LiveSession, b: LiveSession) -> Pair:
     sc = a.scenario
     div = comparison.divergence(a.state, b.state)
     rows = [_choice_row(sc, a, d) for d in div.choices]
@@ -176,8 +183,9 @@ def _pair(base: SessionInfo, other: SessionInfo, a: Any, b: Any) -> Pair:
     headline = []
     if first is not None:
         how = "voted" if first.vote else "chose"
-        headline.append(f"The sessions first diverged at turn {first.turn} ({first.time}) on “{first.inject}”: "
-                        f"{first.team} {how} “{first.base}” in {base.letter} and “{first.other}” in {other.letter}.")
+        headline.append(f"The sessions first diverged at turn {first.turn} ({first.time}) on “{part(first.inject)}”: "
+                        f"{part(first.team)} {how} “{part(first.base)}” in {base.letter} and “{part(first.other)}” "
+                        f"in {other.letter}.")
     else:
         headline.append(f"Every decision taken in both sessions was the same ({len(agreed)} in all).")
     headline.append(f"{len(diverged)} of {len(rows)} decisions and votes differed.")
@@ -186,14 +194,15 @@ def _pair(base: SessionInfo, other: SessionInfo, a: Any, b: Any) -> Pair:
     if big:
         headline.append("The largest differences at the end: " + "; ".join(big) + ".")
     same_end = div.ending_a == div.ending_b
-    headline.append(f"Both ended \u201c{base.ending}\u201d." if same_end else
-                    f"{base.letter} ended \u201c{base.ending}\u201d; {other.letter} ended \u201c{other.ending}\u201d.")
+    headline.append(f"Both ended \u201c{part(base.ending)}\u201d." if same_end else
+                    f"{base.letter} ended \u201c{part(base.ending)}\u201d; {other.letter} ended "
+                    f"\u201c{part(other.ending)}\u201d.")
     return Pair(base, other, div.same_version, headline, first, diverged, agreed, final,
                 [_title(sc, a.session, i) for i in div.released_only_a],
                 [_title(sc, b.session, i) for i in div.released_only_b], base.ending, other.ending)
 
 
-def _figures(lives: list[Any], infos: list[SessionInfo]) -> list[fg.Figure]:
+def _figures(lives: list[LiveSession], infos: list[SessionInfo]) -> list[fg.Figure]:
     sc = lives[0].scenario
     figs = []
     played = max(max(live.state.turn for live in lives), 1)
@@ -201,7 +210,7 @@ def _figures(lives: list[Any], infos: list[SessionInfo]) -> list[fg.Figure]:
     for var, spec in sc.vars.items():
         if spec.per != "global":
             continue
-        label = spec.label or var.replace("_", " ").capitalize()
+        label = line(spec.label or var.replace("_", " ").capitalize())
         series = []
         parts = []
         for live, info in zip(lives, infos, strict=True):
@@ -212,8 +221,8 @@ def _figures(lives: list[Any], infos: list[SessionInfo]) -> list[fg.Figure]:
             values += [values[-1]] * (len(x_labels) - len(values))
             series.append(fg.Series(info.letter, values))
             parts.append(f"{info.letter} {num(values[0])} to {num(values[-1])}")
-        desc = f"{label} over scenario time in each session: " + "; ".join(parts) + "."
-        fig = fg.line_chart(f"cmp-{var}", f"{label}, session by session", desc, x_labels, series, spec.min,
+        desc = f"{part(label)} over scenario time in each session: " + "; ".join(parts) + "."
+        fig = fg.line_chart(f"cmp-{var}", f"{part(label)}, session by session", desc, x_labels, series, spec.min,
                             spec.max, "turn")
         fig.group = "state"
         figs.append(fig)
@@ -222,19 +231,21 @@ def _figures(lives: list[Any], infos: list[SessionInfo]) -> list[fg.Figure]:
     return figs
 
 
-def build_comparison(lives: list[Any]) -> Comparison:
+def build_comparison(lives: list[LiveSession]) -> Comparison:
     if len(lives) < 2:
         raise ReportError("--compare needs at least two session files")
     ids = {live.scenario.id for live in lives}
     if len(ids) > 1:
-        names = ", ".join(f"{Path(str(live.store.path)).name}: {live.scenario.id}" for live in lives)
+        names = ", ".join(f"{line(Path(str(live.store.path)).name)}: {live.scenario.id}" for live in lives)
         raise ReportError(f"--compare needs sessions of the same scenario ({names})")
     infos = [_info(LETTERS[i % 26] + ("" if i < 26 else str(i // 26)), live) for i, live in enumerate(lives)]
     pairs = [_pair(infos[0], infos[i], lives[0], lives[i]) for i in range(1, len(lives))]
     last = max((live.store.read()[-1].wall for live in lives if live.store.last_seq()), default=None)
     sc = lives[0].scenario
-    return Comparison(f"Session comparison: {sc.title}", sc.title, sc.id, wall_stamp(last), infos, pairs,
-                      _figures(lives, infos))
+    result = Comparison(f"Session comparison: {part(sc.title)}", line(sc.title), sc.id, wall_stamp(last), infos,
+                        pairs, _figures(lives, infos))
+    guard_tree(result)
+    return result
 
 
 def compare_sessions(db_paths: list[str | Path]) -> Comparison:
@@ -290,7 +301,7 @@ def write_comparison(db_paths: list[str | Path], formats: list[str], out_dir: Pa
 
                 path = write_pdf(html, out_dir / f"{stem}.pdf")
         elif fmt == "docx":
-            from .docx import write_comparison_docx
+            from .compare_docx import write_comparison_docx
 
             path = write_comparison_docx(cmp, out_dir / f"{stem}.docx")
         else:

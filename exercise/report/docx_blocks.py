@@ -1,8 +1,12 @@
 """The building blocks of a DOCX on python-docx: an A4 document with its properties and footer, headings,
-paragraphs and runs, tables whose header row repeats on every page, figures as PNG with their caption,
-and landscape sections.
+paragraphs and runs, tables with fixed column widths whose header row repeats on every page, figures as PNG
+with their caption, and landscape sections.
 
-Text goes in through python-docx's text API, which stores it as text: a player's markup stays text.
+Text goes in through python-docx's text API, which stores it as text: a player's markup stays text. Outside
+text (a scenario's, a facilitator's, a player's) goes in through `t`, the DOCX form of the one rule in
+`engine.text`: its control characters shown and each of its lines isolated (FSI ... PDI) when it holds
+right-to-left letters, so a Hebrew rationale cannot reorder the words the report writes around it. Every run
+then passes `clean`, the net for what XML 1.0 cannot hold.
 python-docx and Pillow are the optional extra `tabletop[docx]`; without them, a ReportError says so.
 """
 
@@ -10,23 +14,45 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
 
+from ..engine.text import isolate
 from .errors import ReportError
+from .outside import guard
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+    from .figures import Figure
 
 DOCX_EXTRA_MESSAGE = "DOCX output needs the optional extra: pip install 'tabletop-exercise[docx]'"
 
-# XML 1.0 forbids most control characters; a player could still type one.
+# XML 1.0 forbids these too; `guard` has already shown the control characters among them.
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 RATING_COLOURS = {"P": "1B6E3A", "S": "7A5A00", "M": "A3430B", "U": "9B1C1C"}
 
+# A run: ('b', text) bold, ('i', text) italic, ('m', text) muted, ('r', 'P') a rating, ('', text) plain.
+RunKind = Literal["", "b", "i", "m", "r"]
+Run = tuple[RunKind, str]
+CellValue = str | list[Run]
 
-def clean(text: Any) -> str:
-    return _BAD_XML.sub("", "" if text is None else str(text))
+
+def t(value: object) -> str:
+    """Outside text for the document: controls shown, each line isolated when it holds right-to-left letters
+    (a cell makes each line its own paragraph, and an isolate must open and close in one)."""
+    text = guard("" if value is None else str(value))
+    return "\n".join(isolate(x) for x in text.split("\n")) if "\n" in text else isolate(text)
 
 
-def python_docx() -> Any:
+def clean(text: object) -> str:
+    return _BAD_XML.sub("", guard("" if text is None else str(text)))
+
+
+def python_docx() -> ModuleType:
     """The python-docx package, or a ReportError saying how to install it."""
     try:
         import docx  # python-docx
@@ -42,14 +68,15 @@ class Doc:
     def __init__(self, title: str, footer_text: str, author: str, keywords: str, comments: str) -> None:
         docx = python_docx()
         from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.enum.text import WD_BREAK
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Cm, Pt, RGBColor
 
         self.Cm, self.Pt, self.RGBColor = Cm, Pt, RGBColor
         self.OxmlElement, self.qn = OxmlElement, qn
-        self.WD_ORIENT, self.WD_SECTION = WD_ORIENT, WD_SECTION
-        self.doc = docx.Document()
+        self.WD_ORIENT, self.WD_SECTION, self.WD_BREAK = WD_ORIENT, WD_SECTION, WD_BREAK
+        self.doc: Document = docx.Document()
         sec = self.doc.sections[0]
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
         sec.left_margin = sec.right_margin = Cm(1.8)
@@ -69,12 +96,12 @@ class Doc:
 
     # -- pieces ----------------------------------------------------------------------------------
     def heading(self, text: str, level: int, page_break: bool = False) -> None:
-        if page_break:
-            self.doc.add_page_break()
+        if page_break:  # what Document.add_page_break does (python-docx leaves that one untyped)
+            self.doc.add_paragraph().add_run().add_break(self.WD_BREAK.PAGE)
         self.doc.add_heading(clean(text), level)
 
     def para(self, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
-             style: str | None = None) -> Any:
+             style: str | None = None) -> Paragraph:
         p = self.doc.add_paragraph(style=style)
         if text:
             run = p.add_run(clean(text))
@@ -83,14 +110,14 @@ class Doc:
                 run.font.size = self.Pt(size)
         return p
 
-    def runs(self, parts: list[tuple[str, str]], style: str | None = None) -> Any:
-        """A paragraph of runs: ('b', text) bold, ('i', text) italic, ('', text) plain, ('r', 'P') a rating."""
+    def runs(self, parts: list[Run], style: str | None = None) -> Paragraph:
+        """A paragraph of runs (see `Run`)."""
         p = self.doc.add_paragraph(style=style)
         for kind, text in parts:
-            self._run(p, kind, text)
+            self.run(p, kind, text)
         return p
 
-    def _run(self, p: Any, kind: str, text: str, size: float | None = None) -> None:
+    def run(self, p: Paragraph, kind: RunKind, text: str, size: float | None = None) -> None:
         run = p.add_run(clean(text))
         if size:
             run.font.size = self.Pt(size)
@@ -104,10 +131,14 @@ class Doc:
             run.bold = True
             run.font.color.rgb = self.RGBColor.from_string(RATING_COLOURS.get(text, "5F6368"))
 
-    def table(self, header: list[str], rows: list[list[Any]], widths: list[float] | None = None,
-              size: float = 8.5) -> Any:
-        t = self.doc.add_table(rows=1, cols=len(header))
+    def table(self, header: list[str], rows: list[list[CellValue]], widths: list[float], size: float = 8.5) -> Table:
+        """A table whose columns keep `widths` (cm) whatever their text: Word and LibreOffice wrap a long word
+        inside its cell instead of widening the column."""
+        t: Table = self.doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
+        t.autofit = False  # a fixed layout: the widths below hold
+        for column, w in zip(t.columns, widths, strict=True):
+            column.width = self.Cm(w)  # the grid, which LibreOffice reads
         hdr = t.rows[0]
         tr_pr = hdr._tr.get_or_add_trPr()
         el = self.OxmlElement("w:tblHeader")
@@ -115,41 +146,39 @@ class Doc:
         tr_pr.append(el)  # the header row repeats on every page
         for cell, text in zip(hdr.cells, header, strict=True):
             cell.text = ""
-            self._run(cell.paragraphs[0], "b", text, size)
+            self.run(cell.paragraphs[0], "b", text, size)
             shd = self.OxmlElement("w:shd")
             shd.set(self.qn("w:val"), "clear")
             shd.set(self.qn("w:color"), "auto")
             shd.set(self.qn("w:fill"), "E8ECF0")
             cell._tc.get_or_add_tcPr().append(shd)
         for row in rows:
-            cells = t.add_row().cells
+            cells = t.add_row().cells  # type: ignore[no-untyped-call]  # python-docx leaves add_row unannotated
             for cell, value in zip(cells, row, strict=True):
                 self._cell(cell, value, size)
-        if widths:
-            for row in t.rows:
-                for cell, w in zip(row.cells, widths, strict=True):
-                    cell.width = self.Cm(w)
+        for table_row in t.rows:
+            for cell, w in zip(table_row.cells, widths, strict=True):
+                cell.width = self.Cm(w)  # each cell's own width, which Word reads
         self.doc.add_paragraph()
         return t
 
-    def _cell(self, cell: Any, value: Any, size: float) -> None:
-        """A cell's content: a string, or a list of (kind, text) runs; '\n' in a run starts a new paragraph."""
-        parts = value if isinstance(value, list) else [("", value)]
+    def _cell(self, cell: _Cell, value: CellValue, size: float) -> None:
+        """A cell's content: a string, or a list of runs; '\n' in a run starts a new paragraph."""
+        parts: list[Run] = value if isinstance(value, list) else [("", value)]
         p = cell.paragraphs[0]
         for kind, text in parts:
-            chunks = clean(text).split("\n")
-            for k, chunk in enumerate(chunks):
+            for k, chunk in enumerate(text.split("\n")):
                 if k:
                     p = cell.add_paragraph()
                 if chunk:
-                    self._run(p, kind, chunk, size)
+                    self.run(p, kind, chunk, size)
 
-    def figure(self, fig: Any, width_cm: float = 16.5) -> None:
+    def figure(self, fig: Figure, width_cm: float = 16.5) -> None:
         self.doc.add_picture(io.BytesIO(fig.png()), width=self.Cm(min(width_cm, fig.width / 40)))
         cap = self.doc.add_paragraph(style="Caption")
-        run = cap.add_run(clean(f"Figure {fig.number}. {fig.title}. "))
+        run = cap.add_run(clean(f"Figure {fig.number}. {t(fig.title)}. "))
         run.bold = True
-        cap.add_run(clean(fig.desc))
+        cap.add_run(clean(t(fig.desc)))
 
     def landscape(self, on: bool) -> None:
         sec = self.doc.add_section(self.WD_SECTION.NEW_PAGE)

@@ -4,30 +4,44 @@ The log exports read the store directly (no scenario, no fold), so they are fast
 session file. Each line or row carries what `tabletop verify` checks (seq, wall, payload, prev_hash, hash),
 so an outside tool can recheck the hash chain from the export alone, plus two derived columns an
 analyst wants: the scenario turn each event happened in (`at_turn`), and whether it was `retracted`.
+
+What players wrote stays exact where it is data, and harmless where a person reads it:
+- JSONL: every character that is not printable (controls, directional marks, line separators) is written as
+  a JSON escape (JSON itself escapes only the C0 controls), so the file holds none raw and parses back to
+  exactly the stored event.
+- CSV: the `payload` column is the canonical JSON exactly as hashed (C0 controls escaped by JSON; it starts
+  with '{', so a spreadsheet never reads it as a formula). The columns flattened from it are for reading in a
+  spreadsheet: control characters shown as pictures (`engine.text.visible`), and a cell that a spreadsheet
+  would run as a formula (its first character '=', '+', '-', '@' or their full-width forms, after any white
+  space) gets a leading apostrophe, OWASP's advice: Excel and LibreOffice then show it as text.
+- The MSEL sheets hold the report model's text (controls shown, right-to-left names isolated inside the
+  report's sentences); the CSV defuses formulas as above, the XLSX stores every text cell as a string.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
+from ..engine.text import visible
+from ..store import StoredEvent
 from .errors import ReportError
 from .formats import parse_format_list
+from .outside import guard
 
 EXPORT_FORMATS = ("jsonl", "csv", "msel-csv", "msel-xlsx")
-# A spreadsheet runs a cell that starts like this as a formula; in the convenience columns such text
-# gets a leading apostrophe. The `payload` column always holds the event exactly as stored.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 
 def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
     return parse_format_list(formats, EXPORT_FORMATS, "export")
 
 
-def _rows(db_path: str | Path) -> list[Any]:
+def _rows(db_path: str | Path) -> list[StoredEvent]:
     """Every stored row of a session file, the file closed again."""
     from ..store import EventStore, StoreError
 
@@ -41,7 +55,7 @@ def _rows(db_path: str | Path) -> list[Any]:
         store.close()
 
 
-def _derived(rows: list[Any]) -> tuple[list[int], set[int]]:
+def _derived(rows: list[StoredEvent]) -> tuple[list[int], set[int]]:
     """The scenario turn of each row and the retracted seqs, from the rows alone (as the engine folds them:
     a retraction takes back an event and everything it caused; a retracted clock advance moves no turn)."""
     retracted: set[int] = set()
@@ -65,6 +79,22 @@ def _derived(rows: list[Any]) -> tuple[list[int], set[int]]:
     return turns, retracted
 
 
+def _json_line(text: str) -> str:
+    """A JSON text with every unprintable character (only ever inside a string) written as its escape."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif ord(ch) > 0xFFFF:  # a JSON escape is UTF-16: a surrogate pair
+            code = ord(ch) - 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
 def export_jsonl(db_path: str | Path, path: Path) -> Path:
     """One JSON object a line: seq, wall, type, v, at_turn, retracted, payload, prev_hash, hash."""
     from ..store import GENESIS_HASH
@@ -75,9 +105,9 @@ def export_jsonl(db_path: str | Path, path: Path) -> Path:
     dumps = json.dumps
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         for r, turn in zip(rows, turns, strict=True):
-            fh.write(dumps({"seq": r.seq, "wall": r.wall, "type": r.type, "v": r.v, "at_turn": turn,
-                            "retracted": r.seq in retracted, "payload": r.payload, "prev_hash": prev,
-                            "hash": r.hash}, ensure_ascii=False, separators=(",", ":")))
+            fh.write(_json_line(dumps({"seq": r.seq, "wall": r.wall, "type": r.type, "v": r.v, "at_turn": turn,
+                                       "retracted": r.seq in retracted, "payload": r.payload, "prev_hash": prev,
+                                       "hash": r.hash}, ensure_ascii=False, separators=(",", ":"))))
             fh.write("\n")
             prev = r.hash
     return path
@@ -99,18 +129,24 @@ def _payload_columns() -> list[str]:
     return cols
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
+    """A value for a spreadsheet cell: its control characters shown, a formula defused (see the module's doc)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)  # a number, even a negative one, is no formula
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, (list, dict)):
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    elif isinstance(value, float):
-        text = repr(value)
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+        return _defuse(visible(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
+    return _defuse(visible(str(value)))
+
+
+def _defuse(text: str) -> str:
+    """Text a spreadsheet would run as a formula, with an apostrophe before it; any other text as it is."""
+    return "'" + text if text.lstrip()[:1] in _FORMULA_START else text
 
 
 def export_csv(db_path: str | Path, path: Path) -> Path:
@@ -161,31 +197,35 @@ def export_msel_csv(db_path: str | Path, path: Path) -> Path:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MSEL_HEADER)
         for row in rows:
-            w.writerow([_cell(x) for x in row])
+            w.writerow([_defuse(guard(x)) for x in row])
     return path
 
 
-def export_msel_xlsx(db_path: str | Path, path: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _openpyxl(module: str) -> ModuleType:
+    """An openpyxl module: it ships no type hints (types-openpyxl is not installed), so its use stays in
+    export_msel_xlsx, behind a typed signature."""
+    return importlib.import_module(module)
 
+
+def export_msel_xlsx(db_path: str | Path, path: Path) -> Path:
+    openpyxl, styles = _openpyxl("openpyxl"), _openpyxl("openpyxl.styles")
     rows = _msel_rows(db_path)
-    wb = Workbook()
+    wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "MSEL"
     ws.append(MSEL_HEADER)
     for row in rows:
-        ws.append([int(row[0]), *row[1:]])
+        ws.append([int(row[0]), *(guard(x) for x in row[1:])])
         for cell in ws[ws.max_row][1:]:
             cell.data_type = "s"  # text stays text: a description starting with '=' is not a formula
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = styles.Font(bold=True)
     widths = [8, 18, 14, 18, 12, 24, 24, 40, 48, 10, 28, 11, 20, 48]
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     for line in ws.iter_rows(min_row=2):
         for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     wb.save(str(path))
     return path

@@ -14,7 +14,7 @@ PDF_EXTRA_MESSAGE = "PDF output needs the optional extra: pip install 'tabletop-
 
 def write_pdf(html: str, path: Path) -> Path:
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
     except ImportError:  # not installed, or its system libraries are missing
         raise ReportError(PDF_EXTRA_MESSAGE) from None
     HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))

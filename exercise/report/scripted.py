@@ -8,10 +8,9 @@ what a report of the same script run by `tabletop run` would read (apart from wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -35,21 +34,27 @@ def stepping_clock(start: datetime | None = None, step_seconds: float = 90.0) ->
     return clock
 
 
-def load_script(path: str | Path) -> dict[str, Any]:
+_SHAPE = "a script is a mapping with an integer 'seed', optional 'teams' and a list of 'steps'"
+
+
+def load_script(path: str | Path) -> dict[str, object]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not isinstance(data.get("steps", []), list):
-        raise ValueError(f"{path}: a script is a mapping with 'seed', optional 'teams' and a list of 'steps'")
+        raise ValueError(f"{path}: {_SHAPE}")
     return data
 
 
-def run_script(scenario: CompiledScenario | str | Path, db: str | Path, script: dict[str, Any] | str | Path, *,
-               clock: Callable[[], datetime] | None = None, mode: str = "facilitated") -> LiveSession:
+def run_script(scenario: CompiledScenario | str | Path, db: str | Path, script: Mapping[str, object] | str | Path,
+               *, clock: Callable[[], datetime] | None = None, mode: str = "facilitated") -> LiveSession:
     """Create `db` and play `script` into it; returns the open LiveSession (close it when done)."""
     sc = scenario if isinstance(scenario, CompiledScenario) else load_scenario(scenario)
-    data = script if isinstance(script, dict) else load_script(script)
-    teams = {str(k): str(v) for k, v in (data.get("teams") or {}).items()}
-    live = LiveSession.create(db, sc, seed=int(data.get("seed", 1)), teams=teams, mode=mode, clock=clock)
-    for raw in data.get("steps") or []:
+    data = script if isinstance(script, Mapping) else load_script(script)
+    teams, seed, steps = data.get("teams") or {}, data.get("seed", 1), data.get("steps") or []
+    if not isinstance(teams, dict) or not isinstance(seed, int) or not isinstance(steps, list):
+        raise ValueError(_SHAPE)
+    live = LiveSession.create(db, sc, seed=seed, teams={str(k): str(v) for k, v in teams.items()}, mode=mode,
+                              clock=clock)
+    for raw in steps:
         step = Step.model_validate(raw)
 
         def command(session: Session, step: Step = step) -> list[Entry]:
