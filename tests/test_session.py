@@ -17,8 +17,9 @@ from exercise.engine.events import (
     event_from_dict,
     event_to_dict,
 )
-from exercise.engine.session import MAX_BODY, MAX_NAME, MAX_REASON, Refused, Session, draw
+from exercise.engine.session import Refused, Session, draw
 from exercise.engine.state import State
+from exercise.engine.typed import MAX_BODY, MAX_NAME, MAX_REASON
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 

@@ -36,13 +36,7 @@ from .events import (
 from .inject_words import ending_text, inject_words, written_words
 from .models import BOT_PROFILES
 from .state import Entry, State
-
-# What a person may type into one field, in characters: a pasted megabyte is refused, not logged.
-# (docs/authoring.md, "Text typed during play", gives the same figures.)
-MAX_BODY = 10_000  # a message, a rationale, an observation, the text of an inject written in play
-MAX_REASON = 2_000  # why control adjudicated, paused, retracted or ended
-MAX_NAME = 200  # a written inject's title, sender, kind, option id or label; a channel; the facilitator's name
-MAX_OPTIONS = 20  # options of an inject written in play
+from .typed import MAX_BODY, MAX_NAME, MAX_OPTIONS, MAX_REASON, TooLong, bounded
 
 
 class Refused(Exception):
@@ -56,9 +50,10 @@ def draw(seed: int, seq: int, salt: str = "") -> float:
 
 
 def _bounded(what: str, text: str, limit: int) -> None:
-    if len(text) > limit:
-        raise Refused(f"{what} is {len(text):,} characters long; the limit is {limit:,}: shorten it"
-                      + (" or send it in parts" if limit == MAX_BODY else ""))
+    try:
+        bounded(what, text, limit)
+    except TooLong as exc:
+        raise Refused(str(exc)) from None
 
 
 class Session:
