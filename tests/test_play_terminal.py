@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import cli_env, command
+from harness import cli_env, command, tabletop
 
 LEAVE_SCREEN = b"\x1b[?1049l"  # Textual's last act on the terminal: back from the alternate screen
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
@@ -159,3 +159,19 @@ def test_a_signal_gives_the_terminal_back_and_says_so(tmp_path: Path, terminals:
                            env=cli_env(), timeout=WAIT, stdin=subprocess.DEVNULL)
     assert again.returncode == 0, again.stdout + again.stderr
 
+
+
+def test_without_a_terminal_play_says_so_in_one_line(tmp_path: Path) -> None:
+    """Textual draws on stderr, so stderr sent to a file is as much "no terminal" as stdin from /dev/null."""
+    master, slave = os.openpty()
+    try:
+        done = subprocess.run(command("play", "tutorial"), stdin=slave, stdout=slave, stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path, env=cli_env(), timeout=WAIT)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["error: tabletop play needs a terminal on stdin, stdout and stderr "
+                                        "(for headless sessions use `tabletop run`)"]
+    piped = tabletop("play", "tutorial", cwd=tmp_path)
+    assert piped.returncode == 1 and piped.stderr == done.stderr

@@ -67,8 +67,9 @@ def play(
         fail("--solo starts a new game: give the SCENARIO to play (tabletop scenarios lists them)")
     elif db is not None:
         fail(f"{display(db)}: no such session file; give a SCENARIO to start a new session in it")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        fail("tabletop play needs a terminal (for headless sessions use `tabletop run`)")
+    # Textual draws on stderr: with stderr sent to a file, the screen would go there and the terminal stay blank.
+    if not (sys.stdin.isatty() and sys.stdout.isatty() and sys.stderr.isatty()):
+        fail("tabletop play needs a terminal on stdin, stdout and stderr (for headless sessions use `tabletop run`)")
     # The terminal's own size (ioctl) is the truth: an exported COLUMNS/LINES (tmux sets them for a server
     # started without a terminal; some shells export them) would pin Textual to a stale size.
     for name in ("COLUMNS", "LINES"):
