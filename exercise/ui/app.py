@@ -12,18 +12,23 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from textual import events
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from ..engine.diagnostics import ScenarioError
+from . import text as shown
 from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
 from .errors import one_line
 from .messages import SessionUpdated
 
 if TYPE_CHECKING:
+    from ..engine.state import Entry
     from ..live import LiveSession
     from .controller import SessionController
 
@@ -56,7 +61,7 @@ class TtxApp(App[None]):
         self.config = config
         self.controller: SessionController | None = None
         self.role: Role | None = None
-        self._poll_timer = None
+        self._poll_timer: Timer | None = None
         if config.theme:
             self.theme = config.theme
 
@@ -158,12 +163,12 @@ class TtxApp(App[None]):
         self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s))  # type: ignore[arg-type]
         self.controller.listeners.append(self._broadcast)
         self.role = role
-        self.sub_title = f"{live.scenario.title} — {live.store.path.name}"
+        self.sub_title = shown.one_line(f"{live.scenario.title} — {live.store.path.name}")
         if self._poll_timer is None:
             self._poll_timer = self.set_interval(self.config.poll_seconds, self._poll)
         self.push_screen(self.screen_for(role))
 
-    def screen_for(self, role: Role):  # type: ignore[no-untyped-def]
+    def screen_for(self, role: Role) -> Screen[Any]:
         assert self.controller is not None
         if role.kind == "facilitator":
             from .screens.facilitator import FacilitatorScreen
@@ -182,8 +187,25 @@ class TtxApp(App[None]):
         if self.controller is not None:
             self.controller.poll()
 
-    def _broadcast(self, entries: list) -> None:  # type: ignore[type-arg]
+    def _broadcast(self, entries: list[Entry]) -> None:
         self.screen.post_message(SessionUpdated(entries))
+
+    # -- notifications: text, never markup ----------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast shows its words as written. A message often quotes a scenario, a facilitator or a
+        player ('New inject: …', a refusal naming a nation), and Textual would read it as markup: so
+        `markup` is ignored (Widget.notify always passes one) and control characters become pictures."""
+        super().notify(shown.visible(message), title=shown.one_line(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A paste is the one way a control character gets into a text box (a typed ESC or ctrl+G is a key,
+        # not a character): shown there as its picture, it cannot act on the terminal, and what is sent is
+        # what the person saw.
+        if isinstance(event, events.Paste) and not event.is_forwarded and shown.visible(event.text) != event.text:
+            event = events.Paste(shown.visible(event.text))
+        await super().on_event(event)
 
     # -- actions -----------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -30,7 +30,8 @@ from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -79,9 +80,13 @@ def _entries(provider: Provider) -> Iterator[tuple[Action, Screen[object] | App[
             yield a, node
 
 
-def _label(a: Action) -> str:
+def _label(a: Action, matcher: Matcher | None = None) -> Content:
+    """The title (its letters that match the query highlighted) and the key. Content, not a string: the
+    palette reads a string as markup, which would swallow the '[d]' after the title. (Titles and help are
+    our own words, without brackets: `matcher.highlight` and the palette read them as markup.)"""
     keys = a.key_display or (a.key.split(",")[0] if a.key else "")
-    return f"{a.title}  [{keys}]" if keys else a.title
+    title = matcher.highlight(a.title) if matcher is not None else Content(a.title)
+    return Content.assemble(title, (f"  [{keys}]", "dim")) if keys else title
 
 
 class ActionsProvider(Provider):
@@ -89,11 +94,11 @@ class ActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for a, node in _entries(self):
-            yield DiscoveryHit(_label(a), partial(node.run_action, a.action), help=a.help)
+            yield DiscoveryHit(_label(a), partial(node.run_action, a.action), text=a.title, help=a.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for a, node in _entries(self):
             score = max(matcher.match(a.title), matcher.match(a.help) * 0.5)
             if score > 0:
-                yield Hit(score, matcher.highlight(_label(a)), partial(node.run_action, a.action), help=a.help)
+                yield Hit(score, _label(a, matcher), partial(node.run_action, a.action), text=a.title, help=a.help)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,22 +22,27 @@ from textual.worker import Worker, WorkerState
 from ...engine.views import biggest_moves, inject_view, paths_not_taken, visible_keys
 from ..commands import Action, bindings
 from ..controller import SessionController
-from ..errors import one_line
+from ..errors import one_line as error_line
+from ..text import one_line, plain, plain_line
 from ..widgets.inject_card import reflow
 
+if TYPE_CHECKING:
+    from ...engine.compile import CompiledScenario
 
-def key_label(sc, key: str) -> str:  # type: ignore[no-untyped-def]
-    """'support[maren]' -> 'Public support at home (Maren)'; 'trust[a][b]' -> 'Trust A → B'."""
+
+def key_label(sc: CompiledScenario, key: str) -> str:
+    """'support[maren]' -> 'Public support at home (Maren)'; 'trust[a][b]' -> 'Trust A → B', on one line with
+    control characters shown (labels and names come from the scenario)."""
     var = key.split("[", 1)[0]
     spec = sc.vars.get(var)
     label = spec.label if spec and spec.label else var.replace("_", " ").capitalize()
     ids = [part.rstrip("]") for part in key.split("[")[1:]]
     short = [sc.nations[i].short or sc.nations[i].name if i in sc.nations else i for i in ids]
     if len(short) == 1:
-        return f"{label} ({short[0]})"
+        return one_line(f"{label} ({short[0]})")
     if len(short) == 2:
-        return f"{label} {short[0]} → {short[1]}"
-    return label
+        return one_line(f"{label} {short[0]} → {short[1]}")
+    return one_line(label)
 
 
 def report_command(db: Path, out_dir: str = "reports-out/") -> str:
@@ -72,7 +77,7 @@ class DebriefScreen(Screen[None]):
         sc = self.controller.scenario
         who = sc.name_of(self.nation) if self.nation else "all nations"
         self.title = "Debrief"
-        self.sub_title = f"{sc.title} · {who}"
+        self.sub_title = one_line(f"{sc.title} · {who}")
         self.refresh_all()
         self.query_one("#debrief-body").focus()
 
@@ -106,11 +111,11 @@ class DebriefScreen(Screen[None]):
             return t
         ending = next((e for e in sc.endings if e.id == ended.ending), None)
         t.append("The ending reached\n", style="bold underline")
-        t.append(f"■ {ending.model.title if ending else 'No ending reached'}\n", style="bold")
+        t.append(plain(f"■ {ending.model.title if ending else 'No ending reached'}\n", style="bold"))
         if ending and ending.model.text:
-            t.append(reflow(ending.model.text) + "\n")
-        t.append(f"Ended at turn {ended.turn} ({sc.time_of(ended.turn)})"
-                 + (f": {ended.reason}" if ended.reason else "") + ".\n", style="dim")
+            t.append(plain(reflow(ending.model.text) + "\n"))
+        t.append(plain(f"Ended at turn {ended.turn} ({sc.time_of(ended.turn)})"
+                       + (f": {ended.reason}" if ended.reason else "") + ".\n", style="dim"))
         t.append("\nWhere things ended\n", style="bold underline")
         own = f"[{self.nation}]"
         shown = [k for k in visible_keys(sc) if "[" not in k or (self.nation and k.endswith(own) and k.count("[") == 1)]
@@ -137,10 +142,11 @@ class DebriefScreen(Screen[None]):
             title = view.title
             label = next((o.label for o in view.options if o.id == m.option), m.option)
             by = "" if m.team == self.nation else f" · {sc.name_of(m.team)}"
-            t.append(f"{n}. {title}", style="bold")
-            t.append(f" (turn {m.turn}{by})\n")
-            t.append("   Chose: ", style="dim")
-            t.append(f"{label}\n")
+            t.append(plain_line(f"{n}. {title}", style="bold"))
+            t.append(" ")
+            t.append(plain_line(f"(turn {m.turn}{by})"))
+            t.append("\n   Chose: ", style="dim")
+            t.append(plain(f"{label}\n"))
             changes = sorted(m.changes.items(), key=lambda kv: -abs(kv[1]))
             t.append("   Moved: ", style="dim")
             t.append(", ".join(f"{key_label(sc, k)} {v:+g}" for k, v in changes if v) + "\n")
@@ -159,11 +165,11 @@ class DebriefScreen(Screen[None]):
             title = view.title
             chosen = next((o.label for o in view.options if o.id == p.chosen), "no decision")
             by = "" if p.team == self.nation else f" ({sc.name_of(p.team)})"
-            t.append(f"• {title}{by}\n", style="bold")
-            t.append(f"   ✓ taken: {chosen}\n")
+            t.append(plain_line(f"• {title}{by}", style="bold"))
+            t.append(plain(f"\n   ✓ taken: {chosen}\n"))
             labels = {o.id: o.label for o in view.options}
             for oid, label in p.others:
-                t.append(f"   ✗ not taken: {labels.get(oid, label)}\n", style="dim")
+                t.append(plain(f"   ✗ not taken: {labels.get(oid, label)}\n", style="dim"))
         return t
 
     def shown(self, path: Path) -> str:
@@ -179,12 +185,13 @@ class DebriefScreen(Screen[None]):
         t.append("After-action report\n", style="bold underline")
         if self.written:
             t.append("✓ Written: ", style="bold")
-            t.append(", ".join(self.shown(p) for p in self.written) + "\n")
+            t.append(plain(", ".join(self.shown(p) for p in self.written) + "\n"))
         else:
-            t.append(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n")
+            t.append(plain(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n"))
         db = self.shown(self.db_path)
-        t.append(f"  {report_command(Path(db))}\n", style="bold")
-        t.append(f"\nThis session is saved in {db}; `tabletop play --db {shlex.quote(db)}` reopens it.", style="dim")
+        t.append(plain(f"  {report_command(Path(db))}\n", style="bold"))
+        t.append(plain(f"\nThis session is saved in {db}; `tabletop play --db {shlex.quote(db)}` reopens it.",
+                       style="dim"))
         return t
 
     def action_write_report(self) -> None:
@@ -213,7 +220,7 @@ class DebriefScreen(Screen[None]):
         elif event.state == WorkerState.ERROR:
             exc = event.worker.error
             self.log.error(f"write_report failed: {exc!r}")
-            self.notify(f"Could not write the report: {one_line(exc)}. "
+            self.notify(f"Could not write the report: {error_line(exc) if exc else 'unknown error'}. "
                         f"Try: {report_command(Path(self.shown(self.db_path)))}", severity="error", timeout=15)
 
     def action_back(self) -> None:

@@ -24,6 +24,7 @@ from ...engine import views
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
+from ..text import label, one_line
 from ..widgets.clock_bar import ClockBar
 from ..widgets.event_log import EventLog
 from ..widgets.inject_preview import InjectPreview
@@ -139,7 +140,7 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.controller.scenario.title
+        self.title = one_line(self.controller.scenario.title)
         self._layout(self.app.size.width)
         self.query_one(MselTable).focus()
         self.refresh_from_state()
@@ -268,12 +269,12 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
             detail.show(None, empty="No injects in this scenario.")
             return
         readers = readers_of(self.controller, inject)
-        reader, label = readers[0]
+        reader, name = readers[0]
         view = views.inject_view(self.controller.session, inject, reader)
         control = views.inject_view(self.controller.session, inject, None)
         view.expected, view.objectives = control.expected, control.objectives
         detail.show(view, control=True, turn_now=max(self.controller.state.turn, 1))
-        self.query_one("#detail-box").border_title = f"{inject} — as {label} reads it"
+        self.query_one("#detail-box").border_title = label(f"{inject} — as {name} reads it")
 
     # -- what may be done now ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

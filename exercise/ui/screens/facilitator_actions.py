@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import TabbedContent
 
 from ...engine import views
+from ..text import plain
 from ..widgets.messages import MessagePanel
 from ..widgets.msel_table import MselTable
 from .dialogs import (
@@ -191,10 +192,10 @@ class ControlActions(_Base):
         sc = self.controller.scenario
         caused = [e for e in state.log if e.seq != target.seq and e.seq in _consequences(state, target.seq)]
         body = [Text.assemble(("Retract event ", ""), (str(target.seq), "bold"), ": ",
-                              (views.describe(sc, target.event), "bold"))]
+                              plain(views.describe(sc, target.event), "bold"))]
         if caused:
             body.append(Text(f"and what it caused ({len(caused)} event{'s' if len(caused) != 1 else ''}):"))
-            body += [Text(f"  • {views.describe(sc, e.event)}") for e in caused[:6]]
+            body += [plain(f"  • {views.describe(sc, e.event)}") for e in caused[:6]]
             if len(caused) > 6:
                 body.append(Text(f"  … and {len(caused) - 6} more"))
         body.append(Text("It stays in the log, marked retracted; the state is worked out again without it.",

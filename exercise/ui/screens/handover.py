@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
+from ..text import label, one_line, plain_line
 from ..widgets.confirm import ConfirmScreen
 
 META_KEY = "ui.hotseat"
@@ -96,7 +97,7 @@ class HandoverScreen(Screen[None]):
     def on_mount(self) -> None:
         sc = self.controller.scenario
         self.title = "Hot-seat"
-        self.sub_title = sc.title
+        self.sub_title = one_line(sc.title)
         self.load()
         self.refresh_all()
         if self.current is not None and self.controller.state.ended is None:
@@ -126,9 +127,10 @@ class HandoverScreen(Screen[None]):
         elif self.next_team is not None:
             name = sc.nations[self.next_team].name
             msg.append("Pass the screen to the team of\n")
-            msg.append(f"{name}\n", style="bold")
-            msg.append("The previous team's brief and open choices are hidden.\n", style="dim")
-            msg.append(f"{name}: press Enter (or click the button) when you are at the keyboard.")
+            msg.append(plain_line(name, style="bold"))
+            msg.append("\nThe previous team's brief and open choices are hidden.\n", style="dim")
+            msg.append(plain_line(name))
+            msg.append(": press Enter (or click the button) when you are at the keyboard.")
         else:
             msg.append("✓ Every team has had its go this turn.\n", style="bold")
             msg.append("Press a to advance the clock (the bots play first), or pick a team below "
@@ -140,7 +142,7 @@ class HandoverScreen(Screen[None]):
             pend = len(st.pending(n))
             status = ("✓ done" if n in self.done else "▶ next" if n == self.next_team else "○ waiting")
             t = Text(f"{status:<10}", style="bold" if n == self.next_team else "")
-            t.append(sc.nations[n].name)
+            t.append(plain_line(sc.nations[n].name))
             if pend:
                 t.append(f"  ({pend} decision{'s' if pend != 1 else ''} waiting)", style="dim")
             items.append(Option(t, id=n))
@@ -148,7 +150,7 @@ class HandoverScreen(Screen[None]):
         if self.next_team in self.humans:
             olist.highlighted = self.humans.index(self.next_team)
         reveal = self.query_one("#reveal", Button)
-        reveal.label = (f"Show {sc.nations[self.next_team].short or sc.nations[self.next_team].name}'s console"
+        reveal.label = (label(f"Show {sc.nations[self.next_team].short or sc.nations[self.next_team].name}'s console")
                         if self.next_team else "Show a console")
         reveal.refresh(layout=True)
         reveal.display = st.ended is None and self.next_team is not None

@@ -25,6 +25,7 @@ from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
 from ..messages import SessionUpdated
+from ..text import plain, plain_line
 from ..widgets.gauges import Palette
 
 HOTWASH_KINDS = ("strength", "improvement", "hotwash")
@@ -104,17 +105,20 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
         state = self.controller.state
         ending = next((e.model.title for e in sc.endings if state.ended and e.id == state.ended.ending), None)
         turn = state.ended.turn if state.ended else state.turn
-        yield Static(f"[b]Hot wash[/b] — {sc.title}: ended at turn {turn}"
-                     + (f", {ending}" if ending else ""), id="hotwash-title")
+        title = Text()
+        title.append("Hot wash", style="bold")
+        title.append(" — ")
+        title.append(plain_line(f"{sc.title}: ended at turn {turn}" + (f", {ending}" if ending else "")))
+        yield Static(title, id="hotwash-title")
         ratings = [(f"{k}: {v}", k) for k, v in views.RATING_WORDS.items()]
         with VerticalScroll(id="hotwash-body"):
             yield Static("Ask the room, objective by objective. Short answers are best; empty boxes are "
                          "skipped. Saved answers are listed at the bottom.", classes="hint")
             for o in sc.model.objectives:
                 with Vertical(classes="objective"):
-                    yield Label(f"{o.id}  {o.text}", classes="objective-title")
+                    yield Label(plain(f"{o.id}  {o.text}"), classes="objective-title")
                     if o.capability:
-                        yield Label(o.capability, classes="hint")
+                        yield Label(plain(o.capability), classes="hint")
                     yield Label(f"What went well for {o.id}?", classes="prompt")
                     yield Input(id=f"strength-{o.id}", placeholder="a strength to keep", compact=True)
                     yield Label("What should improve?", classes="prompt")
@@ -157,7 +161,7 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
         for ev in saved:
             head = f"  {ev.objective or '—'} · {words[ev.kind]}"
             head += f" [{ev.rating}]" if ev.rating else ""
-            lines.append(Text.assemble((head, "bold"), f": {ev.text}"))
+            lines.append(Text.assemble((head, "bold"), plain(f": {ev.text}")))
         self.query_one("#hotwash-saved", Static).update(Group(*lines))
 
     # -- actions -----------------------------------------------------------------------------
@@ -212,7 +216,7 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
 
     def _report_done(self, where: str | None, problem: str | None) -> None:
         text = f"Report: {where}" if where else f"Report not written. {problem or ''}"
-        self.query_one("#report-where", Static).update(text)
+        self.query_one("#report-where", Static).update(plain(text))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

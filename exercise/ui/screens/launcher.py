@@ -29,6 +29,7 @@ from ...engine.diagnostics import ScenarioError
 from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
 from ..errors import one_line
+from ..text import plain, plain_line
 from ..widgets.setup_form import MODE_NAMES, SetupForm
 
 if TYPE_CHECKING:
@@ -180,16 +181,18 @@ class LauncherScreen(Screen[None]):
 
     @staticmethod
     def _scenario_prompt(info: ScenarioInfo) -> Text:
-        t = Text(info.title, style="bold")
-        t.append(f"\n{info.turns} turns · {info.duration}" + (" · local" if info.source == "local" else ""),
-                 style="dim")
+        t = plain_line(info.title, style="bold")
+        t.append("\n")
+        t.append(plain_line(f"{info.turns} turns · {info.duration}" + (" · local" if info.source == "local" else ""),
+                            style="dim"))
         return t
 
     @staticmethod
     def _session_prompt(s: SessionInfo) -> Text:
-        t = Text(s.title, style="bold")
+        t = plain_line(s.title, style="bold")
         state = "ended" if s.ended else f"turn {s.turn}"
-        t.append(f"\n{MODE_NAMES.get(s.mode, s.mode)} · {state} · {s.path.name}", style="dim")
+        t.append("\n")
+        t.append(plain_line(f"{MODE_NAMES.get(s.mode, s.mode)} · {state} · {s.path.name}", style="dim"))
         return t
 
     # -- what is highlighted -----------------------------------------------------------------
@@ -245,29 +248,31 @@ class LauncherScreen(Screen[None]):
     @staticmethod
     def _info_text(info: ScenarioInfo, problem: str | None) -> Text:
         t = Text()
-        t.append(info.title + "\n", style="bold")
+        t.append(plain_line(info.title, style="bold"))
+        t.append("\n")
         if info.summary:
-            t.append(info.summary + "\n")
+            t.append(plain(info.summary + "\n"))
         t.append("\nNations: ", style="bold")
-        t.append(", ".join(info.nations) or "none")
+        t.append(plain_line(", ".join(info.nations) or "none"))
         if info.organisations:
             t.append("\nOrganisations: ", style="bold")
-            t.append(", ".join(info.organisations))
+            t.append(plain_line(", ".join(info.organisations)))
         t.append("\nTurns: ", style="bold")
         t.append(f"{info.turns}   ")
         t.append("Estimated duration: ", style="bold")
-        t.append(info.duration)
+        t.append(plain_line(info.duration))
         if info.source == "local":
-            t.append(f"\nLocal file: {info.path}", style="dim")
+            t.append(plain(f"\nLocal file: {info.path}", style="dim"))
         if problem:
             t.append("\n\n✗ This scenario does not load: ", style="bold")
-            t.append(problem)
+            t.append(plain(problem))
         return t
 
     @staticmethod
     def _session_text(s: SessionInfo) -> Text:
         t = Text()
-        t.append(s.title + "\n", style="bold")
+        t.append(plain_line(s.title, style="bold"))
+        t.append("\n")
         t.append("\nMode: ", style="bold")
         t.append(MODE_NAMES.get(s.mode, s.mode))
         t.append("\nWhere it stands: ", style="bold")
@@ -275,7 +280,7 @@ class LauncherScreen(Screen[None]):
         t.append("\nEvents logged: ", style="bold")
         t.append(str(s.events))
         t.append("\nFile: ", style="bold")
-        t.append(str(s.path))
+        t.append(plain(str(s.path)))
         t.append("\n\nEnter or s resumes it where it was left.", style="dim")
         return t
 

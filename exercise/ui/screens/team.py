@@ -22,6 +22,7 @@ from ...engine.views import inject_view
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
+from ..text import one_line
 from ..widgets.coalition_feed import feed_text, meanwhile
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.decision import DecisionPanel
@@ -104,8 +105,8 @@ class TeamScreen(TeamPlace, Screen[str]):
     def on_mount(self) -> None:
         sc = self.controller.scenario
         mode = "solo against bots" if self.solo else "hot-seat" if self.hotseat else "team console"
-        self.title = f"{sc.nations[self.nation].name}"
-        self.sub_title = f"{sc.title} · {mode}"
+        self.title = one_line(sc.nations[self.nation].name)
+        self.sub_title = one_line(f"{sc.title} · {mode}")
         self.query_one("#brief-text", Static).update(brief_text(self.controller.state, self.nation))
         tab = self._restore_place()
         self.refresh_all()

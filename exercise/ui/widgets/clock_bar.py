@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..controller import SessionController
+from ..text import label
 
 
 class ClockBar(Static):
@@ -40,7 +41,7 @@ class ClockBar(Static):
         turn = max(state.turn, 1)
         if state.ended is not None:
             ending = next((e.model.title for e in sc.endings if e.id == state.ended.ending), None)
-            status = Content.from_markup("[b]■ ENDED[/b]") + Content(f" — {ending}" if ending else "")
+            status = Content.from_markup("[b]■ ENDED[/b]") + (Content(" — ") + label(ending) if ending else Content())
         elif state.paused:
             status = Content.from_markup("[b]⏸ PAUSED[/b]")
         else:

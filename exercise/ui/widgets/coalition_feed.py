@@ -12,6 +12,7 @@ from rich.text import Text
 from ...engine.chronology import TimelineItem, visible_to
 from ...engine.events import DecisionTaken, Event, VoteCast
 from ..controller import SessionController
+from ..text import plain
 
 FEED_LIMIT = 200  # the coalition feed shows this many of the latest items
 
@@ -34,9 +35,9 @@ def feed_text(controller: SessionController, nation: str) -> Text:
             turn = item.turn
             t.append(f"\nTurn {item.turn} · {item.time}\n", style="bold")
         t.append(f"  {_feed_mark(item)} ")
-        t.append(item.summary)
+        t.append(plain(item.summary))
         if item.rationale:
-            t.append(f"\n      why: {item.rationale}", style="dim")
+            t.append(plain(f"\n      why: {item.rationale}", style="dim"))
         t.append("\n")
     return t
 

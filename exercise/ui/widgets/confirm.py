@@ -1,4 +1,5 @@
 """A yes/no question in a small dialog: y (or Enter on the focused Yes button) confirms, n or Escape cancels.
+The question is plain text (it may name nations): never read as markup.
 
 With `enter_confirms=False` (for a step that cannot be undone, such as ending a solo turn) the dialog
 opens with the No button focused, so a stray Enter cancels: only y or a click on Yes confirms."""
@@ -8,10 +9,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ..text import label, plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -24,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
@@ -36,10 +39,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, classes="question")
+            yield Static(plain(self.question), classes="question")
             with Horizontal():
-                yield Button(f"{self.no} [n]", id="no")
-                yield Button(f"{self.yes} [y]", id="yes", variant="warning")
+                yield Button(label(f"{self.no} [n]"), id="no")
+                yield Button(label(f"{self.yes} [y]"), id="yes", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.enter_confirms else "#no", Button).focus()

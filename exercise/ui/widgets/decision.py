@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine.views import inject_view
+from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
+from ..text import plain
 from .inject_card import rationale_of, vote_of
 
 
@@ -75,7 +76,7 @@ class DecisionPanel(Vertical):
         head = Text()
         if view.via:
             org = sc.orgs[view.via]
-            head.append(f"Your vote in the {org.name} ", style="bold")
+            head.append(plain(f"Your vote in the {org.name} ", style="bold"))
             head.append(f"(decides by {org.decides}: ", style="dim")
             head.append("every member must agree)" if org.decides == "consensus" else "a majority carries)",
                         style="dim")
@@ -86,17 +87,17 @@ class DecisionPanel(Vertical):
             default = ci.options[ci.default].model.label if ci and ci.default else None
             head.append(f"\n⏱ Deadline: decide before turn {view.deadline_turn} begins "
                         f"({sc.time_of(view.deadline_turn)}).")
-            head.append(f"\nIf the deadline passes: {default}." if default else
-                        "\nIf the deadline passes, no decision is recorded.", style="dim")
+            head.append(plain(f"\nIf the deadline passes: {default}." if default else
+                              "\nIf the deadline passes, no decision is recorded.", style="dim"))
         if view.votes:
             head.append("\nVotes so far: ", style="bold")
-            head.append(", ".join(f"{n}: {self._label(view, o)}" for n, o in view.votes.items()))
+            head.append(plain(", ".join(f"{n}: {self._label(view, o)}" for n, o in view.votes.items())))
         mine = vote_of(st, view.via, view.id, self.nation) if view.via else None
         if mine and not view.decided:
             head.append("\n✓ You voted: ", style="bold")
-            head.append(self._label(view, mine))
+            head.append(plain(self._label(view, mine)))
             why = rationale_of(st, view.id, self.nation)
-            head.append(f" (why: {why})" if why else "")
+            head.append(plain(f" (why: {why})" if why else ""))
             head.append("\nWaiting for the other members.", style="dim")
         if not pending and view.decided is not None:
             head = Text("The options", style="bold")
@@ -110,12 +111,12 @@ class DecisionPanel(Vertical):
         items = []
         for o in view.options:
             if o.unavailable:
-                t = Text(f"✗ {o.label}  (unavailable)\n", style="dim")
-                t.append(f"    Why not: {o.unavailable}", style="dim italic")
+                t = plain(f"✗ {o.label}  (unavailable)\n", style="dim")
+                t.append(plain(f"    Why not: {o.unavailable}", style="dim italic"))
                 items.append(Option(t, id=o.id, disabled=True))
             else:
                 marker = "✓" if (o.chosen or o.id == mine) else ("▶" if o.id == self.choice else " ")
-                items.append(Option(Text(f"{marker} {o.label}"), id=o.id, disabled=not pending))
+                items.append(Option(plain(f"{marker} {o.label}"), id=o.id, disabled=not pending))
         options.set_options(items)
         if self.choice:
             try:
@@ -128,7 +129,7 @@ class DecisionPanel(Vertical):
         self._update_choice_line()
 
     @staticmethod
-    def _label(view, option: str) -> str:  # type: ignore[no-untyped-def]
+    def _label(view: InjectView, option: str) -> str:
         return next((o.label for o in view.options if o.id == option), option)
 
     def _update_choice_line(self) -> None:
@@ -142,7 +143,7 @@ class DecisionPanel(Vertical):
         else:
             view = inject_view(self.controller.session, self.inject, self.nation) if self.inject else None
             t = Text("▶ Your choice: ", style="bold")
-            t.append(self._label(view, self.choice) if view else self.choice)
+            t.append(plain(self._label(view, self.choice) if view else self.choice))
             line.update(t)
 
     # -- choosing ----------------------------------------------------------------------------

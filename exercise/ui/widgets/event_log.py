@@ -15,6 +15,7 @@ from textual.widgets import RichLog
 
 from ...engine import chronology
 from ..controller import SessionController
+from ..text import plain
 from .gauges import Palette
 
 SHOWN = 300
@@ -63,8 +64,8 @@ class EventLog(RichLog):
             new = items[-self.shown:]
             if len(items) > self.shown:
                 path = self.controller.live.store.path
-                self.write(Text(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
-                                style=palette.muted))
+                self.write(plain(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
+                                 style=palette.muted))
         for item in new:
             self.write(self._line(item, palette))
         self._last_seq = items[-1].seq if items else 0
@@ -72,11 +73,11 @@ class EventLog(RichLog):
     @staticmethod
     def _line(item: chronology.TimelineItem, palette: Palette) -> Table:
         # Two columns, so a long line wraps under its own text, not under the turn and time.
-        body = Text(item.summary, style=Style(strike=True, dim=True) if item.retracted else Style())
+        body = plain(item.summary, style=Style(strike=True, dim=True) if item.retracted else Style())
         if item.retracted:
             body.append(" (retracted)", style=Style(italic=True))
         if item.rationale:
-            body.append(f" — “{item.rationale}”", style=palette.muted)
+            body.append(plain(f" — “{item.rationale}”", style=palette.muted))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=18, no_wrap=True)
         grid.add_column(ratio=1)

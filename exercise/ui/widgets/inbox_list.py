@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.views import inject_view
 from ..controller import SessionController
+from ..text import one_line, plain_line
 
 
 def inbox_options(controller: SessionController, nation: str, inbox: list[str], deadlines: dict[str, int],
@@ -21,15 +22,15 @@ def inbox_options(controller: SessionController, nation: str, inbox: list[str], 
         t = Text()
         if inject in deadlines:
             t.append("● ", style="bold")
-            t.append(view.title, style="bold")
+            t.append(plain_line(view.title, style="bold"))
             t.append(f"\n  turn {view.turn} · decide before turn {deadlines[inject]}", style="dim")
         elif view.options:
-            t.append("✓ " + view.title)
+            t.append(plain_line("✓ " + view.title))
             label = next((o.label for o in view.options if o.id == view.decided), None)
             state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
-            t.append(f"\n  turn {view.turn} · {_clip(state, max(width - 12, 16))}", style="dim")
+            t.append(f"\n  turn {view.turn} · {_clip(one_line(state), max(width - 12, 16))}", style="dim")
         else:
-            t.append("· " + view.title)
+            t.append(plain_line("· " + view.title))
             t.append(f"\n  turn {view.turn} · {view.kind}", style="dim")
         items.append(Option(t, id=inject))
     if not items:

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from ...engine.events import DecisionTaken, VoteCast
 from ...engine.state import State
 from ...engine.views import InjectView
+from ..text import plain, plain_line
 
 NEEDS = "● Decision needed"
 DONE = "✓ Decided"
@@ -56,11 +57,11 @@ def reflow(text: str) -> str:
 def inject_header(view: InjectView) -> Text:
     t = Text()
     t.append(f"[{view.kind.upper()}] ", style="bold")
-    t.append(view.title, style="bold")
+    t.append(plain_line(view.title, style="bold"))
     t.append("\nFrom: ", style="dim")
-    t.append(view.sender)
+    t.append(plain_line(view.sender))
     t.append(" · To: ", style="dim")
-    t.append(", ".join(view.to))
+    t.append(plain_line(", ".join(view.to)))
     if view.turn is not None:
         t.append(" · Arrived: ", style="dim")
         t.append(f"turn {view.turn} ({view.time})")
@@ -79,24 +80,24 @@ class InjectCard(Static):
             return
         t = inject_header(view)
         t.append("\n\n")
-        t.append(reflow(view.text))
+        t.append(plain(reflow(view.text)))
         if view.prompt:
             t.append("\n\n")
-            t.append(view.prompt, style="bold")
+            t.append(plain(view.prompt, style="bold"))
         if view.options and view.decided is not None:
             label = next((o.label for o in view.options if o.id == view.decided), view.decided or "no decision")
             who = f" by {state.scenario.name_of(view.via)}" if view.via and state is not None else ""
-            t.append(f"\n\n{DONE}{who}: ", style="bold")
-            t.append(label if view.decided else "no decision (the deadline passed)")
+            t.append(plain(f"\n\n{DONE}{who}: ", style="bold"))
+            t.append(plain(label if view.decided else "no decision (the deadline passed)"))
             if state is not None and reader is not None:
                 why = rationale_of(state, view.id, view.via or reader)
                 if why:
                     t.append("\nWhy: ", style="bold")
-                    t.append(why)
+                    t.append(plain(why))
             if view.result:
                 t.append("\n")
-                t.append(view.result)
+                t.append(plain(view.result))
             if view.outcome:
                 t.append("\nChance outcome: ", style="bold")
-                t.append(view.outcome)
+                t.append(plain(view.outcome))
         self.update(t)

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...engine.views import InjectView
+from ..text import plain, plain_line
 from .gauges import Palette
 
 _LIST_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
@@ -36,42 +37,43 @@ def reflow(text: str) -> str:
 def inject_renderable(view: InjectView, palette: Palette, *, control: bool = False,
                       turn_now: int | None = None) -> RenderableType:
     parts: list[RenderableType] = []
-    parts.append(Text.assemble((f"[{view.kind}] ", palette.muted), (view.title, "bold")))
-    meta = Text.assemble(("From ", palette.muted), view.sender, ("  To ", palette.muted), ", ".join(view.to))
+    parts.append(Text.assemble((f"[{view.kind}] ", palette.muted), plain_line(view.title, "bold")))
+    meta = Text.assemble(("From ", palette.muted), plain_line(view.sender), ("  To ", palette.muted),
+                         plain_line(", ".join(view.to)))
     if view.turn is not None:
         meta.append(f"  released turn {view.turn} ({view.time})", style=palette.muted)
     elif turn_now is not None:
         meta.append(f"  not released: as it reads if released now (turn {turn_now})", style=palette.fair)
     parts.append(meta)
     parts.append(Text(""))
-    parts.append(Text(reflow(view.text) or "(no text)"))
+    parts.append(plain(reflow(view.text) or "(no text)"))
     if view.options:
         parts.append(Text(""))
-        parts.append(Text(view.prompt or "Decision", style="bold"))
+        parts.append(plain(view.prompt or "Decision", style="bold"))
         if view.via:
-            parts.append(Text(f"  decided by vote in {view.via}", style=palette.muted))
+            parts.append(plain(f"  decided by vote in {view.via}", style=palette.muted))
         for i, o in enumerate(view.options, 1):
             if o.unavailable:
-                line = Text.assemble((f"  {i}. {o.label}", Style(dim=True)),
-                                     (f"  — not available: {o.unavailable}", palette.bad))
+                line = Text.assemble(plain(f"  {i}. {o.label}", Style(dim=True)),
+                                     plain(f"  — not available: {o.unavailable}", palette.bad))
             else:
-                line = Text(f"  {i}. {o.label}" + ("  ✓ chosen" if o.chosen else ""),
-                            style="bold" if o.chosen else "")
+                line = plain(f"  {i}. {o.label}" + ("  ✓ chosen" if o.chosen else ""),
+                             style="bold" if o.chosen else "")
             parts.append(line)
         if view.deadline_turn is not None:
             parts.append(Text(f"  deadline: turn {view.deadline_turn}", style=palette.muted))
     if control and (view.expected or view.objectives):
         parts.append(Text(""))
         if view.expected:
-            parts.append(Text.assemble(("Expected action: ", "bold"), view.expected))
+            parts.append(Text.assemble(("Expected action: ", "bold"), plain(view.expected)))
         if view.objectives:
-            parts.append(Text.assemble(("Objectives: ", "bold"), ", ".join(view.objectives)))
+            parts.append(Text.assemble(("Objectives: ", "bold"), plain(", ".join(view.objectives))))
     if view.decided is not None or view.outcome:
         parts.append(Text(""))
         if view.result:
-            parts.append(Text.assemble(("Result: ", "bold"), view.result))
+            parts.append(Text.assemble(("Result: ", "bold"), plain(view.result)))
         if view.outcome:
-            parts.append(Text.assemble(("Outcome: ", "bold"), view.outcome))
+            parts.append(Text.assemble(("Outcome: ", "bold"), plain(view.outcome)))
     return Group(*parts)
 
 
@@ -83,7 +85,7 @@ class InjectPreview(Static):
     def show(self, view: InjectView | None, *, control: bool = False, turn_now: int | None = None,
              empty: str = "") -> None:
         if view is None:
-            self.update(empty)
+            self.update(Text(empty))
             return
         self.update(inject_renderable(view, Palette.of(self.app.get_css_variables()), control=control,
                                       turn_now=turn_now))

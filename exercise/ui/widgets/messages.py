@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Select, Static
 from ...engine.events import ClockAdvanced, MessageSent
 from ...engine.state import Entry, State
 from ..controller import SessionController
+from ..text import plain, plain_line
 
 ALL = "all"
 SHOWN = 200  # the traffic shows this many of the latest messages
@@ -63,8 +64,8 @@ class MessagePanel(Vertical):
             yield Static("", classes="traffic-text")
         with Horizontal(classes="composer"):
             options = self.recipients()
-            yield Select(options, prompt="To…", allow_blank=False, value=options[0][1] if options else Select.NULL,
-                         classes="recipient", compact=True)
+            yield Select([(plain_line(name), value) for name, value in options], prompt="To…", allow_blank=False,
+                         value=options[0][1] if options else Select.NULL, classes="recipient", compact=True)
             yield Input(placeholder="Write a message, Enter sends", classes="message-text", compact=True)
             yield Button("Send", classes="send", compact=True)
 
@@ -106,9 +107,9 @@ class MessagePanel(Vertical):
         who = "You" if mine else sc.name_of(ev.sender)
         text = Text()
         text.append(f"T{turn} {sc.time_of(turn)}  ", style="dim")
-        text.append(f"{'▶' if mine else '◀'} {who} → {to}", style="bold")
+        text.append(plain_line(f"{'▶' if mine else '◀'} {who} → {to}", style="bold"))
         text.append(": ")
-        text.append(ev.text)
+        text.append(plain(ev.text))
         return text
 
     # -- sending -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 
 from ...engine import chronology
 from ..controller import SessionController
+from ..text import one_line
 from .gauges import Palette
 
 STATUS_MARK = {"released": "✓", "due": "●", "scheduled": "○", "conditional": "◇", "manual": "□"}
@@ -174,5 +175,7 @@ class MselTable(DataTable[Text]):
 
 
 def _fit(text: str, width: int) -> str:
+    """One line of a cell, cut to `width` with an ellipsis (control characters shown before it is cut)."""
+    text = one_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...engine import views
 from ...engine.events import ObservationNoted
 from ..controller import SessionController
+from ..text import plain, plain_line
 from .gauges import Palette
 
 SHOWN = 100
@@ -31,7 +33,7 @@ class ObservationList(VerticalScroll):
         self.controller = controller
         self._drawn: tuple[int, str] | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="observations-body")
 
     def on_show(self) -> None:
@@ -64,7 +66,7 @@ class ObservationList(VerticalScroll):
             if oid is None and not mine:
                 continue
             rated = [o for o in mine if o.rating]
-            head = Text.assemble(((oid + " ") if oid else "", "bold"), (text, "bold"))
+            head = Text.assemble(((oid + " ") if oid else "", "bold"), plain_line(text, "bold"))
             if rated:
                 r = rated[-1].rating or ""
                 head.append(f"  latest rating {r}: {views.RATING_WORDS[r]}", style=palette.accent)
@@ -75,7 +77,7 @@ class ObservationList(VerticalScroll):
                 parts.append(Text("    no observations yet", style=palette.muted))
             for o in mine[-SHOWN:]:
                 line = Text.assemble("    ", (KIND_WORDS.get(o.kind, o.kind), "bold"),
-                                     (f" [{o.rating}]" if o.rating else "", "bold"), f": {o.text.strip()}")
+                                     (f" [{o.rating}]" if o.rating else "", "bold"), plain(f": {o.text.strip()}"))
                 parts.append(line)
             parts.append(Text(""))
         if not notes:

@@ -14,6 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
+from ..text import plain_line
+
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
 
@@ -89,7 +91,7 @@ class SetupForm(Vertical):
         self.play_as = next(iter(compiled.nations), None) if compiled else None
         play_as = self.query_one("#play-as", Select)
         if compiled:
-            play_as.set_options([(n.name, nid) for nid, n in compiled.nations.items()])
+            play_as.set_options([(plain_line(n.name), nid) for nid, n in compiled.nations.items()])
             play_as.value = self.play_as
         else:
             play_as.set_options([])
@@ -153,7 +155,7 @@ class SetupForm(Vertical):
                     value = self.default_player(nid)
                 widget = Select(options, value=value, allow_blank=False, id=f"player-{nid}",
                                 compact=True, classes="player-select")
-            row.compose_add_child(Label(nation.short or nation.name, classes="player-name"))
+            row.compose_add_child(Label(plain_line(nation.short or nation.name), classes="player-name"))
             row.compose_add_child(widget)
             rows.append(row)
         box.mount_all(rows)

@@ -13,11 +13,14 @@ from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...engine import views
+from ...engine.models import StateVar
 from ..controller import SessionController
+from ..text import one_line, plain_line
 from .gauges import Palette, bar, delta, number, share, spark
 
 
@@ -37,7 +40,7 @@ class StatePanel(VerticalScroll):
         self._drawn: tuple[object, ...] | None = None
         self.can_focus = True
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="state-globals", classes="state-section")
         yield Static(id="state-nations", classes="state-section")
         yield Static(id="state-pairs", classes="state-section")
@@ -85,12 +88,13 @@ class StatePanel(VerticalScroll):
         ns = self.controller.scenario.layout.nations
         return [f"{var}[{a}][{b}]" for a in ns for b in ns if a != b]
 
-    def _spec(self, var: str):  # type: ignore[no-untyped-def]
+    def _spec(self, var: str) -> StateVar:
         return self.controller.scenario.vars[var]
 
     def _short(self, nation: str) -> str:
+        """The nation's short name on one line, control characters shown (for a header or a row label)."""
         n = self.controller.scenario.nations[nation]
-        return n.short or n.name
+        return one_line(n.short or n.name)
 
     def _globals(self, names: list[str], palette: Palette, width: int) -> RenderableType:
         state = self.controller.state
@@ -109,7 +113,7 @@ class StatePanel(VerticalScroll):
             hist = views.series(state, var)
             value = state.value(var)
             colour = palette.rate(share(value, spec.min, spec.max), spec.good)
-            label = Text(sc.label_of(var), style="bold")
+            label = plain_line(sc.label_of(var), style="bold")
             if spec.good == "low":
                 label.append(" ↓", style=Style(bold=True))
             if spec.hidden:
@@ -130,9 +134,11 @@ class StatePanel(VerticalScroll):
         spark_w = 0 if width < 30 + 14 * len(names) else min(6, max(3, sc.turns))
         table = Table(box=None, padding=(0, 2, 0, 0), expand=False, pad_edge=False, header_style="bold",
                       title=None)
-        table.add_column("Nation", no_wrap=True)
+        # A long name is cut with an ellipsis, not left to push the values out of the panel.
+        table.add_column("Nation", no_wrap=True, overflow="ellipsis", max_width=max(10, min(24, width // 3)))
         for var in names:
-            table.add_column(sc.label_of(var) + (" ↓" if self._spec(var).good == "low" else ""), no_wrap=False)
+            table.add_column(plain_line(sc.label_of(var) + (" ↓" if self._spec(var).good == "low" else "")),
+                             no_wrap=False)
         for nation in sc.layout.nations:
             mine = nation == self.reader
             row: list[RenderableType] = [Text(("▶ " if mine else "") + self._short(nation),
@@ -163,13 +169,14 @@ class StatePanel(VerticalScroll):
         shorts = [self._short(n) for n in nations]
         col_w = max(5, min(10, max(len(s) for s in shorts)))
         show_trend = width >= 12 + (col_w + 2) * len(nations)
-        title = Text(sc.label_of(var), style="bold")
+        title = plain_line(sc.label_of(var), style="bold")
         title.append(": how far each row trusts each column" if var == "trust" else ": row towards column",
                      style=palette.muted)
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
-        table.add_column("", no_wrap=True)
+        table.add_column("", no_wrap=True, overflow="ellipsis",
+                         max_width=max(8, min(24, width - (col_w + 2) * len(nations) - 1)))
         for s in shorts:
-            table.add_column(s[:col_w], justify="right", no_wrap=True, min_width=col_w)
+            table.add_column(Text(s[:col_w]), justify="right", no_wrap=True, min_width=col_w)
         for i, a in enumerate(nations):
             mine = a == self.reader
             row: list[RenderableType] = [Text(("▶ " if mine else "") + shorts[i], style="bold")]

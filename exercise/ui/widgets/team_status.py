@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ...engine import views
 from ..controller import SessionController
+from ..text import plain_line
 from .gauges import Palette
 
 
@@ -58,7 +59,7 @@ class TeamStatusPanel(Static):
         for ts in views.team_status(state):
             who = "people" if ts.player == "human" else f"bot, {ts.player.removeprefix('bot:')}"
             name = (sc.nations[ts.team].short or ts.name) if self.compact else ts.name
-            head = Text.assemble((name, "bold"), (f"  ({who})", palette.muted))
+            head = Text.assemble(plain_line(name, "bold"), (f"  ({who})", palette.muted))
             open_ = state.pending(ts.team)
             if open_:
                 head.append(f"  {len(open_)} decision{'s' if len(open_) != 1 else ''} pending",
@@ -68,7 +69,7 @@ class TeamStatusPanel(Static):
             lines: list[RenderableType] = [head]
             for p in open_:
                 title = self._title(p.inject, ts.team)
-                via = f" (vote in {sc.orgs[p.org].short or sc.orgs[p.org].name})" if p.org else ""
+                via = f"(vote in {sc.orgs[p.org].short or sc.orgs[p.org].name})" if p.org else ""
                 if p.deadline_turn <= turn + 1 and state.ended is None:
                     when = Text("default at the next advance" if self.compact else
                                 f"default at the next advance (deadline turn {p.deadline_turn})",
@@ -77,10 +78,10 @@ class TeamStatusPanel(Static):
                 else:
                     when = Text(f"deadline turn {p.deadline_turn}", style=palette.muted)
                     mark = "•"
-                line = Text.assemble(f"  {mark} ", (title, ""), via, " — ")
+                line = Text.assemble(f"  {mark} ", plain_line(f"{title} {via}"), " — ")
                 line.append_text(when)
                 lines.append(line)
-            last = Text.assemble(("  last: ", palette.muted), ts.last_action)
+            last = Text.assemble(("  last: ", palette.muted), plain_line(ts.last_action))
             lines.append(last)
             blocks.append(Group(*lines))
             blocks.append(Text(""))

@@ -11,6 +11,7 @@ from rich.text import Text
 from ...engine.chronology import timeline
 from ...engine.events import DecisionTaken, MessageSent, VoteCast
 from ...engine.state import State
+from ..text import one_line, plain, plain_line
 from .inject_card import reflow
 
 CAP_MAX = 5
@@ -20,10 +21,10 @@ def brief_text(state: State, nation: str) -> Text:
     sc = state.scenario
     n = sc.nations[nation]
     t = Text()
-    t.append(f"{n.name}: private brief\n", style="bold underline")
+    t.append(plain(f"{one_line(n.name)}: private brief\n", style="bold underline"))
     t.append("(for your team only)\n\n", style="dim")
-    t.append(reflow(n.brief or "No private brief for this nation.") + "\n")
-    caps = {c: v for (who, c), v in state.capabilities.items() if who == nation}
+    t.append(plain(reflow(n.brief or "No private brief for this nation.") + "\n"))
+    caps = {one_line(c): v for (who, c), v in state.capabilities.items() if who == nation}
     t.append("\nCapabilities ", style="bold")
     t.append(f"(0 to {CAP_MAX})\n", style="dim")
     if not caps:
@@ -36,15 +37,18 @@ def brief_text(state: State, nation: str) -> Text:
         t.append("\nMember of\n", style="bold")
         for o in orgs:
             others = ", ".join(sc.name_of(m) for m in o.members if m != nation)
-            t.append(f"  {o.name} (decides by {o.decides}; with {others})\n")
+            t.append("  ")
+            t.append(plain_line(f"{o.name} (decides by {o.decides}; with {others})"))
+            t.append("\n")
     if sc.model.brief:
         t.append("\nThe situation (every team reads this)\n", style="bold")
-        t.append(reflow(sc.model.brief) + "\n")
+        t.append(plain(reflow(sc.model.brief) + "\n"))
     if state.started:
         bots = [f"{sc.name_of(n)} ({who[4:]})" for n, who in state.started.teams.items() if who.startswith("bot:")]
         if bots:
             t.append("\nPlayed by the computer: ", style="bold")
-            t.append(", ".join(bots) + "\n")
+            t.append(plain_line(", ".join(bots)))
+            t.append("\n")
     return t
 
 
@@ -72,9 +76,9 @@ def history_text(state: State, nation: str) -> Text:
         mark = "✉" if isinstance(ev, MessageSent) else "✓"
         if isinstance(ev, DecisionTaken) and ev.by == "deadline":
             mark = "⏱"
-        t.append(f"  {mark} {item.summary}\n")
+        t.append(plain(f"  {mark} {item.summary}\n"))
         why = getattr(ev, "rationale", "")
         if why and not isinstance(ev, MessageSent):
             t.append("      Why: ", style="dim")
-            t.append(why + "\n")
+            t.append(plain(why + "\n"))
     return t

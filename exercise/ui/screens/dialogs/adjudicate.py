@@ -14,6 +14,7 @@ from textual.widgets import (
 )
 
 from ...controller import SessionController
+from ...text import plain, plain_line
 from ...widgets.gauges import number
 from .base import Dialog, field
 
@@ -49,7 +50,7 @@ class AdjudicateDialog(Dialog):
     def body(self) -> ComposeResult:
         sc = self.controller.scenario
         state = self.controller.state
-        options = [(f"{sc.label_of(k)}  (now {number(state.value(k))})", k) for k in sc.layout.keys]
+        options = [(plain_line(f"{sc.label_of(k)}  (now {number(state.value(k))})"), k) for k in sc.layout.keys]
         yield field("State value", first=True)
         yield Select(options, id="key", prompt="Choose a state value", compact=True,
                      value=self.initial if self.initial in sc.layout.keys else Select.NULL)
@@ -82,7 +83,7 @@ class AdjudicateDialog(Dialog):
             if spec.type == "int":
                 new = float(round(new))
             text = f"{sc.label_of(key)}: {number(now)} → {number(new)} (range {number(spec.min)}–{number(spec.max)})"
-        self.query_one("#preview", Static).update(text)
+        self.query_one("#preview", Static).update(plain(text))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

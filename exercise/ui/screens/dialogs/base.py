@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from textual.widgets import (
     Static,
 )
 
+from ...text import plain
 from ...widgets.gauges import Palette
 
 DIALOG_CSS = """
@@ -58,7 +60,7 @@ class Dialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.dialog_title(), id="dialog-title")
+            yield Label(plain(self.dialog_title()), id="dialog-title")
             with VerticalScroll(id="dialog-body"):
                 yield from self.body()
             yield Static("", classes="problem", id="problem")
@@ -87,7 +89,7 @@ class Dialog(ModalScreen[Any]):
         self.query_one("#dialog-body").styles.max_height = max(4, self.size.height - 8)
 
     def problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(text)
+        self.query_one("#problem", Static).update(plain(text))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -128,9 +130,10 @@ def field(text: str, first: bool = False) -> Label:
 
 
 class ConfirmDialog(Dialog):
-    """A question with what will happen in words; returns the reason typed (possibly '') or None."""
+    """A question with what will happen in words; returns the reason typed (possibly '') or None. A `str`
+    body is plain text (it quotes inject titles, nations, options): never read as markup."""
 
-    def __init__(self, title: str, body: Any, ok: str, *, reason: str | None = None,
+    def __init__(self, title: str, body: str | RenderableType, ok: str, *, reason: str | None = None,
                  reason_required: bool = False, danger: bool = False) -> None:
         super().__init__()
         self.title_text = title
@@ -141,7 +144,7 @@ class ConfirmDialog(Dialog):
         self.danger = danger
 
     def body(self) -> ComposeResult:
-        yield Static(self.text, id="confirm-text")
+        yield Static(plain(self.text) if isinstance(self.text, str) else self.text, id="confirm-text")
         if self.reason_label is not None:
             yield field(self.reason_label)
             yield Input(id="reason", compact=True)

@@ -13,6 +13,7 @@ from textual.widgets import (
 
 from ....engine import views
 from ...controller import SessionController
+from ...text import plain_line
 from .base import Choice, Dialog, field
 
 
@@ -34,7 +35,7 @@ class ObservationDialog(Dialog):
 
     def body(self) -> ComposeResult:
         sc = self.controller.scenario
-        objectives = [(f"{o.id}: {o.text}", o.id) for o in sc.model.objectives]
+        objectives = [(plain_line(f"{o.id}: {o.text}"), o.id) for o in sc.model.objectives]
         first = self.initial or (objectives[0][1] if objectives else None)
         yield field("Objective", first=True)
         yield Select(objectives, id="objective", prompt="No objective (a general note)", compact=True,

@@ -18,6 +18,7 @@ from textual.widgets import (
 
 from ....engine import views
 from ...controller import SessionController
+from ...text import label, plain
 from ...widgets.inject_card import InjectCard
 from .base import DIALOG_CSS, Dialog
 
@@ -72,9 +73,9 @@ class RehearseDialog(Dialog):
         session = self.controller.session
         readers = readers_of(self.controller, self.inject_id)
         with TabbedContent(id="readers"):
-            for i, (reader, label) in enumerate(readers):
+            for i, (reader, name) in enumerate(readers):
                 view = views.inject_view(session, self.inject_id, reader)
-                with TabPane(label, id=f"reader-{i}"):
+                with TabPane(label(name), id=f"reader-{i}"):
                     card = InjectCard(classes="card")
                     card.show(view, state=session.state, reader=reader)
                     yield card
@@ -90,17 +91,17 @@ class RehearseDialog(Dialog):
             notes.append(f"Not released yet: texts read as they will if released now (turn "
                          f"{max(session.state.turn, 1)}, {session.scenario.time_of(max(session.state.turn, 1))}).")
         if notes:
-            yield Static("\n".join(notes), classes="control-notes")
+            yield Static(plain("\n".join(notes)), classes="control-notes")
 
     def _options(self, view: views.InjectView) -> Group:
         palette = self.palette
         lines = [Text("Options, as this reader may take them now", style="bold")]
         for i, o in enumerate(view.options, 1):
             if o.unavailable:
-                lines.append(Text.assemble((f"  ✗ {i}. {o.label}", "dim"),
-                                           (f" — not available: {o.unavailable}", palette.bad)))
+                lines.append(Text.assemble(plain(f"  ✗ {i}. {o.label}", "dim"),
+                                           plain(f" — not available: {o.unavailable}", palette.bad)))
             else:
-                lines.append(Text(f"  {'▶' if o.chosen else ' '} {i}. {o.label}"))
+                lines.append(plain(f"  {'▶' if o.chosen else ' '} {i}. {o.label}"))
         return Group(*lines)
 
     def buttons(self) -> ComposeResult:

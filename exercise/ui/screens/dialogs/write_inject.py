@@ -14,6 +14,7 @@ from textual.widgets import (
 )
 
 from ...controller import SessionController
+from ...text import label, plain_line
 from .base import Dialog, Tick, field
 
 
@@ -69,14 +70,14 @@ class WriteInjectDialog(Dialog):
         choices += [(n.short or n.name, nid) for nid, n in sc.nations.items()]
         choices += [(f"{o.short or o.name} (organisation)", oid) for oid, o in sc.orgs.items()]
         with Vertical(classes="ticks", id="to"):
-            for label, value in choices:
-                yield Tick(label, id=f"to-{value}", compact=True, name=value)
+            for name, value in choices:
+                yield Tick(label(name), id=f"to-{value}", compact=True, name=value)
         yield field("Title")
         yield Input(id="title", placeholder="Breaking: …", compact=True)
         yield field("Text (what the recipients read)")
         yield TextArea(id="text", compact=True, classes="tall")
         yield field("Objective (optional)")
-        objectives = [(f"{o.id}: {o.text}", o.id) for o in sc.model.objectives]
+        objectives = [(plain_line(f"{o.id}: {o.text}"), o.id) for o in sc.model.objectives]
         yield Select(objectives, id="objective", prompt="No objective", compact=True)
         yield field("Options (optional, one 'id: label' per line; none = information only)")
         yield TextArea(id="options", compact=True)
