@@ -410,3 +410,57 @@ def test_store_imports_nothing_else_from_exercise() -> None:
             for name in names:
                 inside = name == "exercise.store" or name.startswith("exercise.store.")
                 assert inside or name.split(".")[0] != "exercise", f"{module.name} imports {name}"
+
+
+# -- the file as tabletop reaches it -----------------------------------------------------------
+
+
+def test_an_event_longer_than_the_store_keeps_is_refused_before_writing(store: EventStore) -> None:
+    from exercise.store.base import MAX_VALUE_BYTES
+
+    with pytest.raises(StoreError, match="at most"):
+        store.append([ev(i=0), ev(text="x" * MAX_VALUE_BYTES)])
+    assert store.last_seq() == 0
+
+
+def test_a_store_opened_for_reading_refuses_writes_and_says_why(db: Path, store: EventStore) -> None:
+    store.append([ev()])
+    with EventStore.open(db, write=False) as reader:
+        assert reader.read_only == "it was opened for reading only"
+        with pytest.raises(StoreError, match="read-only"):
+            reader.append([ev()])
+        assert reader.verify().ok
+    assert store.last_seq() == 1
+
+
+def test_create_never_follows_a_link_to_where_someone_else_chose(tmp_path: Path) -> None:
+    target = tmp_path / "chosen-by-someone-else.ttx"
+    link = tmp_path / "s.ttx"
+    link.symlink_to(target)
+    with pytest.raises(StoreError, match="symbolic link"):
+        EventStore.create(link, meta={}, sources={})
+    assert not target.exists()
+
+
+def test_rows_the_store_never_writes_are_refused_with_the_seq(db: Path, store: EventStore) -> None:
+    fill(store, 3)
+    raw(db, "UPDATE events SET payload = CAST(payload AS BLOB) WHERE seq = 2")
+    with pytest.raises(StoreError, match="event 2 holds a value of the wrong type"):
+        store.read()
+    result = store.verify()
+    assert (result.ok, result.first_bad_seq, result.damage) == (False, 2, None)
+    raw(db, "UPDATE events SET payload = '[2]' WHERE seq = 2")
+    with pytest.raises(StoreError, match="payload of event 2 is not a JSON object"):
+        store.read()
+
+
+def test_a_trigger_in_the_file_is_refused_before_it_can_run(db: Path, store: EventStore) -> None:
+    store.append([ev()])
+    store.close()
+    raw(db, "CREATE TRIGGER wipe AFTER INSERT ON events BEGIN DELETE FROM meta; END")
+    for attempt in (lambda: EventStore.open(db), lambda: EventStore.create(db, meta={}, sources={})):
+        with pytest.raises(StoreError, match="trigger 'wipe', which tabletop does not create"):
+            attempt()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] > 0
+    conn.close()
