@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
@@ -43,7 +42,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding the wheel and what it declares, nothing else; its bin folder."""
     where = tmp_path_factory.mktemp("user") / "venv"
-    venv.EnvBuilder(with_pip=True, system_site_packages=False, clear=True).create(where)
+    # `python -m venv` (not venv.EnvBuilder in this process) so that its ensurepip step is under a timeout too
+    made = subprocess.run([sys.executable, "-m", "venv", str(where)], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    assert "include-system-site-packages = false" in (where / "pyvenv.cfg").read_text()
     # pip reads this machine's index configuration from the environment; nothing of this checkout may leak in.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     pip = [str(where / "bin" / "python"), "-m", "pip", "install", "-q", "-c", str(ROOT / "constraints.txt")]
