@@ -154,6 +154,11 @@ def test_objects_tabletop_did_not_create_are_refused_before_any_write(db: Path, 
     assert _meta(db) == meta_before  # the trigger never ran: nothing was written
 
 
+def test_a_schema_too_large_to_be_ours_is_refused_before_it_is_parsed(db: Path, tmp_path: Path) -> None:
+    tamper(db, "CREATE TRIGGER big AFTER INSERT ON events BEGIN " + "SELECT 1;" * 100_000 + " END")
+    refused_everywhere(db, tmp_path / "out", "not a tabletop session file")
+
+
 def test_a_table_defined_otherwise_is_refused(tmp_path: Path, base: Path) -> None:
     db = tmp_path / "s.sqlite"
     source = sqlite3.connect(base)

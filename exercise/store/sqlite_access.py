@@ -28,6 +28,7 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another process's trans
 CACHE_KIB = 16 * 1024  # page cache per connection, set on every open: overrides a size baked into the file
 # Room for the other columns of a row next to its largest value (SQLite applies the limit to whole rows).
 _ROW_LIMIT = MAX_VALUE_BYTES + 1024 * 1024
+_SQL_LIMIT = 64 * 1024  # the store's own statements are a few hundred characters
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
@@ -134,6 +135,8 @@ def connect(path: Path, query: str) -> sqlite3.Connection:
             uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _ROW_LIMIT)
+        # Also bounds the schema a file brings: SQLite parses every CREATE statement in it on first use.
+        conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, _SQL_LIMIT)
         # Connection settings only: these read nothing from the file (cache_size does; see check_header).
         for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "trusted_schema = OFF", "cell_size_check = ON"):
             conn.execute(f"PRAGMA {pragma}")
@@ -165,7 +168,7 @@ def _connect_read_only(path: Path, problem: str) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA schema_version").fetchone()  # reads the header: where WAL needs its -shm file
         return conn
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
             return conn  # not about the WAL index: the header check that follows words it
         conn.close()
