@@ -68,8 +68,8 @@ def write_problem(path: Path) -> str | None:
     try:
         if os.statvfs(path).f_flag & os.ST_RDONLY:
             return "it is on a read-only file system"
-    except OSError:
-        pass  # no statvfs here: the access checks below still answer
+    except (OSError, AttributeError):
+        pass  # no statvfs here (Windows): the access checks below still answer
     if not os.access(path, os.W_OK):  # its mode, an ACL, or the immutable attribute
         return "the file is read-only"
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -87,7 +87,8 @@ def read_only_message(path: Path, problem: str) -> str:
 def create_private(path: Path) -> None:
     """Create `path` as an empty file with mode 0600 (and its missing folders 0700), unless it exists."""
     _make_folders(path, path.absolute().parent)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    # O_EXCL alone already refuses a link in the file's place (even a dangling one); the rest are Unix-only.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
@@ -95,7 +96,8 @@ def create_private(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the session file: {_reason(exc)}") from None
     try:
-        os.fchmod(fd, 0o600)  # the umask can only take bits away, and might take the owner's own
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # the umask can only take bits away, and might take the owner's own
     finally:
         os.close(fd)
 
