@@ -123,11 +123,8 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def verify(db: Path = typer.Argument(..., metavar="DB", help="Session file.")) -> None:
-    """Check a session file: SQLite's integrity check, the log's hash chain and the scenario copy stored with it.
-
-    Exit 0 when all three hold; 1 when one does not, with the first bad sequence number when the chain is
-    broken. The file is only read (read-only media too).
-    """
+    """Check a session file: SQLite's integrity check, the log's hash chain and the scenario copy stored with it;
+    exit 1 when one fails (with the first bad sequence number when the chain is broken). Only reads the file."""
     from exercise.engine.text import one_line
     from exercise.live import verify_session
 
