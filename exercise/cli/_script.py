@@ -36,23 +36,22 @@ class Script(BaseModel):
 
 def load_script(path: Path) -> tuple[Script, Any]:
     """The script and the positions of its values; ScenarioError (file:line:col) when it is malformed."""
-    from pydantic import ValidationError
-
     from exercise.engine.diagnostics import Mark, ScenarioError
-    from exercise.engine.loader import pydantic_diagnostics
+    from exercise.engine.validate import validate_bounded
     from exercise.engine.yamlsafe import load_path
 
     shown = display(path)
     # The same bounded read as a scenario's: a regular file of at most MAX_BYTES (never a FIFO or a device),
-    # parsed from events with its aliases counted; a plain script of 20,000 steps is fine.
+    # parsed from events with its aliases counted, validated piece by piece; a plain script of 20,000 steps is
+    # fine.
     data, positions = load_path(path, shown)
     if not isinstance(data, dict):
         raise ScenarioError([Mark(shown, 1, 1).diag("type", "a script is a mapping with 'steps:' (and optional "
                                                             "'seed:', 'teams:')")])
-    try:
-        return Script.model_validate(data), positions
-    except ValidationError as exc:
-        raise ScenarioError(pydantic_diagnostics(exc, data, positions, Script)) from None
+    script, problems = validate_bounded(Script, data, positions)
+    if script is None:
+        raise ScenarioError(problems)
+    return script, positions
 
 
 # -- the bots, one decision per command ------------------------------------------------------------

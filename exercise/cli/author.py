@@ -162,12 +162,12 @@ def check_library(path: Path, library: list[Path] | None = None) -> list[Diagnos
     as the library uses it), and the objectives it names. What depends on the including scenario alone
     (inject ids it refers to, organisations) is reported as it would be there."""
     import yaml
-    from pydantic import ValidationError
 
     from exercise.engine.compile import load_with
     from exercise.engine.diagnostics import Mark, ScenarioError
-    from exercise.engine.loader import file_reader, pydantic_diagnostics
+    from exercise.engine.loader import file_reader
     from exercise.engine.models import Library
+    from exercise.engine.validate import validate_bounded
     from exercise.engine.yamlsafe import load_file, read_path
     from exercise.resources import library_roots
 
@@ -179,10 +179,9 @@ def check_library(path: Path, library: list[Path] | None = None) -> list[Diagnos
         return list(exc.diagnostics)
     if not isinstance(data, dict):
         return [Mark(shown, 1, 1).diag("type", "expected a mapping of fields")]
-    try:
-        lib = Library.model_validate(data)
-    except ValidationError as exc:
-        return pydantic_diagnostics(exc, data, positions, Library)
+    lib, problems = validate_bounded(Library, data, positions)
+    if lib is None:
+        return problems
     text = raw.decode("utf-8-sig", errors="replace")
     # Stand-in nations have every capability the library asks about, at full strength: whether a real
     # nation has it is the including scenario's business, not the library's.

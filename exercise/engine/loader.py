@@ -17,10 +17,12 @@ only from these folders, its library roots, checked after every symbolic link is
 
 An include path is read relative to the including file; when no file is there, it is looked up in the
 `injects/` folders of (2) and the folders of (3), in that order, so `include: [hybrid/grid-cyberattack.yaml]`
-finds a library in any of them. Only regular files are read (never a FIFO, a device, a folder or a socket),
-each of at most MAX_BYTES, and one load reads at most MAX_INCLUDES includes and MAX_TOTAL_BYTES in all
-(a library included twice counts twice: fan-out is what these limits stop). A refused include is reported at
-the include line, and nothing of the refused file is read, let alone quoted.
+finds a library in any of them. An include path is a relative or absolute POSIX path to a .yaml or .yml file
+of at most 1024 characters, with no control characters and no backslashes. Only regular files are read
+(never a FIFO, a device, a folder or a socket), each of at most MAX_BYTES (2 MiB), and one load reads at most
+MAX_INCLUDES (200) includes and MAX_TOTAL_BYTES (4 MiB, the main file included) in all: a library included
+twice counts twice, since fan-out is what these limits stop. A refused include is reported at the include
+line, and nothing of the refused file is read, let alone quoted.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import types
-import typing
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,20 +37,32 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Mark, ScenarioError, did_you_mean
+from .diagnostics import Diagnostic, Mark, ScenarioError
 from .models import IncludeSpec, Inject, Library, Scenario
 from .safefile import UnsafeFile, read_bounded
 from .text import one_line
+from .validate import pydantic_diagnostics, validate_bounded
 from .yamlsafe import MAX_BYTES, Positions, load_file
+
+__all__ = [
+    "FileReader",
+    "Loaded",
+    "LoadedInject",
+    "Reader",
+    "SourceFile",
+    "dict_reader",
+    "file_reader",
+    "load",
+    "pydantic_diagnostics",
+]
 
 Reader = Callable[[str], bytes]
 
 MAX_INCLUDES = 200  # includes read in one load, every inclusion counted (the bundled scenarios have 1 to 3)
-MAX_TOTAL_BYTES = 8 * 1024 * 1024  # the main file and every inclusion together: four files at MAX_BYTES
+# The main file and every inclusion together: two files at MAX_BYTES. Reading a file costs up to ~80 bytes of
+# memory for each of its bytes (a 2 MiB file of one-item lists), so this bounds a load to a few hundred MB.
+MAX_TOTAL_BYTES = 4 * 1024 * 1024
 MAX_PATH_CHARS = 1024  # an include path; a real one is a few dozen characters
-# pydantic reports every problem of a file at once; a hostile file can hold hundreds of thousands (an empty
-# mapping per line). Past this many, the rest of that file's problems are summed up in one line.
-MAX_FIELD_PROBLEMS = 1000
 BESIDE = "injects"  # the library folder looked for beside a scenario (see the module's docstring)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -173,107 +185,14 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def _field_names(cls: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in cls.model_fields.items()]
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The pydantic models an annotation may hold (through list, dict, Optional, unions)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    out: list[type[BaseModel]] = []
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _models_in(typing.get_args(annotation)[0])
-    if origin in (list, dict, typing.Union, types.UnionType) or origin is not None:
-        for arg in typing.get_args(annotation):
-            out.extend(_models_in(arg))
-    return out
-
-
-def _model_at(root: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """Which model class owns the mapping at `path` (for 'did you mean' on unknown fields)."""
-    current: list[type[BaseModel]] = [root]
-    for seg in path:
-        if isinstance(seg, int):
-            continue
-        nxt: list[type[BaseModel]] = []
-        for cls in current:
-            for name, f in cls.model_fields.items():
-                if seg in (name, f.alias):
-                    nxt.extend(_models_in(f.annotation))
-        if not nxt:
-            # a dict key (e.g. a state variable's name): stay with the value models of that dict
-            continue
-        current = nxt
-    return current[0] if current else None
-
-
-def _clean_loc(data: Any, loc: tuple[Any, ...], kind: str = "") -> tuple[tuple[Any, ...], Any]:
-    """Drop the union-branch names pydantic puts into a location, keeping real keys and indexes."""
-    path: list[Any] = []
-    node = data
-    for i, seg in enumerate(loc):
-        in_dict = isinstance(node, dict) and seg in node
-        if in_dict or (isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)):
-            path.append(seg)
-            node = node[seg]
-        elif kind == "missing" and i == len(loc) - 1 and isinstance(node, dict) and isinstance(seg, str):
-            path.append(seg)  # the missing key
-            node = None
-        # Anything else is a union branch ('str', 'IncludeSpec', 'list[str]'): not a place in the file.
-        # (Before, a branch name without brackets was kept as if it were a key: an include item with a
-        # typo in it gave "unknown field 'IncludeSpec'" and "include.0.str: Input should be a valid string".)
-    return tuple(path), node
-
-
-def pydantic_diagnostics(exc: ValidationError, data: Any, pos: Positions, root: type[BaseModel]) -> list[Diagnostic]:
-    seen: set[tuple[Any, ...]] = set()
-    out: list[Diagnostic] = []
-    errors = exc.errors(include_url=False, include_input=False)[:MAX_FIELD_PROBLEMS]
-    places = [_clean_loc(data, tuple(e["loc"]), e["type"])[0] for e in errors]
-    # Every proper prefix of a place: a set, so that the test below is not quadratic in the number of problems.
-    above = {q[:n] for q in places for n in range(len(q))}
-    for err, path in zip(errors, places, strict=True):
-        kind = err["type"]
-        if kind not in ("missing", "extra_forbidden") and path in above:
-            # A union branch that failed on type ('Input should be a valid string') while another branch
-            # found a deeper problem (a misspelt field): the deeper one is what the author needs.
-            continue
-        if kind == "extra_forbidden":
-            name = str(path[-1]) if path else "?"
-            owner = _model_at(root, path[:-1])
-            hint = did_you_mean(name, _field_names(owner)) if owner is not None else ""
-            mark = pos.at(path, key=True)
-            diag = mark.diag("unknown-field", f"unknown field '{name}'{hint}")
-        elif kind == "missing":
-            name = str(path[-1]) if path else "?"
-            diag = pos.at(path[:-1]).diag("missing-field", f"missing required field '{name}'")
-        else:
-            where = ".".join(str(p) for p in path) or "the file"
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
-            code = "type" if kind.endswith("_type") or kind.endswith("_parsing") else "value"
-            diag = pos.at(path).diag(code, f"{where}: {msg}")
-        if path in seen and kind != "extra_forbidden":
-            continue  # one message per place: a union reports each branch otherwise
-        seen.add(path)
-        out.append(diag)
-    more = exc.error_count() - len(errors)
-    if more > 0:
-        out.append(pos.at(()).diag("too-many-problems", f"… and {more} more problems with the fields of this file "
-                                   f"(the first {MAX_FIELD_PROBLEMS} are listed)"))
-    return out
-
-
 class _Loader:
     def __init__(self, reader: Reader, main_key: str, display_base: str) -> None:
         self.reader = reader
         self.main_key = main_key
         self.display_base = display_base
         self.files: dict[str, SourceFile] = {}
-        self.parsed: dict[str, tuple[Any, SourceFile, int]] = {}  # a library included twice is parsed once
+        # A library included twice is read, parsed and validated once; its data is not kept, only its model.
+        self.libraries: dict[str, tuple[Library | None, SourceFile, int]] = {}
         self.diags: list[Diagnostic] = []
         self.injects: list[LoadedInject] = []
         self.reads = 0
@@ -287,49 +206,64 @@ class _Loader:
             return str(found)
         return posixpath.normpath(posixpath.join(self.display_base, key)) if self.display_base else key
 
-    def read(self, key: str, at: Mark | None) -> tuple[Any, SourceFile] | None:
-        if at is not None and self.stopped:
-            return None
-        if at is not None and self.reads >= MAX_INCLUDES:
-            self.stopped = True
-            self.diags.append(at.diag("include-limit", f"more than {MAX_INCLUDES} includes in one scenario "
-                                      "(every inclusion counts, a library included twice counts twice)"))
-            return None
-        self.reads += at is not None
+    def read(self, key: str, at: Mark | None) -> tuple[Any, SourceFile, int] | None:
+        """A file's data, its source and its size in bytes; None (with a diagnostic) when it cannot be read."""
         where = at or Mark(self.display(key), 1, 1)
-        if key in self.parsed:
-            data, src, raw_size = self.parsed[key]
-        else:
-            try:
-                raw = self.reader(key)
-            except UnsafeFile as exc:
-                self.diags.append(where.diag(exc.code, exc.message if at else f"{shown_path(key)}: {exc.message}"))
-                return None
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                self.diags.append(where.diag("include" if at else "file", f"no such file: "
-                                             f"{shown_path(self.display(key))}"))
-                return None
-            except OSError as exc:
-                self.diags.append(where.diag("include" if at else "file", f"cannot read "
-                                             f"{shown_path(self.display(key))}: {exc.strerror or exc}"))
-                return None
-            raw_size = len(raw)
-            display = self.display(key)
-            try:
-                data, positions = load_file(raw, display)
-            except ScenarioError as exc:
-                self.diags.extend(exc.diagnostics)
-                return None
-            src = SourceFile(key, display, raw.decode("utf-8-sig"), positions)
-            self.parsed[key] = (data, src, raw_size)
-        self.bytes += raw_size
-        if at is not None and self.bytes > MAX_TOTAL_BYTES:
+        try:
+            raw = self.reader(key)
+        except UnsafeFile as exc:
+            self.diags.append(where.diag(exc.code, exc.message if at else f"{shown_path(key)}: {exc.message}"))
+            return None
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            self.diags.append(where.diag("include" if at else "file", f"no such file: "
+                                         f"{shown_path(self.display(key))}"))
+            return None
+        except OSError as exc:
+            self.diags.append(where.diag("include" if at else "file", f"cannot read "
+                                         f"{shown_path(self.display(key))}: {exc.strerror or exc}"))
+            return None
+        if at is not None and self.bytes + len(raw) > MAX_TOTAL_BYTES:
             self.stopped = True
             self.diags.append(at.diag("include-limit", f"the scenario and its includes come to more than "
                                       f"{MAX_TOTAL_BYTES} bytes (every inclusion counts)"))
             return None
+        display = self.display(key)
+        try:
+            data, positions = load_file(raw, display)
+        except ScenarioError as exc:
+            self.diags.extend(exc.diagnostics)
+            return None
+        src = SourceFile(key, display, raw.decode("utf-8-sig"), positions)
         self.files[key] = src
-        return data, src
+        self.bytes += len(raw)
+        return data, src, len(raw)
+
+    def library(self, key: str, at: Mark) -> tuple[Library, SourceFile] | None:
+        """An included library, counted against the include limits every time it is included."""
+        if self.stopped:
+            return None
+        if self.reads >= MAX_INCLUDES:
+            self.stopped = True
+            self.diags.append(at.diag("include-limit", f"more than {MAX_INCLUDES} includes in one scenario "
+                                      "(every inclusion counts, a library included twice counts twice)"))
+            return None
+        self.reads += 1
+        if key in self.libraries:
+            lib, src, size = self.libraries[key]
+            self.bytes += size
+        else:
+            got = self.read(key, at)
+            if got is None:
+                return None
+            data, src, size = got
+            lib = self.validate(data, src, Library)
+            self.libraries[key] = (lib, src, size)
+        if self.bytes > MAX_TOTAL_BYTES:
+            self.stopped = True
+            self.diags.append(at.diag("include-limit", f"the scenario and its includes come to more than "
+                                      f"{MAX_TOTAL_BYTES} bytes (every inclusion counts)"))
+            return None
+        return (lib, src) if lib is not None else None
 
     def validate(self, data: Any, src: SourceFile, cls: type[BaseModel]) -> Any:
         if not isinstance(data, dict):
@@ -337,12 +271,10 @@ class _Loader:
             # where the value starts (not always 1:1: a file may open with comments)
             self.diags.append(src.positions.at(()).diag("type", f"expected a mapping of fields, found {kind}"))
             return None
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            self.diags.extend(pydantic_diagnostics(exc, data, src.positions, cls))
-            # Keep going with what is valid, so one run reports problems in every included file.
-            return None
+        model, problems = validate_bounded(cls, data, src.positions)
+        # Keep going with what is valid, so one run reports problems in every included file.
+        self.diags.extend(problems)
+        return model
 
     def includes(self, items: list[str | IncludeSpec] | list[str | IncludeSpec | None], src: SourceFile,
                  chain: tuple[str, ...], params: dict[str, str], prefix: str) -> None:
@@ -356,13 +288,10 @@ class _Loader:
                 cycle = " -> ".join([*(self.display(k) for k in chain), self.display(key)])
                 self.diags.append(mark.diag("include-cycle", f"include cycle: {cycle}"))
                 continue
-            got = self.read(key, mark)
+            got = self.library(key, mark)
             if got is None:
                 continue
-            data, lib_src = got
-            lib = self.validate(data, lib_src, Library)
-            if lib is None:
-                continue
+            lib, lib_src = got
             # A library's parameters are bound to nations by the including file (`with:`),
             # or passed through from an outer binding.
             bound: dict[str, str] = {}
@@ -399,7 +328,7 @@ def _load(loader: _Loader, main_key: str) -> Loaded:
     got = loader.read(main_key, None)
     if got is None:
         raise ScenarioError(loader.diags)
-    data, main = got
+    data, main, _ = got
     if isinstance(data, dict) and "ttx-library" in data and "ttx" not in data:
         loader.diags.append(Mark(main.display, 1, 1).diag(
             "library", "this is an inject library, not a scenario: include it from a scenario to use it"))

@@ -9,7 +9,7 @@ node tree also keeps deep nesting from ever reaching a recursive C routine.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -51,25 +51,20 @@ _ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,20
 _MAYBE_TYPED = frozenset(k for k in _resolver.yaml_implicit_resolvers if k)
 
 
-Spot = tuple[int, int]  # (line, column), 1-based: a Mark without its file, cheap to keep for every node
+# A position without its file, as one int: line << 24 | column (1-based; a line of a 2 MiB file has fewer than
+# 2**24 columns). A mapping entry keeps its key's and its value's in one int (key << 48 | value). Positions
+# are kept per collection (an array of ints for a list, a dict for a mapping), not per path: a 2 MiB file
+# of tiny values has half a million of them, and a path tuple and a Mark each cost more than the value.
+Spot = int
+_COLUMN_BITS = 24
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+_KEY_SHIFT = 48
+_VALUE_MASK = (1 << _KEY_SHIFT) - 1
+_ORIGIN = 1 << _COLUMN_BITS | 1  # 1:1
 
 
-class _Marks(Mapping[Path, Mark]):
-    """A read-only view of spots as Marks (a Mark is made only when one is asked for)."""
-
-    def __init__(self, file: str, spots: dict[Path, Spot]) -> None:
-        self._file = file
-        self._spots = spots
-
-    def __getitem__(self, path: Path) -> Mark:
-        line, col = self._spots[path]
-        return Mark(self._file, line, col)
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(self._spots)
-
-    def __len__(self) -> int:
-        return len(self._spots)
+def _at(file: str, spot: Spot) -> Mark:
+    return Mark(file, spot >> _COLUMN_BITS, spot & _COLUMN_MASK)
 
 
 @dataclass
@@ -77,27 +72,46 @@ class Positions:
     """Where each value (by its path in the data) and each mapping key starts in the file."""
 
     file: str
-    spots: dict[Path, Spot] = field(default_factory=dict)
-    key_spots: dict[Path, Spot] = field(default_factory=dict)
+    root: Spot = _ORIGIN
+    lists: dict[Path, array[int]] = field(default_factory=dict)  # a list's path -> its items' spots
+    maps: dict[Path, dict[str, int]] = field(default_factory=dict)  # a mapping's path -> key -> key, value spots
 
-    @property
-    def values(self) -> Mapping[Path, Mark]:
-        return _Marks(self.file, self.spots)
-
-    @property
-    def keys(self) -> Mapping[Path, Mark]:
-        return _Marks(self.file, self.key_spots)
+    def _find(self, path: Path, key: bool) -> Spot:
+        parent, seg = path[:-1], path[-1]
+        if isinstance(seg, int):
+            items = self.lists.get(parent)
+            return items[seg] if items is not None and 0 <= seg < len(items) else 0
+        both = self.maps.get(parent, {}).get(seg, 0)
+        if key and both >> _KEY_SHIFT:
+            return both >> _KEY_SHIFT
+        return both & _VALUE_MASK or (both >> _KEY_SHIFT if key else 0)
 
     def at(self, path: Path, *, key: bool = False) -> Mark:
-        """The mark for a path, or for its nearest ancestor that has one."""
-        table = self.key_spots if key else self.spots
+        """The mark for a path (of its key, with `key`), or for its nearest ancestor that has one."""
         p = tuple(path)
         while p:
-            spot = table.get(p) or self.spots.get(p)
-            if spot is not None:
-                return Mark(self.file, *spot)
+            spot = self._find(p, key)
+            if spot:
+                return _at(self.file, spot)
             p = p[:-1]
-        return Mark(self.file, *self.spots.get((), (1, 1)))
+        return _at(self.file, self.root)
+
+    @property
+    def values(self) -> dict[Path, Mark]:
+        """Every value's mark by its path (built on each call: for tests and tools, not for the loader)."""
+        out: dict[Path, Mark] = {(): _at(self.file, self.root)}
+        for parent, items in self.lists.items():
+            out.update(((*parent, i), _at(self.file, spot)) for i, spot in enumerate(items))
+        for parent, entries in self.maps.items():
+            out.update(((*parent, k), _at(self.file, both & _VALUE_MASK)) for k, both in entries.items()
+                       if both & _VALUE_MASK)
+        return out
+
+    @property
+    def keys(self) -> dict[Path, Mark]:
+        """Every mapping key's mark by its path (built on each call, as `values`)."""
+        return {(*parent, k): _at(self.file, both >> _KEY_SHIFT) for parent, entries in self.maps.items()
+                for k, both in entries.items()}
 
 
 def _mark(file: str, m: Any) -> Mark:
@@ -193,12 +207,15 @@ def _short(value: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "path", "spot", "weight")
+    __slots__ = ("anchor", "container", "key", "path", "spot", "spots", "weight")
 
     def __init__(self, container: Any, path: Path, spot: Spot, anchor: str | None) -> None:
         self.container = container
         self.path = path
         self.spot = spot
+        # Where its items (or its keys and values) start: an array, or a dict; made with the first item, so
+        # that an empty collection costs no more than itself.
+        self.spots: Any = None
         self.key: Any = _NOKEY
         self.anchor = anchor
         # What this collection stands for, every nested node included, so that an alias to it costs its whole
@@ -215,10 +232,9 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
 
     A plain document costs time in proportion to its size, which the caller bounds (MAX_BYTES); aliases are
     bounded by what they expand to (MAX_ALIAS_NODES). The loop is the hot path of reading a large file: it
-    keeps each position as a (line, column) pair and calls no function for a scalar that is plainly text.
+    keeps each position as an int and calls no function for a scalar that is plainly text.
     """
     pos = Positions(file)
-    spots, key_spots = pos.spots, pos.key_spots
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     root: Any = _NOKEY
@@ -226,40 +242,54 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
     documents = 0
     deferred: list[Diagnostic] = []  # duplicate keys, non-finite numbers: reported together at the end
 
-    def place(value: Any, spot: Spot, weight: int, anchor: str | None) -> None:
+    def spots_of(frame: _Frame) -> Any:
+        path = frame.path
+        known = _DUPKEY in path or path in pos.lists or path in pos.maps  # an alias's copy, a duplicate's value
+        if type(frame.container) is dict:
+            entries: dict[str, int] = {}
+            if not known:
+                pos.maps[path] = entries
+            frame.spots = entries
+        else:
+            items = array("Q")
+            if not known:
+                pos.lists[path] = items
+            frame.spots = items
+        return frame.spots
+
+    def place(value: Any, spot: Spot, weight: int, anchor: str | None, placed: bool = False) -> None:
+        """Put a value into the collection being read (a collection's own spot was kept when it started)."""
         nonlocal root
         if anchor:
             anchors[anchor] = (value, weight)
         if not stack:
             root = value
-            spots[()] = spot
+            pos.root = spot
             return
         top = stack[-1]
         top.weight += weight
         container = top.container
         if type(container) is list:
-            path = (*top.path, len(container))
-            if path not in spots:
-                spots[path] = spot
+            if not placed:
+                (top.spots if top.spots is not None else spots_of(top)).append(spot)
             container.append(value)
             return
         if top.key is _NOKEY:  # this value is a key
             if isinstance(value, (dict, list)):
-                raise ScenarioError([Mark(file, *spot).diag("yaml-key", "a mapping key must be a plain value")])
+                raise ScenarioError([_at(file, spot).diag("yaml-key", "a mapping key must be a plain value")])
             key = value if isinstance(value, str) else str(value)
             if key in container:
-                first = key_spots.get((*top.path, key))
-                where = f" (first at line {first[0]})" if first else ""
-                deferred.append(Mark(file, *spot).diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
+                first = top.spots[key] >> _KEY_SHIFT
+                where = f" (first at line {first >> _COLUMN_BITS})" if first else ""
+                deferred.append(_at(file, spot).diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
                 top.key = _DUPKEY
                 return
             top.key = key
-            key_spots[(*top.path, key)] = spot
+            (top.spots if top.spots is not None else spots_of(top))[key] = spot << _KEY_SHIFT
             return
-        path = (*top.path, top.key)
-        if path not in spots:
-            spots[path] = spot
         if top.key is not _DUPKEY:
+            if not placed:
+                top.spots[top.key] |= spot
             container[top.key] = value
         top.key = _NOKEY
 
@@ -287,42 +317,43 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                         except _NotFinite as exc:
                             deferred.append(exc.diagnostic)
                             value = None
-                place(value, (m.line + 1, m.column + 1), 1, ev.anchor)
+                place(value, (m.line + 1) << _COLUMN_BITS | (m.column + 1), 1, ev.anchor)
             elif kind in starts:
-                spot = (m.line + 1, m.column + 1)
+                spot = (m.line + 1) << _COLUMN_BITS | (m.column + 1)
                 if ev.tag not in _ALLOWED_COLLECTION_TAGS:
-                    raise ScenarioError([Mark(file, *spot).diag(
+                    raise ScenarioError([_at(file, spot).diag(
                         "yaml-tag", f"the tag {ev.tag} is not allowed in a scenario file")])
                 if len(stack) >= MAX_DEPTH:
-                    raise ScenarioError([Mark(file, *spot).diag(
+                    raise ScenarioError([_at(file, spot).diag(
                         "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")])
                 container: Any = {} if kind is yaml.MappingStartEvent else []
+                path: Path = ()
                 if stack:
                     top = stack[-1]
                     outer = top.container
                     if type(outer) is list:
                         path = (*top.path, len(outer))
+                        (top.spots if top.spots is not None else spots_of(top)).append(spot)
                     elif top.key is _NOKEY:
-                        raise ScenarioError([Mark(file, *spot).diag("yaml-key", "a mapping key must be a plain value")])
+                        raise ScenarioError([_at(file, spot).diag("yaml-key", "a mapping key must be a plain value")])
+                    elif top.key is _DUPKEY:
+                        path = (*top.path, _DUPKEY)  # read for its problems, kept nowhere
                     else:
                         path = (*top.path, top.key)
-                else:
-                    path = ()
-                if path not in spots:
-                    spots[path] = spot
+                        top.spots[top.key] |= spot
                 stack.append(_Frame(container, path, spot, ev.anchor))
             elif kind in ends:
                 frame = stack.pop()
                 # A collection is placed where it starts: where a problem with it as a whole is shown.
-                place(frame.container, frame.spot, frame.weight, frame.anchor)
+                place(frame.container, frame.spot, frame.weight, frame.anchor, placed=True)
             elif kind is alias_event:
-                spot = (m.line + 1, m.column + 1)
+                spot = (m.line + 1) << _COLUMN_BITS | (m.column + 1)
                 if ev.anchor not in anchors:
-                    raise ScenarioError([Mark(file, *spot).diag("yaml-alias", f"unknown alias *{ev.anchor}")])
+                    raise ScenarioError([_at(file, spot).diag("yaml-alias", f"unknown alias *{ev.anchor}")])
                 value, weight = anchors[ev.anchor]
                 expanded += weight
                 if expanded > MAX_ALIAS_NODES:
-                    raise ScenarioError([Mark(file, *spot).diag(
+                    raise ScenarioError([_at(file, spot).diag(
                         "yaml-size", f"the aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)")])
                 place(value, spot, weight, None)
             elif kind is yaml.DocumentStartEvent:
