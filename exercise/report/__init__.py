@@ -60,10 +60,11 @@ def figure_dir_name(stem: str) -> str:
     return f"{stem}-figures"
 
 
-def render_html(report: Report, template_dir: str | Path | None = None) -> str:
+def render_html(report: Report, template_dir: str | Path | None = None, *, for_print: bool = False) -> str:
+    """The report as one HTML page; `for_print`, the page WeasyPrint draws as the PDF (see render.html_text)."""
     from .render import render
 
-    return render("html", "report.html.j2", {"r": report}, template_dir)
+    return render("print" if for_print else "html", "report.html.j2", {"r": report}, template_dir)
 
 
 def render_markdown(report: Report, stem: str = "report", template_dir: str | Path | None = None) -> str:
@@ -88,7 +89,6 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
     Markdown also writes its figures as SVG files in `<stem>-figures/` beside it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    html: str | None = None
     for fmt in formats:
         if fmt == "md":
             fig_dir = out_dir / figure_dir_name(stem)
@@ -98,14 +98,12 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
             path = out_dir / f"{stem}.md"
             path.write_text(render_markdown(report, stem, template_dir), encoding="utf-8")
         elif fmt == "html":
-            html = html or render_html(report, template_dir)
             path = out_dir / f"{stem}.html"
-            path.write_text(html, encoding="utf-8")
+            path.write_text(render_html(report, template_dir), encoding="utf-8")
         elif fmt == "pdf":
             from .pdf import write_pdf
 
-            html = html or render_html(report, template_dir)
-            path = write_pdf(html, out_dir / f"{stem}.pdf")
+            path = write_pdf(render_html(report, template_dir, for_print=True), out_dir / f"{stem}.pdf")
         elif fmt == "docx":
             from .docx import write_docx
 

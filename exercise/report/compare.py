@@ -279,7 +279,6 @@ def write_comparison(db_paths: list[str | Path], formats: list[str], out_dir: Pa
     stem = comparison_stem(db_paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    html: str | None = None
     for fmt in formats:
         if fmt == "md":
             fig_dir = out_dir / f"{stem}-figures"
@@ -291,15 +290,13 @@ def write_comparison(db_paths: list[str | Path], formats: list[str], out_dir: Pa
             path = out_dir / f"{stem}.md"
             path.write_text(render("md", "compare.md.j2", {"c": cmp, "figure_files": files}, template_dir),
                             encoding="utf-8")
-        elif fmt in ("html", "pdf"):
-            html = html or render("html", "compare.html.j2", {"c": cmp}, template_dir)
-            if fmt == "html":
-                path = out_dir / f"{stem}.html"
-                path.write_text(html, encoding="utf-8")
-            else:
-                from .pdf import write_pdf
+        elif fmt == "html":
+            path = out_dir / f"{stem}.html"
+            path.write_text(render("html", "compare.html.j2", {"c": cmp}, template_dir), encoding="utf-8")
+        elif fmt == "pdf":
+            from .pdf import write_pdf
 
-                path = write_pdf(html, out_dir / f"{stem}.pdf")
+            path = write_pdf(render("print", "compare.html.j2", {"c": cmp}, template_dir), out_dir / f"{stem}.pdf")
         elif fmt == "docx":
             from .compare_docx import write_comparison_docx
 

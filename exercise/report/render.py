@@ -4,7 +4,8 @@ Two environments, both `ImmutableSandboxedEnvironment` (a template cannot reach 
 mutate the model it is given), and in both every `{{ value }}` goes through one function on its way out
 (Jinja's `finalize`), so no template, bundled or an organisation's, can forget it:
 - HTML (and so the PDF): `html_text`: control characters shown (`outside.guard`, on the one rule in
-  `engine.text`), HTML-escaped (autoescape is on), and wrapped in `<bdi>` when it holds right-to-left letters.
+  `engine.text`), HTML-escaped (autoescape is on), wrapped in `<bdi>` when it holds right-to-left letters,
+  and a very long word given places to break.
   Nothing outside is ever marked safe: only the figures' SVG, which `figure_drawing.py` writes with its
   own escaping, and the output of the templates' own macros. Inside an attribute or `<title>`, where a
   tag cannot stand, `|plain` gives the same text with the isolation as characters (FSI ... PDI) instead.
@@ -21,6 +22,8 @@ organisation may replace one partial (its letterhead, the stylesheet) and keep t
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,12 +54,40 @@ if TYPE_CHECKING:
 __all__ = ["MdSafe", "environment", "html_text", "md_cell", "md_escape", "plain", "register_data_types", "render"]
 
 
-def html_text(value: object) -> Markup:
+# For print only: a run this long without white space gets a zero-width space (a break opportunity) every
+# _BREAK_EVERY characters. CSS wraps it anyway (overflow-wrap: anywhere), and a browser needs no more; but
+# WeasyPrint, finding no break opportunity near the start of a text, lays all the rest of it out again for each
+# line: a 20,000-character word took minutes to print. (Fewer, further apart, or <wbr> elements, cost more.)
+_LONG_RUN = re.compile(r"\S{80,}")
+_BREAK_EVERY = 8
+_ZWSP = "\u200b"
+_JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")
+
+
+def _with_breaks(run: str) -> str:
+    """`run` with a zero-width space about every _BREAK_EVERY characters, never before a combining mark or a
+    joiner (they belong to the character before them)."""
+    out: list[str] = []
+    start = 0
+    while len(run) - start > _BREAK_EVERY:
+        cut = start + _BREAK_EVERY
+        while cut < len(run) and (unicodedata.combining(run[cut]) or run[cut] in _JOINERS):
+            cut += 1
+        out.append(run[start:cut])
+        start = cut
+    out.append(run[start:])
+    return _ZWSP.join(out)
+
+
+def html_text(value: object, *, for_print: bool = False) -> Markup:
     """A value for HTML: controls shown, escaped, and isolated in `<bdi>` when it holds right-to-left letters,
-    its direction stated (as dir="auto" would find it) because WeasyPrint, which draws the PDF, reads no "auto"."""
+    its direction stated (as dir="auto" would find it) because WeasyPrint, which draws the PDF, reads no "auto".
+    `for_print`: the HTML WeasyPrint will draw, a very long word given places to break (see _LONG_RUN)."""
     if hasattr(value, "__html__"):
         return Markup(value)
     text = "" if value is None else guard(str(value))
+    if for_print and len(text) >= 80:
+        text = _LONG_RUN.sub(lambda m: _with_breaks(m.group()), text)
     shown = escape(text)
     # A string the report wrote is ASCII; only outside text can hold right-to-left letters.
     if text.isascii() or not has_rtl(text):
@@ -64,10 +95,13 @@ def html_text(value: object) -> Markup:
     return Markup(f'<bdi dir="{"rtl" if starts_rtl(text) else "ltr"}">{shown}</bdi>')
 
 
-def _html_finalize(value: object) -> object:
-    if hasattr(value, "__html__") or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-        return value
-    return html_text(value)
+def _html_finalize(for_print: bool) -> Callable[[object], object]:
+    def finalize(value: object) -> object:
+        if hasattr(value, "__html__") or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            return value
+        return html_text(value, for_print=for_print)
+
+    return finalize
 
 
 def plain(value: object) -> Markup:
@@ -75,9 +109,12 @@ def plain(value: object) -> Markup:
     return escape(isolate(one_line(value)))
 
 
-def html_join(items: Iterable[object], separator: str = "") -> Markup:
-    """Jinja's `join` for HTML: each item shown as `{{ item }}` would show it."""
-    return escape(separator).join(html_text(x) for x in items)
+def _html_join(for_print: bool) -> Callable[..., Markup]:
+    def join(items: Iterable[object], separator: str = "") -> Markup:
+        """Jinja's `join` for HTML: each item shown as `{{ item }}` would show it."""
+        return escape(separator).join(html_text(x, for_print=for_print) for x in items)
+
+    return join
 
 
 def one_line(value: object) -> str:
@@ -121,7 +158,8 @@ def _common_filters() -> dict[str, Callable[..., object]]:
 
 
 def environment(kind: str, template_dir: str | Path | None = None) -> ImmutableSandboxedEnvironment:
-    """The sandboxed environment for 'html' or 'md' templates (made once per kind and folder)."""
+    """The sandboxed environment for 'html', 'print' (the HTML of a PDF) or 'md' templates (made once per kind
+    and folder)."""
     key = (kind, str(Path(template_dir).resolve()) if template_dir is not None else None)
     env = _ENVS.get(key)
     if env is None:
@@ -141,11 +179,13 @@ def _environment(kind: str, template_dir: str | Path | None = None) -> Immutable
         dirs.append(FileSystemLoader(str(path)))
     dirs.append(FileSystemLoader(str(data_dir("reports"))))
     loader = ChoiceLoader(dirs)
-    if kind == "html":
-        env = ReportSandbox(autoescape=True, finalize=_html_finalize, loader=loader, undefined=StrictUndefined,
-                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=True)
+    if kind in ("html", "print"):
+        for_print = kind == "print"
+        env = ReportSandbox(autoescape=True, finalize=_html_finalize(for_print), loader=loader,
+                            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                            auto_reload=True)
         env.filters.update(_common_filters())
-        env.filters.update({"svg": _svg, "plain": plain, "join": html_join})
+        env.filters.update({"svg": _svg, "plain": plain, "join": _html_join(for_print)})
     elif kind == "md":
         env = ReportSandbox(autoescape=True, finalize=md_finalize, loader=loader, undefined=StrictUndefined,
                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=True)
