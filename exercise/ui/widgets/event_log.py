@@ -23,7 +23,7 @@ SHOWN = 300
 
 class EventLog(RichLog):
     DEFAULT_CSS = """
-    EventLog { height: 1fr; background: $surface; color: $foreground; }
+    EventLog { height: 1fr; background: $surface; color: $foreground; scrollbar-gutter: stable; }
     """
 
     def __init__(self, controller: SessionController, *, id: str | None = None, shown: int = SHOWN) -> None:
@@ -56,6 +56,9 @@ class EventLog(RichLog):
                      and self._drawn[2] == self.app.theme)
         self._drawn = key
         palette = Palette.of(self.app.get_css_variables())
+        # The panel's own width: left to RichLog, a line is measured against the app's console, 80 columns
+        # under test, and wrapped there however wide the panel is.
+        width = self.scrollable_content_region.width or None
         items = chronology.timeline(state)
         if grew_only:
             new = [i for i in items if i.seq > self._last_seq]
@@ -65,9 +68,9 @@ class EventLog(RichLog):
             if len(items) > self.shown:
                 path = self.controller.live.store.path
                 self.write(plain(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
-                                 style=palette.muted))
+                                 style=palette.muted), width=width)
         for item in new:
-            self.write(self._line(item, palette))
+            self.write(self._line(item, palette), width=width)
         self._last_seq = items[-1].seq if items else 0
 
     @staticmethod
