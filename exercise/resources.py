@@ -179,7 +179,8 @@ def bundled_scenarios() -> list[ScenarioInfo]:
 def local_scenarios(folder: Path | None = None) -> list[ScenarioInfo]:
     folder = folder or Path.cwd()
     bundled = data_dir("scenarios").resolve()
-    return [s for s in _scan(folder, "local", 2) if bundled not in s.path.resolve().parents]
+    # os.path.realpath, not Path.resolve: a link that loops (x.yaml -> x.yaml) made resolve() raise.
+    return [s for s in _scan(folder, "local", 2) if bundled not in Path(os.path.realpath(s.path)).parents]
 
 
 def all_scenarios(folder: Path | None = None) -> list[ScenarioInfo]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exercise.cli._app import display
 from exercise.engine.models import Step
+from exercise.engine.text import one_line
 
 if TYPE_CHECKING:
+    from exercise.engine.diagnostics import Diagnostic
     from exercise.engine.session import Session
     from exercise.engine.state import Entry
     from exercise.live import LiveSession
@@ -51,7 +54,37 @@ def load_script(path: Path) -> tuple[Script, Any]:
     script, problems = validate_bounded(Script, data, positions)
     if script is None:
         raise ScenarioError(problems)
+    problems = _adjudications(script, positions)
+    if problems:
+        raise ScenarioError(problems)
     return script, positions
+
+
+def _adjudications(script: Script, positions: Any) -> list[Diagnostic]:
+    """Each `adjudicate:` change is a finite number ('+5', '=40', -2.5), checked before anything runs: float()
+    also reads 'nan', 'inf' and '1e999', which would otherwise reach the session's state."""
+    out = []
+    for k, step in enumerate(script.steps):
+        for target, change in (step.adjudicate or {}).items():
+            text = change.strip().removeprefix("=") if isinstance(change, str) else change
+            try:
+                ok = math.isfinite(float(text))
+            except ValueError:
+                ok = False
+            if not ok:
+                shown = one_line(str(change))[:40]
+                out.append(positions.at(("steps", k, "adjudicate", target)).diag(
+                    "not-finite" if isinstance(change, str) and _is_float(text) else "value",
+                    f"adjudicate {one_line(target)[:40]}: '{shown}' is not a finite number ('+5', '-2.5' or '=40')"))
+    return out
+
+
+def _is_float(text: object) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 # -- the bots, one decision per command ------------------------------------------------------------

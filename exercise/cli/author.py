@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from exercise.cli._app import PANEL_AUTHOR, app, diagnostic_line, display, err, load, print_diagnostics
+from exercise.cli._app import PANEL_AUTHOR, app, diagnostic_line, err, load, print_diagnostics
 from exercise.cli._library import library_option
 from exercise.engine.text import visible
 
@@ -33,6 +34,12 @@ def scenarios(
 
     from exercise.resources import all_scenarios
 
+    def shown(path: Path) -> str:
+        # Relative to this folder as found there, links not followed (display() resolves them: a link that
+        # loops made it raise, and one to /dev/zero was shown by its full path).
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("..") else str(path)
+
     found = all_scenarios()
     broken = [s for s in found if s.problem is not None]
     if as_json:
@@ -41,8 +48,8 @@ def scenarios(
         err("no scenarios found (bundled ones are missing, and none in this folder)")
         return
     else:
-        rows = [(s.id, s.title, f"{s.turns} turns", s.duration, s.source, display(s.path)) if s.problem is None
-                else ("?", s.title, "does not load", "", s.source, display(s.path)) for s in found]
+        rows = [(s.id, s.title, f"{s.turns} turns", s.duration, s.source, shown(s.path)) if s.problem is None
+                else ("?", s.title, "does not load", "", s.source, shown(s.path)) for s in found]
         head = ("ID", "TITLE", "LENGTH", "TIME", "SOURCE", "PATH")
         widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
         for r in [head, *rows]:
@@ -50,7 +57,7 @@ def scenarios(
             typer.echo(typer.style(line, bold=True) if r is head else visible(line))
     for s in broken:
         assert s.problem is not None
-        problem = replace(s.problem, file=display(s.path)) if s.problem.file == str(s.path) else s.problem
+        problem = replace(s.problem, file=shown(s.path)) if s.problem.file == str(s.path) else s.problem
         err(diagnostic_line(problem))
     if broken:
         err(f"{len(broken)} file{'s' if len(broken) != 1 else ''} listed cannot be read as a scenario "

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, Mark, ScenarioError
 from .models import IncludeSpec, Inject, Library, Scenario
 from .safefile import UnsafeFile, read_bounded
-from .text import one_line
+from .text import visible
 from .validate import pydantic_diagnostics, validate_bounded
 from .yamlsafe import MAX_BYTES, Positions, load_file
 
@@ -69,7 +69,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def shown_path(path: str) -> str:
     """An include path as a message shows it: its control characters visible, at most 120 characters."""
-    text = one_line(path)
+    text = visible(path).replace("\n", "\u2424")  # a line break as its picture, as every other control
     return text if len(text) <= 120 else text[:60] + "…" + text[-59:]
 
 
