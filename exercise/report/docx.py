@@ -174,7 +174,7 @@ class _Writer(Doc):
             rows = [["", "", "No area for improvement was recorded.", "", "", "", "", ""]]
         self.table(["#", "Core capability", "Issue / area for improvement", "Corrective action",
                     "Responsible organisation", "Point of contact", "Start", "Completion"], rows,
-                   [0.8, 3.4, 6.4, 6.4, 3.4, 2.4, 1.7, 1.7], 8.5)
+                   [0.8, 3.4, 6.4, 6.3, 3.4, 2.3, 1.7, 1.7], 8.5)  # 26 cm: the landscape page's 26.1
 
     def record(self) -> None:
         r = self.r
