@@ -445,3 +445,62 @@ def test_scenario_time_problems(at: str, message: str) -> None:
 def test_clock_problems() -> None:
     d = only(HEAD.replace('step: 6h', 'step: 6 hours'))
     assert d.code == "clock" and (d.line, d.col) == (4, 35)
+
+
+# -- where includes are read from (loader.py's docstring) -------------------------------------------------------
+
+LIB = "ttx-library: 1\ninjects: [{{id: {id}, at: turn 1, text: {id}.}}]\n"
+
+
+def test_an_include_is_looked_up_in_the_injects_folders_beside_the_scenario(tmp_path: Path) -> None:
+    main = write(tmp_path / "work", {
+        "scenarios/x/scenario.yaml": HEAD + "include: [hybrid/grid.yaml, near.yaml]\n",
+        "injects/hybrid/grid.yaml": LIB.format(id="far") + "include: [common.yaml]\n",
+        "injects/hybrid/common.yaml": LIB.format(id="common"),
+        "scenarios/x/injects/near.yaml": LIB.format(id="near"),
+    })
+    sc = load_scenario(main)
+    assert sorted(sc.injects) == ["common", "far", "near"]
+    # keys stay relative to the scenario's folder as written, so the stored copy replays without the disk
+    assert set(sc.sources) == {"scenario.yaml", "hybrid/grid.yaml", "hybrid/common.yaml", "near.yaml"}
+    assert load_sources(sc.sources, sc.main).hash == sc.hash
+    # and messages name the file where it was found
+    (tmp_path / "work" / "injects" / "hybrid" / "common.yaml").write_text("ttx-library: 1\ninjcts: []\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(main)
+    (d,) = info.value.diagnostics
+    assert Path(d.file) == tmp_path / "work" / "injects" / "hybrid" / "common.yaml"
+
+
+def test_a_file_beside_the_including_file_comes_before_the_library_roots(tmp_path: Path) -> None:
+    main = write(tmp_path, {
+        "s/scenario.yaml": HEAD + "include: [lib.yaml]\n",
+        "s/lib.yaml": LIB.format(id="mine"),
+        "s/injects/lib.yaml": LIB.format(id="beside"),
+        "shared/lib.yaml": LIB.format(id="shared"),
+    })
+    assert list(load_scenario(main, [tmp_path / "shared"]).injects) == ["mine"]
+    (tmp_path / "s" / "lib.yaml").unlink()
+    assert list(load_scenario(main, [tmp_path / "shared"]).injects) == ["beside"]
+    (tmp_path / "s" / "injects" / "lib.yaml").unlink()
+    assert list(load_scenario(main, [tmp_path / "shared"]).injects) == ["shared"]
+
+
+def test_a_library_folder_opens_only_itself(tmp_path: Path) -> None:
+    main = write(tmp_path, {
+        "s/scenario.yaml": HEAD + "include: [../shared/lib.yaml, ../other/lib.yaml]\n",
+        "shared/lib.yaml": LIB.format(id="shared"),
+        "other/lib.yaml": LIB.format(id="other"),
+    })
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(main, [tmp_path / "shared"])
+    (d,) = info.value.diagnostics
+    assert (d.code, d.line) == ("include-outside", HEAD_LINES + 1) and "../other/lib.yaml" in d.message
+
+
+def test_a_stored_session_replays_keys_that_climb_and_keys_that_are_absolute() -> None:
+    """The stored copy is read by key: whatever the confinement on disk, a session replays as it was stored."""
+    lib = LIB.format(id="x")
+    for key in ["../../injects/x.yaml", "/opt/libs/x.yaml"]:
+        sources = {"s.yaml": HEAD + f"include: [{key}]\n", key: lib}
+        assert list(load_sources(sources, "s.yaml").injects) == ["x"]
