@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.diagnostics import ScenarioError
-from ...resources import ScenarioInfo, all_scenarios, peek
+from ...resources import ScenarioInfo, all_scenarios, library_roots, peek
 from ..commands import Action, bindings
 from ..errors import one_line
 from ..text import plain, plain_line
@@ -183,6 +183,9 @@ class LauncherScreen(Screen[None]):
     def _scenario_prompt(info: ScenarioInfo) -> Text:
         t = plain_line(info.title, style="bold")
         t.append("\n")
+        if info.problem is not None:  # a local file that cannot be read: listed, so that it is not a mystery
+            t.append("✗ does not load · local", style="dim")
+            return t
         t.append(plain_line(f"{info.turns} turns · {info.duration}" + (" · local" if info.source == "local" else ""),
                             style="dim"))
         return t
@@ -204,9 +207,11 @@ class LauncherScreen(Screen[None]):
     def _compile(self, info: ScenarioInfo) -> CompiledScenario | str:
         from ...engine.compile import load_scenario
 
+        if info.problem is not None:  # its header did not read: the whole file will not either
+            return one_line(ScenarioError([info.problem]))
         if info.path not in self._cache:
             try:
-                self._cache[info.path] = load_scenario(info.path)
+                self._cache[info.path] = load_scenario(info.path, library_roots())
             except (ScenarioError, OSError, ValueError) as exc:
                 self._cache[info.path] = one_line(exc)
         return self._cache[info.path]
@@ -250,6 +255,11 @@ class LauncherScreen(Screen[None]):
         t = Text()
         t.append(plain_line(info.title, style="bold"))
         t.append("\n")
+        if info.problem is not None:
+            t.append(plain(f"\nLocal file: {info.path}", style="dim"))
+            t.append("\n\n✗ This file does not load: ", style="bold")
+            t.append(plain(one_line(ScenarioError([info.problem]))))
+            return t
         if info.summary:
             t.append(plain(info.summary + "\n"))
         t.append("\nNations: ", style="bold")
