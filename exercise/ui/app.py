@@ -138,8 +138,9 @@ class TtxApp(App[None]):
         """Create a session file for a scenario and open the console for the chosen mode."""
         from ..engine.compile import load_scenario
         from ..live import LiveSession
+        from ..resources import library_roots
 
-        scenario = load_scenario(scenario_path)
+        scenario = load_scenario(scenario_path, library_roots())
         if mode == "solo":
             if nation not in scenario.nations:
                 raise ValueError(f"'{nation}' is not a nation of {scenario.title} "
