@@ -45,7 +45,9 @@ def t(value: object) -> str:
     """Outside text for the document: controls shown, each line isolated when it holds right-to-left letters
     (a cell makes each line its own paragraph, and an isolate must open and close in one)."""
     text = guard("" if value is None else str(value))
-    return "\n".join(isolate(x) for x in text.split("\n")) if "\n" in text else isolate(text)
+    if "\n" not in text:
+        return isolate(text)
+    return "\n".join(isolate(guard(x)) for x in text.split("\n"))  # a pair the break splits is shown
 
 
 def clean(text: object) -> str:
