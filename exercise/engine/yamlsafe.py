@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, Mark, ScenarioError
+from .positions import COLUMN_BITS, KEY_SHIFT, Path, Positions, Spot, at_spot
 from .safefile import UnsafeFile, read_bounded
+
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Path", "Positions", "load_file", "load_path", "load_yaml",
+           "read_path", "read_text"]
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -26,8 +29,6 @@ MAX_DEPTH = 64
 # with its size, whereas 1 kB of nested aliases expands to a billion nodes. Scenarios use aliases sparingly
 # (a shared effects mapping, a repeated list of nations), far below this.
 MAX_ALIAS_NODES = 50_000
-
-Path = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver: Any = yaml.resolver.Resolver()
@@ -49,69 +50,6 @@ _ALLOWED_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,20
 # The characters a plain scalar that is not a string can begin with: any other plain scalar is a string, with
 # no regular expression tried (most scalars in a scenario are words).
 _MAYBE_TYPED = frozenset(k for k in _resolver.yaml_implicit_resolvers if k)
-
-
-# A position without its file, as one int: line << 24 | column (1-based; a line of a 2 MiB file has fewer than
-# 2**24 columns). A mapping entry keeps its key's and its value's in one int (key << 48 | value). Positions
-# are kept per collection (an array of ints for a list, a dict for a mapping), not per path: a 2 MiB file
-# of tiny values has half a million of them, and a path tuple and a Mark each cost more than the value.
-Spot = int
-_COLUMN_BITS = 24
-_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
-_KEY_SHIFT = 48
-_VALUE_MASK = (1 << _KEY_SHIFT) - 1
-_ORIGIN = 1 << _COLUMN_BITS | 1  # 1:1
-
-
-def _at(file: str, spot: Spot) -> Mark:
-    return Mark(file, spot >> _COLUMN_BITS, spot & _COLUMN_MASK)
-
-
-@dataclass
-class Positions:
-    """Where each value (by its path in the data) and each mapping key starts in the file."""
-
-    file: str
-    root: Spot = _ORIGIN
-    lists: dict[Path, array[int]] = field(default_factory=dict)  # a list's path -> its items' spots
-    maps: dict[Path, dict[str, int]] = field(default_factory=dict)  # a mapping's path -> key -> key, value spots
-
-    def _find(self, path: Path, key: bool) -> Spot:
-        parent, seg = path[:-1], path[-1]
-        if isinstance(seg, int):
-            items = self.lists.get(parent)
-            return items[seg] if items is not None and 0 <= seg < len(items) else 0
-        both = self.maps.get(parent, {}).get(seg, 0)
-        if key and both >> _KEY_SHIFT:
-            return both >> _KEY_SHIFT
-        return both & _VALUE_MASK or (both >> _KEY_SHIFT if key else 0)
-
-    def at(self, path: Path, *, key: bool = False) -> Mark:
-        """The mark for a path (of its key, with `key`), or for its nearest ancestor that has one."""
-        p = tuple(path)
-        while p:
-            spot = self._find(p, key)
-            if spot:
-                return _at(self.file, spot)
-            p = p[:-1]
-        return _at(self.file, self.root)
-
-    @property
-    def values(self) -> dict[Path, Mark]:
-        """Every value's mark by its path (built on each call: for tests and tools, not for the loader)."""
-        out: dict[Path, Mark] = {(): _at(self.file, self.root)}
-        for parent, items in self.lists.items():
-            out.update(((*parent, i), _at(self.file, spot)) for i, spot in enumerate(items))
-        for parent, entries in self.maps.items():
-            out.update(((*parent, k), _at(self.file, both & _VALUE_MASK)) for k, both in entries.items()
-                       if both & _VALUE_MASK)
-        return out
-
-    @property
-    def keys(self) -> dict[Path, Mark]:
-        """Every mapping key's mark by its path (built on each call, as `values`)."""
-        return {(*parent, k): _at(self.file, both >> _KEY_SHIFT) for parent, entries in self.maps.items()
-                for k, both in entries.items()}
 
 
 def _mark(file: str, m: Any) -> Mark:
@@ -276,16 +214,16 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
             return
         if top.key is _NOKEY:  # this value is a key
             if isinstance(value, (dict, list)):
-                raise ScenarioError([_at(file, spot).diag("yaml-key", "a mapping key must be a plain value")])
+                raise ScenarioError([at_spot(file, spot).diag("yaml-key", "a mapping key must be a plain value")])
             key = value if isinstance(value, str) else str(value)
             if key in container:
-                first = top.spots[key] >> _KEY_SHIFT
-                where = f" (first at line {first >> _COLUMN_BITS})" if first else ""
-                deferred.append(_at(file, spot).diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
+                first = top.spots[key] >> KEY_SHIFT
+                where = f" (first at line {first >> COLUMN_BITS})" if first else ""
+                deferred.append(at_spot(file, spot).diag("yaml-duplicate-key", f"duplicate key '{key}'{where}"))
                 top.key = _DUPKEY
                 return
             top.key = key
-            (top.spots if top.spots is not None else spots_of(top))[key] = spot << _KEY_SHIFT
+            (top.spots if top.spots is not None else spots_of(top))[key] = spot << KEY_SHIFT
             return
         if top.key is not _DUPKEY:
             if not placed:
@@ -317,14 +255,14 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                         except _NotFinite as exc:
                             deferred.append(exc.diagnostic)
                             value = None
-                place(value, (m.line + 1) << _COLUMN_BITS | (m.column + 1), 1, ev.anchor)
+                place(value, (m.line + 1) << COLUMN_BITS | (m.column + 1), 1, ev.anchor)
             elif kind in starts:
-                spot = (m.line + 1) << _COLUMN_BITS | (m.column + 1)
+                spot = (m.line + 1) << COLUMN_BITS | (m.column + 1)
                 if ev.tag not in _ALLOWED_COLLECTION_TAGS:
-                    raise ScenarioError([_at(file, spot).diag(
+                    raise ScenarioError([at_spot(file, spot).diag(
                         "yaml-tag", f"the tag {ev.tag} is not allowed in a scenario file")])
                 if len(stack) >= MAX_DEPTH:
-                    raise ScenarioError([_at(file, spot).diag(
+                    raise ScenarioError([at_spot(file, spot).diag(
                         "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")])
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 path: Path = ()
@@ -335,7 +273,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                         path = (*top.path, len(outer))
                         (top.spots if top.spots is not None else spots_of(top)).append(spot)
                     elif top.key is _NOKEY:
-                        raise ScenarioError([_at(file, spot).diag("yaml-key", "a mapping key must be a plain value")])
+                        raise ScenarioError([at_spot(file, spot).diag(
+                            "yaml-key", "a mapping key must be a plain value")])
                     elif top.key is _DUPKEY:
                         path = (*top.path, _DUPKEY)  # read for its problems, kept nowhere
                     else:
@@ -347,13 +286,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, Positions]:
                 # A collection is placed where it starts: where a problem with it as a whole is shown.
                 place(frame.container, frame.spot, frame.weight, frame.anchor, placed=True)
             elif kind is alias_event:
-                spot = (m.line + 1) << _COLUMN_BITS | (m.column + 1)
+                spot = (m.line + 1) << COLUMN_BITS | (m.column + 1)
                 if ev.anchor not in anchors:
-                    raise ScenarioError([_at(file, spot).diag("yaml-alias", f"unknown alias *{ev.anchor}")])
+                    raise ScenarioError([at_spot(file, spot).diag("yaml-alias", f"unknown alias *{ev.anchor}")])
                 value, weight = anchors[ev.anchor]
                 expanded += weight
                 if expanded > MAX_ALIAS_NODES:
-                    raise ScenarioError([_at(file, spot).diag(
+                    raise ScenarioError([at_spot(file, spot).diag(
                         "yaml-size", f"the aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)")])
                 place(value, spot, weight, None)
             elif kind is yaml.DocumentStartEvent:
