@@ -80,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
             for a in actions_of(node) if node is not None else []:
                 if node is None or not enabled(node, a.action):
                     continue
-                table.add_row(_keys(a), a.title, a.help)
+                table.add_row(Text(_keys(a)), Text(a.title), Text(a.help))  # cells as Text: Rich reads a str as markup
         self.query_one("#help-actions", Static).update(table)
         self.query_one(VerticalScroll).focus()
 
