@@ -48,6 +48,7 @@ from exercise.ui.screens.help import HelpScreen
 from exercise.ui.screens.hotwash import HotWashScreen
 from exercise.ui.screens.launcher import LauncherScreen
 from exercise.ui.screens.team import TeamScreen
+from exercise.ui.text import label, plain, plain_line
 from exercise.ui.widgets.confirm import ConfirmScreen
 
 PAYLOAD = "[/] [@click=app.quit]x[/] [UPDATE] [bold red]x[/] \x1b[2J\x07"
@@ -483,3 +484,12 @@ async def test_hotseat_handover_names_each_team_as_written(tmp_path: Path, scena
         await press(pilot, "h")
         assert isinstance(app.screen, HandoverScreen)
         await look(pilot, "KESSLAND")
+
+
+# -- the helpers every widget uses ----------------------------------------------------------------------------
+def test_plain_keeps_brackets_and_shows_controls_as_pictures() -> None:
+    text = plain("[bold red]x[/] \x1b[2J\x07\nnext line", style="italic")
+    assert text.plain == "[bold red]x[/] ␛[2J␇\nnext line"
+    assert not text.spans and str(text.style) == "italic"  # no style read out of the brackets
+    assert plain_line("  a\n[b]  c  ").plain == "a [b] c"
+    assert label("[@click=app.quit]x[/]\x1b").plain == "[@click=app.quit]x[/]␛"
