@@ -133,6 +133,18 @@ def test_a_plain_scenario_of_eight_thousand_injects_validates_within_the_limits(
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
+@pytest.mark.parametrize(("nations", "state"), [(3_000, "trust: {per: pair}"),
+                                               (1, ", ".join(f"v{i}: {{}}" for i in range(25_000)))],
+                         ids=["nine_million_pairs", "twenty_five_thousand_variables"])
+def test_a_state_too_large_to_hold_is_refused(tmp_path: Path, nations: int, state: str) -> None:
+    """A small file can ask for a huge state: every ordered pair of 3,000 nations is nine million values."""
+    path = tmp_path / "state.yaml"
+    listed = "".join(f"  - {{id: n{i}, name: N}}\n" for i in range(nations))
+    path.write_text(f"ttx: 1\nid: s\ntitle: S\nnations:\n{listed}state: {{{state}}}\nendings: [{{id: e, title: E}}]\n")
+    line = one_error(bounded("validate", path), "too-large", nations + 5)
+    assert "the limit is" in line
+
+
 def test_piece_by_piece_validation_finds_what_whole_validation_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     """A large file is validated in pieces: the same problems, at the same places, as in one call. Forcing
     every file of the bad corpus through the pieces shows it."""

@@ -97,6 +97,11 @@ class CompiledScenario:
         return (spec.label if spec and spec.label else var.replace("_", " ").capitalize()) + key[len(var):]
 
 
+# Values of state a scenario may hold: far above a real exercise (30 nations and a per-pair variable hold 870),
+# far below what the layout, the lints and a simulation can afford.
+MAX_STATE_VALUES = 20_000
+
+
 def content_hash(sources: dict[str, str]) -> str:
     h = hashlib.sha256()
     for key in sorted(sources):
@@ -125,6 +130,15 @@ class _Compiler(InjectCompiler):
                 if m not in nations:
                     self.err(main, ("organisations", i, "members", j), "unknown-id", f"unknown nation '{m}'"
                              + did_you_mean(m, nations))
+        n = len(nations)
+        values = sum(1 if v.per == "global" else n if v.per == "nation" else n * (n - 1) for v in sc.state.values())
+        if values > MAX_STATE_VALUES:
+            # A per-pair variable has a value for every ordered pair of nations: 3,000 nations in a 74 kB file
+            # asked for nine million, and the layout (and every lint after it) ran out of memory.
+            self.err(main, ("state",), "too-large", f"the state holds {values} values (a per-nation variable "
+                     f"counts once for each nation, a per-pair one for each pair); the limit is {MAX_STATE_VALUES}",
+                     key=True)
+            raise ScenarioError(self.diags)
         layout = Layout(nations=list(nations))
         mins: list[float] = []
         maxs: list[float] = []

@@ -212,7 +212,7 @@ class _Loader:
         try:
             raw = self.reader(key)
         except UnsafeFile as exc:
-            self.diags.append(where.diag(exc.code, exc.message if at else f"{shown_path(key)}: {exc.message}"))
+            self.diags.append(where.diag(exc.code, exc.message))
             return None
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             self.diags.append(where.diag("include" if at else "file", f"no such file: "
