@@ -32,6 +32,7 @@ from .hotwash import HotWashScreen, start_report
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from ...engine.state import State
     from ..controller import SessionController
 
     _Base = Screen[None]
@@ -179,7 +180,7 @@ class ControlActions(_Base):
     def _observed(self, o: Observation | None) -> None:
         if o is None:
             return
-        out = self.controller.execute(lambda s: s.observe(o.objective, o.text, o.rating))  # type: ignore[arg-type]
+        out = self.controller.execute(lambda s: s.observe(o.objective, o.text, o.rating))
         self._after(out.ok, "Observation noted" + (f" on {o.objective}" if o.objective else "")
                     + (f" [{o.rating}]." if o.rating else "."))
 
@@ -259,8 +260,7 @@ class ControlActions(_Base):
         tabs.active = pane
 
 
-
-def _consequences(state, seq: int) -> set[int]:  # type: ignore[no-untyped-def]
+def _consequences(state: State, seq: int) -> set[int]:
     """The event and everything it caused: what a retraction takes back (as State works it out)."""
     out: set[int] = state.consequences(seq)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -20,7 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from ...engine import views
-from ...engine.events import ObservationNoted
+from ...engine.events import ObservationNoted, Rating
+from ...engine.session import Session
+from ...engine.state import Entry
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
@@ -165,9 +167,9 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
         self.query_one("#hotwash-saved", Static).update(Group(*lines))
 
     # -- actions -----------------------------------------------------------------------------
-    def answers(self) -> list[tuple[str | None, str, str | None, str]]:
+    def answers(self) -> list[tuple[str | None, str, Rating | None, str]]:
         """(objective, text, rating, kind) for every box filled in."""
-        out: list[tuple[str | None, str, str | None, str]] = []
+        out: list[tuple[str | None, str, Rating | None, str]] = []
         for o in self.controller.scenario.model.objectives:
             good = self.query_one(f"#strength-{o.id}", Input).value.strip()
             bad = self.query_one(f"#improvement-{o.id}", Input).value.strip()
@@ -177,8 +179,9 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
             if bad:
                 out.append((o.id, bad, None, "improvement"))
             if isinstance(rating, str):
-                out.append((o.id, f"Hot wash rating for {o.id}: {rating}, {views.RATING_WORDS[rating].lower()}",
-                            rating, "hotwash"))
+                letter = cast(Rating, rating)  # the Select offers RATING_WORDS' letters only
+                out.append((o.id, f"Hot wash rating for {o.id}: {letter}, {views.RATING_WORDS[letter].lower()}",
+                            letter, "hotwash"))
         general = self.query_one("#general", Input).value.strip()
         if general:
             out.append((None, general, None, "hotwash"))
@@ -191,8 +194,8 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
             self.notify("Nothing to save: type an answer or pick a rating first.", severity="warning")
             return
 
-        def command(s):  # type: ignore[no-untyped-def]
-            entries = []
+        def command(s: Session) -> list[Entry]:
+            entries: list[Entry] = []
             for objective, text, rating, kind in todo:
                 entries += s.observe(objective, text, rating, kind=kind)
             return entries

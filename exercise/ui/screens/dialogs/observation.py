@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.widgets import (
@@ -12,6 +13,7 @@ from textual.widgets import (
 )
 
 from ....engine import views
+from ....engine.events import Rating
 from ...controller import SessionController
 from ...text import plain_line
 from .base import Choice, Dialog, field
@@ -20,7 +22,7 @@ from .base import Choice, Dialog, field
 @dataclass(frozen=True)
 class Observation:
     objective: str | None
-    rating: str | None
+    rating: Rating | None
     text: str
 
 
@@ -60,5 +62,6 @@ class ObservationDialog(Dialog):
             self.problem("Write what you saw.")
             self.query_one("#text").focus()
             return None
-        return Observation(objective if isinstance(objective, str) else None, None if rating == "none" else rating,
-                           text)
+        # The radio buttons are RATING_WORDS' letters and 'none'.
+        return Observation(objective if isinstance(objective, str) else None,
+                           None if rating == "none" else cast(Rating, rating), text)
