@@ -29,14 +29,21 @@ _OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
 LRM = "\u200e"  # left-to-right mark: an invisible letter with a left-to-right direction
 
 
+# The fast paths below skip the rule where it would change nothing: `visible` changes no printable character
+# (a test holds it to that), and printable text holds no white space but the plain space.
+
 def block(value: object) -> str:
     """Outside text that keeps its line breaks, its control characters shown."""
-    return visible("" if value is None else str(value))
+    text = "" if value is None else str(value)
+    return text if text.isprintable() else visible(text)
 
 
 def line(value: object) -> str:
     """Outside text on one line: a name, a title, a label."""
-    return one_line("" if value is None else str(value))
+    text = "" if value is None else str(value)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return one_line(text)
 
 
 def part(value: object) -> str:
@@ -98,23 +105,23 @@ def guard_tree(obj: object) -> None:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         fields = vars(obj)
         for name, value in fields.items():
-            if isinstance(value, str):
-                fields[name] = guard(value)
-            elif value is not None and not isinstance(value, (int, float)):
+            if type(value) is str:
+                if not value.isprintable():  # the common case, printable, needs no new string
+                    fields[name] = guard(value)
+            elif value is not None and type(value) not in (int, float, bool):
                 fields[name] = _guard_value(value)
 
 
 def _guard_value(value: object) -> object:
-    if isinstance(value, str):
-        return guard(value)
+    if type(value) is str:
+        return value if value.isprintable() else guard(value)
     if isinstance(value, list):
         value[:] = [_guard_value(x) for x in value]
-        return value
-    if isinstance(value, tuple):
+    elif isinstance(value, tuple):
         return tuple(_guard_value(x) for x in value)
-    if isinstance(value, dict):
+    elif isinstance(value, dict):
         for k, v in value.items():
             value[k] = _guard_value(v)
-        return value
-    guard_tree(value)
+    elif value is not None and type(value) not in (int, float, bool):
+        guard_tree(value)
     return value

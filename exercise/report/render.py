@@ -97,6 +97,8 @@ def html_text(value: object, *, for_print: bool = False) -> Markup:
 
 def _html_finalize(for_print: bool) -> Callable[[object], object]:
     def finalize(value: object) -> object:
+        if type(value) is str and value.isascii() and value.isprintable() and (not for_print or len(value) < 80):
+            return value  # nothing to show or isolate: Jinja's autoescape escapes it (most values, and fast)
         if hasattr(value, "__html__") or (isinstance(value, (int, float)) and not isinstance(value, bool)):
             return value
         return html_text(value, for_print=for_print)
