@@ -18,8 +18,9 @@ from harness import MINI, TUTORIAL, Done, bounded, in_process, no_traceback
 
 from exercise import msel
 from exercise.cli._script import load_script
-from exercise.engine.compile import load_scenario
+from exercise.engine.compile import MAX_INJECTS, load_scenario
 from exercise.engine.validate import MAX_PROBLEMS
+from exercise.engine.yamlsafe import MAX_BYTES
 
 ERROR_LINE = re.compile(r"^(?P<file>[^\n]+):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z][a-z-]*)\]: .+$", re.M)
 
@@ -143,6 +144,17 @@ def test_a_state_too_large_to_hold_is_refused(tmp_path: Path, nations: int, stat
     path.write_text(f"ttx: 1\nid: s\ntitle: S\nnations:\n{listed}state: {{{state}}}\nendings: [{{id: e, title: E}}]\n")
     line = one_error(bounded("validate", path), "too-large", nations + 5)
     assert "the limit is" in line
+
+
+def test_two_megabytes_of_one_line_injects_are_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """68,000 injects load, but the checks after grow with them: the count is bounded (MAX_INJECTS)."""
+    head = "ttx: 1\nid: tiny\ntitle: Tiny\nnations: [{id: a, name: A}]\nendings: [{id: e, title: E}]\ninjects:\n"
+    body = "".join(f"- {{id: i{i}, at: 1, text: x}}\n" for i in range(MAX_INJECTS * 6))
+    path = tmp_path / "tiny.yaml"
+    path.write_text(head + body)
+    assert path.stat().st_size < MAX_BYTES
+    line = one_error(bounded("validate", path), "too-large", 6, 1)
+    assert str(MAX_INJECTS) in line
 
 
 def test_piece_by_piece_validation_finds_what_whole_validation_finds(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,6 +100,7 @@ class CompiledScenario:
 # Values of state a scenario may hold: far above a real exercise (30 nations and a per-pair variable hold 870),
 # far below what the layout, the lints and a simulation can afford.
 MAX_STATE_VALUES = 20_000
+MAX_INJECTS = 10_000  # injects in a scenario and its libraries (the largest bundled one has about 60)
 
 
 def content_hash(sources: dict[str, str]) -> str:
@@ -130,6 +131,12 @@ class _Compiler(InjectCompiler):
                 if m not in nations:
                     self.err(main, ("organisations", i, "members", j), "unknown-id", f"unknown nation '{m}'"
                              + did_you_mean(m, nations))
+        if len(self.loaded.injects) > MAX_INJECTS:
+            # 2 MiB holds 68,000 one-line injects: they load, but every check after (the lints sample 400
+            # states of which injects were released) grows with them, past any memory a laptop has.
+            self.err(main, ("injects",), "too-large", f"the scenario and its libraries hold "
+                     f"{len(self.loaded.injects)} injects; the limit is {MAX_INJECTS}", key=True)
+            raise ScenarioError(self.diags)
         n = len(nations)
         values = sum(1 if v.per == "global" else n if v.per == "nation" else n * (n - 1) for v in sc.state.values())
         if values > MAX_STATE_VALUES:
