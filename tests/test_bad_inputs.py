@@ -376,3 +376,15 @@ def test_python_tag_is_never_executed(tmp_path: Path) -> None:
                                  "!!set {a, b}", "!!omap [a: 1]", "!<tag:yaml.org,2002:python/none> ''"])
 def test_other_tags_are_refused(tmp_path: Path, tag: str) -> None:
     _one(_fails_fast(_write(tmp_path, "tag.yaml", f"ttx: 1\ntitle: {tag}\n".encode())), "yaml-tag", 2, 8)
+
+
+@pytest.mark.parametrize("text", [b"ttx: 1\n? 0b" + b"1" * 20_000 + b"\n: x\n",
+                                  b"ttx: 1\nstate:\n  ? 0x" + b"f" * 5_000 + b"\n  : {}\n",
+                                  b"ttx: 1\nclock: {turns: 0" + b"7" * 6_000 + b"}\n",
+                                  b"ttx: 1\nclock: {turns: !!int 0x" + b"f" * 5_000 + b"}\n"],
+                         ids=["binary_key", "hex_key", "octal_value", "tagged_hex"])
+def test_an_int_too_long_to_print_is_refused(tmp_path: Path, text: bytes) -> None:
+    """Hexadecimal, octal and binary ints escape Python's 4,300-digit limit when read, not when printed: one as a
+    mapping key raised ValueError from str() (an internal error)."""
+    d = _one(_fails_fast(_write(tmp_path, "long.yaml", text)), "yaml-value", message="is not a valid int")
+    assert len(str(d)) < 200

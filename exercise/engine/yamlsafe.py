@@ -29,6 +29,7 @@ MAX_DEPTH = 64
 # with its size, whereas 1 kB of nested aliases expands to a billion nodes. Scenarios use aliases sparingly
 # (a shared effects mapping, a repeated list of nations), far below this.
 MAX_ALIAS_NODES = 50_000
+_MAX_INT_BITS = 14_000  # an int Python can still print (4,300 decimal digits), whatever base it was written in
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver: Any = yaml.resolver.Resolver()
@@ -104,7 +105,12 @@ def _scalar(ev: Any, file: str) -> Any:
         # Call the tag's constructor directly: `construct_object` would also remember every node in the
         # shared constructor's `constructed_objects`, which is only cleared per document by PyYAML's own
         # loader, so this module-level constructor kept every scalar of every file ever loaded.
-        return _constructor.yaml_constructors[tag](_constructor, node)
+        value = _constructor.yaml_constructors[tag](_constructor, node)
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            # 0x or 0b with thousands of digits: read without the decimal digit limit, but then no message,
+            # key or report could print it (str() raised ValueError: an internal error, not a message).
+            raise ValueError
+        return value
     except (ValueError, KeyError, OverflowError, yaml.YAMLError):
         # An explicit tag on a value that does not fit it ('!!int abc', '!!bool maybe'), or an int with
         # more digits than Python converts (4300): PyYAML raises a bare ValueError/KeyError here.
