@@ -136,7 +136,8 @@ def write_report(db_path: str | Path, formats: Iterable[str] | str = ("md", "htm
     try:
         return write_outputs(report, fmts, target, report_stem(db_path), template_dir)
     except TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "filename", None) else ""  # type: ignore[attr-defined]
+        name, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # a syntax error has them
+        where = f" ({name}:{lineno})" if name else ""
         raise ReportError(f"a report template failed{where}: {exc}") from None
     except OSError as exc:
         raise ReportError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
