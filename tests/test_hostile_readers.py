@@ -157,6 +157,20 @@ def test_two_megabytes_of_one_line_injects_are_refused_in_bounded_memory(tmp_pat
     assert str(MAX_INJECTS) in line
 
 
+def test_twenty_thousand_options_open_to_a_hundred_nations_are_checked_in_bounded_time(tmp_path: Path) -> None:
+    """The lints try each condition on sampled states for each deciding nation: 800 million evaluations here,
+    before their work was bounded (lint.BUDGET)."""
+    nations = "".join(f"  - {{id: n{i}, name: N}}\n" for i in range(100))
+    options = "".join(f"        - {{id: o{i}, label: L, requires: 'cohesion > 1000'}}\n" for i in range(20_000))
+    path = tmp_path / "options.yaml"
+    path.write_text(f"ttx: 1\nid: o\ntitle: O\nnations:\n{nations}state:\n  cohesion: {{}}\n"
+                    f"endings: [{{id: e, title: E}}]\ninjects:\n  - id: i\n    at: turn 1\n    to: all\n"
+                    f"    text: x\n    decision:\n      options:\n{options}")
+    done = bounded("validate", path, "--strict")
+    no_traceback(done)
+    assert done.returncode == 1 and done.stdout.count("warning[never-available]") == 20_000
+
+
 def test_piece_by_piece_validation_finds_what_whole_validation_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     """A large file is validated in pieces: the same problems, at the same places, as in one call. Forcing
     every file of the bad corpus through the pieces shows it."""

@@ -16,6 +16,12 @@ from .diagnostics import Diagnostic, Mark
 from .expressions import Fn
 
 SAMPLES = 400
+# Evaluations the sampling may spend in all (condition x sampled state x deciding nation). A real scenario needs
+# a few hundred thousand; a hostile one (20,000 options open to 100 nations) asked for 800 million, and
+# `tabletop validate` ran for minutes. Past this, each condition is tried on fewer sampled states.
+BUDGET = 4_000_000
+MIN_SAMPLES = 20
+MAX_SELVES = 8  # nations an option's `requires` is tried for (a real inject has a handful of recipients)
 
 
 @dataclass
@@ -66,10 +72,22 @@ def _ever(fn: Fn, probes: list[_Probe], selves: list[int]) -> bool:
     return False
 
 
+def _deciders(sc: CompiledScenario, nations: list[str]) -> list[int]:
+    """The nations an option's `requires` is tried for: its inject's recipients (every nation when none are
+    named), at most MAX_SELVES of them, spread over the list."""
+    index = sc.nation_index
+    selves = [index[n] for n in nations if n in index] or list(range(len(sc.layout.nations)))
+    step = -(-len(selves) // MAX_SELVES)
+    return selves[::step]
+
+
 def lint(sc: CompiledScenario) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    probes = _probes(sc, SAMPLES)
-    nations = list(range(len(sc.layout.nations)))
+    selves = {ci.id: _deciders(sc, list(ci.nations)) for ci in sc.injects.values() if ci.options}
+    tries = sum(1 for ci in sc.injects.values() if ci.when is not None) + len(sc.endings) + sum(
+        len(selves[ci.id]) for ci in sc.injects.values() for opt in ci.options.values() if opt.requires is not None)
+    samples = max(MIN_SAMPLES, min(SAMPLES, BUDGET // max(tries, 1)))
+    probes = _probes(sc, samples)
     main = sc.files.get(sc.main)
 
     def warn(mark: Mark | None, code: str, message: str) -> None:
@@ -78,16 +96,15 @@ def lint(sc: CompiledScenario) -> list[Diagnostic]:
 
     for ci in sc.injects.values():
         if ci.when is not None and not _ever(ci.when, probes, [-1]):
-            warn(ci.mark, "never-released", f"inject '{ci.id}': its 'when' condition never held in {SAMPLES} "
+            warn(ci.mark, "never-released", f"inject '{ci.id}': its 'when' condition never held in {samples} "
                  "sampled states, so it may never be released")
         for opt in ci.options.values():
-            selves = [nations[sc.layout.nations.index(n)] for n in ci.nations] or nations
-            if opt.requires is not None and not _ever(opt.requires, probes, selves):
+            if opt.requires is not None and not _ever(opt.requires, probes, selves[ci.id]):
                 warn(opt.mark, "never-available", f"option '{ci.id}/{opt.id}': its 'requires' never held in "
-                     f"{SAMPLES} sampled states, so no team may ever take it")
+                     f"{samples} sampled states, so no team may ever take it")
     for ending in sc.endings:
         if ending.when is not None and not _ever(ending.when, probes, [-1]):
-            warn(ending.mark, "unreachable-ending", f"ending '{ending.id}': its 'when' never held in {SAMPLES} "
+            warn(ending.mark, "unreachable-ending", f"ending '{ending.id}': its 'when' never held in {samples} "
                  "sampled states")
     if main is not None:
         for name in sc.vars:
