@@ -379,7 +379,7 @@ def test_scenarios_lists_a_hostile_file_with_its_error(tmp_path: Path, name: str
     listed = bounded("scenarios", "--json", cwd=tmp_path)
     assert listed.returncode == 1
     entries = {Path(e["path"]).name: e for e in json.loads(listed.stdout)}
-    assert f"error[{code}]" in entries[hostile.name]["error"]
+    assert f"error[{code}]" in entries[hostile.name]["error"] and entries[hostile.name]["id"] is None
     assert entries["good.yaml"]["error"] is None and entries["good.yaml"]["id"] == "good"
 
 
