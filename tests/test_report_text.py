@@ -332,6 +332,14 @@ def test_right_to_left_runs_are_isolated_in_every_format(out: Path) -> None:
     paragraphs = _docx_paragraphs(out / "hostile-aar.docx")
     assert all(_isolated(p) for p in paragraphs)
     assert sum(has_rtl(p) for p in paragraphs) >= 10
+    # The PDF as drawn, read back in reading order: the report's words stay where they were written around a
+    # Hebrew or Arabic name, which keeps its own order (pdftotext marks each right-to-left run with RLE ... PDF).
+    pdf = " ".join(re.sub("[\u202b\u202c]", "", _pdf_text(out / "hostile-aar.pdf")).split())
+    said = re.findall(r"#\d+ turn 1 \(D\+0 06:00\): (.{0,20}?)decided on 'Grid", pdf)
+    assert said and all("נורביה" in x for x in said)
+    names = re.search(r"played by people: (.{0,20}?)played by the computer: (.{0,25}?)self-?interested", pdf)
+    # (pdftotext reads the lam-alef ligature of كيسلاند back as alef-lam: the name's first letters suffice)
+    assert names is not None and "נורביה" in names.group(1) and "كيس" in names.group(2)
 
 
 def test_figures_hold_labels_as_text(out: Path, hostile: Path) -> None:
