@@ -237,25 +237,25 @@ def test_exports_keep_the_data_exact_without_raw_controls_or_live_formulas(hosti
     prev = "0" * 64
     for line, row in zip(lines, stored, strict=True):
         assert line["payload"] == row.payload
-        prev = hashlib.sha256(f"{prev}\n{line['seq']}\n{line['wall']}\n{canonical_json(line['payload'])}".encode())\
-            .hexdigest()
+        material = f"{prev}\n{line['seq']}\n{line['wall']}\n{canonical_json(line['payload'])}"
+        prev = hashlib.sha256(material.encode()).hexdigest()
         assert prev == line["hash"] == row.hash
     # CSV: the payload column is the canonical JSON exactly as hashed; the columns flattened from it show
     # controls as pictures, and a cell a spreadsheet would run as a formula starts with an apostrophe.
     with (out / "hostile.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for row, event in zip(rows, stored, strict=True):
-        assert row["payload"] == canonical_json(event.payload)
-        for column, cell in row.items():
+        flat = list(csv.DictReader(fh))
+    for cells, event in zip(flat, stored, strict=True):
+        assert cells["payload"] == canonical_json(event.payload)
+        for column, cell in cells.items():
             if column != "payload":
                 assert not RAW_CONTROL.search(cell), column
                 assert cell.lstrip()[:1] not in ("=", "+", "-", "@") or cell.lstrip("-").isdigit(), (column, cell)
-    decision = next(r for r in rows if r["type"] == "DecisionTaken")
+    decision = next(r for r in flat if r["type"] == "DecisionTaken")
     assert "nul␀ esc␛[31m" in decision["rationale"] and "<script>alert(1)</script>" in decision["rationale"]
-    formula = next(r for r in rows if r["text"].startswith("'" + FORMULA))
+    formula = next(r for r in flat if r["text"].startswith("'" + FORMULA))
     assert json.loads(formula["payload"])["text"].startswith(FORMULA)
     # The MSEL as played: the same in CSV; in XLSX every text cell a string, never a formula.
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
 
     with (out / "hostile-msel.csv").open(encoding="utf-8", newline="") as fh:
         msel = list(csv.DictReader(fh))
@@ -263,10 +263,10 @@ def test_exports_keep_the_data_exact_without_raw_controls_or_live_formulas(hosti
     assert summit["Description"] == "'=1+1 summit"
     assert all(not RAW_CONTROL.search(c) for r in msel for c in r.values())
     ws = load_workbook(out / "hostile-msel.xlsx").active
-    cells = [c for row in ws.iter_rows(min_row=2) for c in row[1:]]
-    assert all(c.data_type == "s" for c in cells if c.value is not None)
-    assert "=1+1 summit" in [c.value for c in cells]
-    assert not any(RAW_CONTROL.search(str(c.value)) for c in cells if c.value is not None)
+    sheet = [c for line in ws.iter_rows(min_row=2) for c in line[1:]]
+    assert all(c.data_type == "s" for c in sheet if c.value is not None)
+    assert "=1+1 summit" in [c.value for c in sheet]
+    assert not any(RAW_CONTROL.search(str(c.value)) for c in sheet if c.value is not None)
 
 
 # -- no markup, no Markdown structure --------------------------------------------------------------------------
