@@ -61,9 +61,9 @@ class ScenarioInfo:
         return str(self.problem).replace("\r", "\\r").replace("\n", "\\n")
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id if self.problem is None else None, "title": self.title, "path": str(self.path), "summary": self.summary,
-                "nations": self.nations, "organisations": self.organisations, "turns": self.turns,
-                "duration": self.duration, "source": self.source, "error": self.error}
+        return {"id": self.id if self.problem is None else None, "title": self.title, "path": str(self.path),
+                "summary": self.summary, "nations": self.nations, "organisations": self.organisations,
+                "turns": self.turns, "duration": self.duration, "source": self.source, "error": self.error}
 
 
 def _estimate(turns: int, data: dict[str, Any]) -> str:
