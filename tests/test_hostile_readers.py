@@ -94,7 +94,7 @@ def test_a_script_of_empty_steps_reports_a_bounded_number_of_problems(tmp_path: 
     done = run_script(tmp_path, body)
     no_traceback(done)
     assert done.returncode == 1
-    counted = re.search(r"the scenario does not load \((\d+) problems\)", done.stderr)
+    counted = re.search(r"the script \S+ does not load \((\d+) problems\)", done.stderr)
     assert counted and int(counted[1]) == MAX_PROBLEMS + 1, done.stderr[-500:]  # the last says what was left
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from exercise.cli._app import display
+from exercise.cli._app import display, fail, print_diagnostics
 from exercise.engine.models import Step
 from exercise.engine.text import one_line
 
@@ -38,7 +38,19 @@ class Script(BaseModel):
 
 
 def load_script(path: Path) -> tuple[Script, Any]:
-    """The script and the positions of its values; ScenarioError (file:line:col) when it is malformed."""
+    """The script and the positions of its values; when it is malformed, its problems (file:line:col) on
+    stderr and CliError ('the script does not load')."""
+    from exercise.engine.diagnostics import ScenarioError
+
+    try:
+        return _load_script(path)
+    except ScenarioError as exc:
+        print_diagnostics(exc.diagnostics)
+        n = len(exc.diagnostics)
+        fail(f"the script {display(path)} does not load ({n} problem{'s' if n != 1 else ''})")
+
+
+def _load_script(path: Path) -> tuple[Script, Any]:
     from exercise.engine.diagnostics import Mark, ScenarioError
     from exercise.engine.validate import validate_bounded
     from exercise.engine.yamlsafe import load_path
