@@ -118,21 +118,20 @@ def test_an_include_outside_the_library_roots_is_refused_unread(tmp_path: Path, 
     refused(bounded("validate", path), "include-outside", INCLUDE_LINE, "scenario.yaml")
 
 
-def test_a_library_root_that_is_a_link_counts_where_it_leads(tmp_path: Path) -> None:
-    """`<workdir>/injects` linked to another folder: that folder is then the root, so its libraries are read; a
-    link inside it to a third place is not."""
+@pytest.mark.parametrize(("where", "include", "code"), [("own", "injects/secret.yaml", "include-outside"),
+                                                      ("own", "secret.yaml", "include"),
+                                                      ("grandparent", "secret.yaml", "include"),
+                                                      ("grandparent", "../../injects/secret.yaml", "include-outside")])
+def test_an_injects_folder_that_is_a_link_is_no_library_root(tmp_path: Path, where: str, include: str,
+                                                             code: str) -> None:
+    """`injects -> /` (or anywhere) sent beside a scenario would make every file a library: a link is no root,
+    neither searched nor a place an include may lead to."""
     outside = tmp_path / "elsewhere"
     secret_file(outside)
-    (outside / "fine.yaml").write_text("ttx-library: 1\ninjects: [{id: fine, at: turn 1, text: Fine.}]\n")
     work = tmp_path / "work" / "scenarios" / "x"
     work.mkdir(parents=True)
-    (tmp_path / "work" / "injects").symlink_to(outside)  # <workdir>/injects -> elsewhere
-    done = bounded("validate", scenario(work, "fine.yaml"))
-    assert done.returncode == 0, done.stdout + done.stderr
-    third = tmp_path / "third"
-    secret_file(third, "far.yaml")
-    (outside / "far.yaml").symlink_to(third / "far.yaml")
-    refused(bounded("validate", scenario(work, "far.yaml")), "include-outside", INCLUDE_LINE)
+    (work / "injects" if where == "own" else tmp_path / "work" / "injects").symlink_to(outside)
+    refused(bounded("validate", scenario(work, include)), code, INCLUDE_LINE)
 
 
 def test_dot_dot_after_a_link_is_read_as_written_not_as_the_system_would(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ A scenario is untrusted input (scenarios travel between organisations), so the f
 only from these folders, its library roots, checked after every symbolic link is resolved:
 
 1. the scenario's own folder (and everything below it);
-2. an `injects/` folder in the scenario's folder, in its parent or in its grandparent: for
+2. an `injects/` folder (a folder, not a link to one) in the scenario's folder, its parent or its grandparent: for
    `<workdir>/scenarios/x/scenario.yaml` these are `x/injects`, `<workdir>/scenarios/injects` and
    `<workdir>/injects`, which is where the bundled scenarios find the bundled libraries;
 3. the folders given with `--library-path DIR` (repeatable), then those in the environment variable
@@ -92,7 +92,9 @@ class FileReader:
     def __init__(self, base: Path, library: Sequence[Path] = (), trusted: Collection[str] = ()) -> None:
         self.base = base
         self.trusted = set(trusted)
-        beside = [d for d in beside_roots(base) if d.is_dir()]
+        # An `injects/` folder that is itself a link is no root: a scenario sent with `injects -> /` beside it
+        # would otherwise make every file on the disk a library. A link inside a real one is checked as any.
+        beside = [d for d in beside_roots(base) if d.is_dir() and not d.is_symlink()]
         extra = [d for d in library if d.is_dir()]
         # Searched in this order for a key not found beside the including file; each as given (for messages).
         self.search: list[Path] = list(dict.fromkeys([*beside, *extra]))
