@@ -27,8 +27,8 @@ def test_layers_import_linter() -> None:
 
 
 @pytest.mark.xdist_group("quality")
-def test_engine_is_mypy_strict_clean() -> None:
-    done = tool("mypy", "--strict", "exercise/engine")
+def test_package_is_mypy_strict_clean() -> None:
+    done = tool("mypy", "--strict", "exercise")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
