@@ -380,3 +380,14 @@ def test_verify_detects_tampering(session_db: Path) -> None:
     no_traceback(bad)
     # the log still lists a tampered file (it is evidence), and says nothing false about it
     assert cli("log", session_db).returncode == 0
+
+
+@pytest.mark.parametrize("command", [("run", "tutorial", "--bots", "--db", "{db}"),
+                                     ("simulate", "tutorial", "-n", "1")])
+def test_a_seed_beyond_64_bits_is_refused_in_one_line(command: tuple[str, ...], tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    done = cli(*(a.format(db=db) for a in command), "--seed", "9" * 40)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "refused: the seed must be a whole number from -9223372036854775808 to 9223372036854775807"]
+    assert not db.exists()

@@ -229,3 +229,13 @@ def test_draws_depend_only_on_seed_and_position() -> None:
     assert draw(1, 5) == draw(1, 5)
     assert draw(1, 5) != draw(1, 6) and draw(1, 5) != draw(2, 5)
     assert all(0 <= draw(3, i) < 1 for i in range(1000))
+
+
+@pytest.mark.parametrize("change", [float("inf"), float("-inf"), float("nan")])
+def test_an_adjudication_that_is_not_finite_is_refused(change: float) -> None:
+    session = Session(load_scenario(MINI))
+    session.start(1, {})
+    before = session.state.next_seq
+    with pytest.raises(Refused, match="not a finite number"):
+        session.adjudicate("cohesion", change, "typed 1e999")
+    assert session.state.next_seq == before

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exercise.cli._app import display, fail, print_diagnostics
 from exercise.engine.models import Step
 from exercise.engine.text import one_line
+from exercise.engine.typed import SEED_LIMIT
 
 if TYPE_CHECKING:
     from exercise.engine.diagnostics import Diagnostic
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
     from exercise.live import LiveSession
 
 
-# A seed is stored in the session and written into every draw's key: a 64-bit integer is plenty, and a
-# 4,000-digit one only made every draw slower (and every report print it).
-SEED_LIMIT = 2**63
 
 
 class Script(BaseModel):

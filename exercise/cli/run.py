@@ -15,6 +15,7 @@ Resume: running the same command on the same file continues where the log ends.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from functools import partial
@@ -90,7 +91,9 @@ def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int 
     except BaseException:
         if not existed:  # a session that could not even start leaves no file behind
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+                # On read-only media the unlink fails too: the store's own message is the one to show.
+                with contextlib.suppress(OSError):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
         raise
     return live, False
 

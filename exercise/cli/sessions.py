@@ -106,6 +106,7 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
     from exercise.engine.views import describe
 
     retracted: set[int] = set()
+    state: State | None = None
     try:
         state = State.fold(sc, [Entry(r.seq, event_from_dict(r.payload), r.wall) for r in rows])
         retracted = set(state.retracted)
@@ -113,8 +114,12 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
         note("note: this log cannot be replayed by this version of tabletop; events are listed one by one")
 
     def words(row: Any) -> str:
+        # Titles and labels in the words the teams were shown (stored at release), as the screens and the
+        # report say them; without a replayable state, each event's own stored words or a preview.
         try:
-            return str(describe(sc, event_from_dict(row.payload)))
+            if state is None:
+                return str(describe(sc, event_from_dict(row.payload)))
+            return str(describe(sc, event_from_dict(row.payload), state.written, words=state.words))
         except Exception:
             return raw(row)
 

@@ -8,6 +8,7 @@ computed against the state the earlier ones produced: exactly what a replay will
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 from collections.abc import Callable
 
@@ -36,7 +37,7 @@ from .events import (
 from .inject_words import ending_text, inject_words, written_words
 from .models import BOT_PROFILES
 from .state import Entry, State
-from .typed import MAX_BODY, MAX_NAME, MAX_OPTIONS, MAX_REASON, TooLong, bounded
+from .typed import MAX_BODY, MAX_NAME, MAX_OPTIONS, MAX_REASON, SEED_LIMIT, TooLong, bounded
 
 
 class Refused(Exception):
@@ -105,6 +106,8 @@ class Session:
             if self.state.started is not None:
                 raise Refused("the session has already started")
             _bounded("the facilitator's name", facilitator, MAX_NAME)
+            if not -SEED_LIMIT <= seed < SEED_LIMIT:
+                raise Refused(f"the seed must be a whole number from {-SEED_LIMIT} to {SEED_LIMIT - 1}")
             sc = self.scenario
             for nation, who in teams.items():
                 if nation not in sc.nations:
@@ -211,6 +214,8 @@ class Session:
             self._live(allow_paused=True)
             if self.scenario.layout.slot(target) is None:
                 raise Refused(f"'{target}' is not a state value")
+            if not math.isfinite(change):  # '1e999' typed into a dialog reads as infinity
+                raise Refused(f"{change} is not a finite number")
             if not reason.strip():
                 raise Refused("an adjudication needs a reason")
             _bounded("the reason", reason, MAX_REASON)

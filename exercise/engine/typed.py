@@ -11,6 +11,10 @@ MAX_REASON = 2_000  # why control adjudicated, paused, retracted or ended
 MAX_NAME = 200  # a written inject's id, title, sender, kind, option id or label; a channel; the facilitator's name
 MAX_OPTIONS = 20  # options of an inject written in play
 
+# A seed is stored in the session and written into every draw's key: a 64-bit integer is plenty, and a
+# 4,000-digit one only made every draw slower (and every report print it).
+SEED_LIMIT = 2**63
+
 
 class TooLong(ValueError):
     """Text longer than its field allows; the message is for the person who typed it."""
