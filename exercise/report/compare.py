@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from ..engine import analysis, comparison, views
 from ..engine.compile import CompiledScenario
-from ..engine.session import Session
 from ..engine.state import State
 from . import figures as fg
 from .errors import ReportError
@@ -97,27 +96,22 @@ class Comparison:
 
 
 # Outside text enters the comparison here, shown on one line (rationales keep their lines); see outside.py.
-def _title(sc: CompiledScenario, session: Session, inject_id: str) -> str:
-    if inject_id in sc.injects:
-        return line(views.inject_view(session, inject_id, None).title)
-    w = session.state.written.get(inject_id)
-    return line((w.title or inject_id) if w else inject_id)
+# Titles, labels and endings are the words each session stored when it showed them, never the scenario's templates.
+def _title(state: State, inject_id: str) -> str:
+    return line(views.words_of(state, inject_id).title)
 
 
-def _label(sc: CompiledScenario, inject_id: str, option: str | None) -> str:
+def _label(state: State, inject_id: str, option: str | None, reader: str | None) -> str:
     if not option:
         return "no decision"
-    ci = sc.injects.get(inject_id)
-    if ci is not None and option in ci.options:
-        return line(ci.options[option].model.label)
-    return line(option)
+    said = views.words_of(state, inject_id, reader).options.get(option)
+    return line(said.label if said is not None else option)
 
 
 def _ending(sc: CompiledScenario, state: State) -> str:
     if state.ended is None:
         return f"not ended (turn {state.turn} of {sc.turns})"
-    e = next((x for x in sc.endings if x.id == state.ended.ending), None)
-    return line(e.model.title) if e else "no ending reached"
+    return line(views.ending_words(state)[0])
 
 
 def _info(letter: str, live: LiveSession) -> SessionInfo:
@@ -149,26 +143,27 @@ def _rationale(c: comparison.Choice | None) -> str:
     return block(c.rationale)
 
 
-def _choice_row(sc: CompiledScenario, base_live: LiveSession, d: comparison.ChoiceDiff) -> ChoiceRow:
+def _choice_row(sc: CompiledScenario, a: State, b: State, d: comparison.ChoiceDiff) -> ChoiceRow:
     turn = d.turn
-    def word(c: comparison.Choice | None) -> str:
+
+    def word(c: comparison.Choice | None, state: State) -> str:
         if c is None:
             return "not decided"
         extra = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(c.by, "")
-        return _label(sc, d.inject, c.option) + extra
+        return _label(state, d.inject, c.option, d.team) + extra
 
-    return ChoiceRow(turn, sc.time_of(turn), _title(sc, base_live.session, d.inject), line(sc.name_of(d.team)), d.vote,
-                     word(d.a), word(d.b), _rationale(d.a), _rationale(d.b), d.same, _effect(sc, d.a),
+    return ChoiceRow(turn, sc.time_of(turn), _title(a, d.inject), line(sc.name_of(d.team)), d.vote,
+                     word(d.a, a), word(d.b, b), _rationale(d.a), _rationale(d.b), d.same, _effect(sc, d.a),
                      _effect(sc, d.b))
 
 
 def _pair(base: SessionInfo, other: SessionInfo, a: LiveSession, b: LiveSession) -> Pair:
     sc = a.scenario
     div = comparison.divergence(a.state, b.state)
-    rows = [_choice_row(sc, a, d) for d in div.choices]
+    rows = [_choice_row(sc, a.state, b.state, d) for d in div.choices]
     diverged = [r for r in rows if not r.same]
     agreed = [r for r in rows if r.same]
-    first = _choice_row(sc, a, div.first) if div.first else None
+    first = _choice_row(sc, a.state, b.state, div.first) if div.first else None
     final = []
     gaps: list[tuple[float, FinalRow]] = []
     for key, va, vb in div.final:
@@ -198,8 +193,8 @@ def _pair(base: SessionInfo, other: SessionInfo, a: LiveSession, b: LiveSession)
                     f"{base.letter} ended \u201c{part(base.ending)}\u201d; {other.letter} ended "
                     f"\u201c{part(other.ending)}\u201d.")
     return Pair(base, other, div.same_version, headline, first, diverged, agreed, final,
-                [_title(sc, a.session, i) for i in div.released_only_a],
-                [_title(sc, b.session, i) for i in div.released_only_b], base.ending, other.ending)
+                [_title(a.state, i) for i in div.released_only_a],
+                [_title(b.state, i) for i in div.released_only_b], base.ending, other.ending)
 
 
 def _figures(lives: list[LiveSession], infos: list[SessionInfo]) -> list[fg.Figure]:

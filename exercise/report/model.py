@@ -80,24 +80,15 @@ class _Builder:
         return line(self.sc.name_of(who))
 
     def inject_title(self, inject_id: str) -> str:
-        ci = self.sc.injects.get(inject_id)
-        if ci is None:
-            w = self.state.written.get(inject_id)
-            return line((w.title or inject_id) if w else inject_id)
-        return line(views.inject_view(self.session, inject_id, None).title)
+        return line(views.words_of(self.state, inject_id).title)
 
-    def option_label(self, inject_id: str, option: str | None) -> str:
+    def option_label(self, inject_id: str, option: str | None, reader: str | None = None) -> str:
+        """An option in the words `reader` (the nation or organisation that took it) was shown: those stored at
+        release, never the scenario's template."""
         if option is None or option == "":
             return "no decision"
-        ci = self.sc.injects.get(inject_id)
-        if ci is not None and option in ci.options:
-            return line(ci.options[option].model.label)
-        w = self.state.written.get(inject_id)
-        if w is not None:
-            for o in w.options:
-                if o.get("id") == option:
-                    return line(o.get("label", option))
-        return line(option)
+        said = views.words_of(self.state, inject_id, reader).options.get(option)
+        return line(said.label if said is not None else option)
 
     def evidence(self, seq: int) -> EvidenceItem:
         e = self.entry[seq]
@@ -129,7 +120,8 @@ class _Builder:
             f"{d1} {wall_clock(first)} – {d2} {wall_clock(last)} UTC"
         played = max(st.turn, 1)
         span = f"{sc.time_of(1)} to {sc.time_of(played)}: turn 1 to {played} of {sc.turns}, {self.step_text} a turn"
-        ending = next((e for e in sc.endings if st.ended and e.id == st.ended.ending), None)
+        # The ending as the session ended with it: its text rendered then and stored in the log.
+        ending_title, ending_text = views.ending_words(st) if st.ended else ("the session has not ended", "")
         caps: list[str] = []
         for o in sc.model.objectives:
             if line(o.capability) not in caps:
@@ -144,9 +136,7 @@ class _Builder:
             objectives=[(o.id, line(o.text), line(o.capability)) for o in sc.model.objectives], capabilities=caps,
             nations=self.nation_rows(), organisations=self.org_rows(),
             ending_id=st.ended.ending if st.ended else None,
-            ending_title=(line(ending.model.title) if ending
-                          else ("no ending reached" if st.ended else "the session has not ended")),
-            ending_text=(block(ending.model.text.strip()) if ending else ""), ended=st.ended is not None)
+            ending_title=line(ending_title), ending_text=block(ending_text.strip()), ended=st.ended is not None)
 
     def nation_rows(self) -> list[NationRow]:
         st = self.state
@@ -261,11 +251,12 @@ class _Builder:
         for mv in views.biggest_moves(st, top=5):
             changes = ", ".join(f"{key_label(sc, k)} {delta(v)}" for k, v in mv.changes.items() if abs(v) > 1e-9)
             moves.append(MoveView(self.name(mv.team), self.inject_title(mv.inject), self.option_label(mv.inject,
-                                  mv.option), mv.turn, sc.time_of(mv.turn), changes))
+                                  mv.option, mv.team), mv.turn, sc.time_of(mv.turn), changes))
         nt = []
         for p in sorted(views.paths_not_taken(st), key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
             nt.append(NotTakenView(self.name(p.team), self.inject_title(p.inject),
-                                   self.option_label(p.inject, p.chosen), [line(label) for _, label in p.others]))
+                                   self.option_label(p.inject, p.chosen, p.team),
+                                   [line(label) for _, label in p.others]))
         return Summary([" ".join(p.split()) for p in paras], counts, self.state_rows(), moves, nt)
 
     def objectives(self) -> list[ObjectiveSection]:
@@ -283,11 +274,11 @@ class _Builder:
                     t = self.turns[seq]
                     if isinstance(e, VoteCast):
                         decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.nation),
-                                                      self.option_label(inject_id, e.option), e.by,
+                                                      self.option_label(inject_id, e.option, e.nation), e.by,
                                                       _own_rationale(e), True))
                     elif isinstance(e, DecisionTaken):
                         decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.team),
-                                                      self.option_label(inject_id, e.option), e.by,
+                                                      self.option_label(inject_id, e.option, e.team), e.by,
                                                       _own_rationale(e)))
                 ci = sc.injects.get(inject_id)
                 injects.append(InjectEvidence(
@@ -335,7 +326,7 @@ class _Builder:
             if isinstance(ev, DecisionTaken):
                 how = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(ev.by, "")
                 decided.setdefault(ev.inject, []).append(
-                    f"{part(sc.name_of(ev.team))}: {part(self.option_label(ev.inject, ev.option))}{how}, "
+                    f"{part(sc.name_of(ev.team))}: {part(self.option_label(ev.inject, ev.option, ev.team))}{how}, "
                     f"turn {self.turns[e.seq]}")
         rows = []
         for r in chronology.msel(self.session):

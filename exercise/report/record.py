@@ -62,8 +62,9 @@ def timeline(sc: CompiledScenario, state: State, entry: dict[int, Entry]) -> lis
         elif isinstance(ev, InjectWritten):
             detail = ev.text
         elif isinstance(ev, OutcomeRolled):
-            ci = sc.injects.get(ev.inject)
-            detail = ci.options[ev.option].outcomes[ev.outcome].text if ci else ""
+            # In the words the team was shown (stored at release), never the scenario's template.
+            said = views.words_of(state, ev.inject, ev.team).options.get(ev.option)
+            detail = said.outcomes[ev.outcome] if said and 0 <= ev.outcome < len(said.outcomes) else ""
         elif isinstance(ev, SessionPaused):
             detail = ev.reason
         current.rows.append(TimelineRow(item.seq, wall_clock(item.wall, True), KIND_LABELS.get(kind, kind),
