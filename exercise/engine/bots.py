@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .effects import Effect, compile_effect
 from .session import Session, draw
 from .state import Entry, State
+from .views import words_of
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,10 @@ def choose(session: Session, team: str, inject_id: str, profile_name: str) -> tu
         val = scores[oid] / spread + profile.temperature * gumbel
         if val > best_val:
             best, best_val = oid, val
-    label = session.scenario.injects[inject_id].options[best].model.label if inject_id in session.scenario.injects \
-        else best
-    return best, f"{profile_name} bot: {label}"
+    # The rationale goes into the log: it names the option in the words this nation was shown (a templated
+    # label rendered for it), not the scenario's template source.
+    said = words_of(state, inject_id, team).options.get(best)
+    return best, f"{profile_name} bot: {said.label if said else best}"
 
 
 def bot_profile(state: State, team: str) -> str | None:
