@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from ...engine.views import biggest_moves, inject_view, paths_not_taken, visible_keys
+from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_taken, visible_keys
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
@@ -109,11 +109,11 @@ class DebriefScreen(Screen[None]):
         if ended is None:
             t.append("The exercise is still running.", style="bold")
             return t
-        ending = next((e for e in sc.endings if e.id == ended.ending), None)
+        title, text = ending_words(st)  # the text as rendered when the session ended, kept in the log
         t.append("The ending reached\n", style="bold underline")
-        t.append(plain(f"■ {ending.model.title if ending else 'No ending reached'}\n", style="bold"))
-        if ending and ending.model.text:
-            t.append(plain(reflow(ending.model.text) + "\n"))
+        t.append(plain(f"■ {title if ended.ending else 'No ending reached'}\n", style="bold"))
+        if text:
+            t.append(plain(reflow(text) + "\n"))
         t.append(plain(f"Ended at turn {ended.turn} ({sc.time_of(ended.turn)})"
                        + (f": {ended.reason}" if ended.reason else "") + ".\n", style="dim"))
         t.append("\nWhere things ended\n", style="bold underline")

@@ -73,9 +73,11 @@ class ControlActions(_Base):
                          f"take {'their' if len(lapsing) != 1 else 'its'} default:")
             for p in lapsing[:8]:
                 ci = sc.injects.get(p.inject)
-                default = ci.options[ci.default].model.label if ci and ci.default else "no decision"
+                words = views.words_of(state, p.inject, p.team)  # as this team was shown them
+                said = words.options.get(ci.default) if ci and ci.default else None
+                default = said.label if said else "no decision"
                 who = sc.name_of(p.team) + (f" (vote in {sc.name_of(p.org)})" if p.org else "")
-                title = views.inject_view(self.controller.session, p.inject, p.team).title
+                title = words.title
                 lines.append(f"  • {who} on '{title}': {default}")
             if len(lapsing) > 8:
                 lines.append(f"  … and {len(lapsing) - 8} more")
@@ -214,11 +216,10 @@ class ControlActions(_Base):
     def action_end(self) -> None:
         session = self.controller.session
         sc = self.controller.scenario
-        ending = session.ending()
-        title = next((e.model.title for e in sc.endings if e.id == ending), None)
+        title = views.ending_words(session.state)[0] if session.ending() else None
         pending = len(session.state.pending())
         body = [f"End the exercise now, at turn {max(session.state.turn, 1)} of {sc.turns}?",
-                f"Ending reached on the present state: {title or ending or 'none'}."]
+                f"Ending reached on the present state: {title or 'none'}."]
         if pending:
             body.append(f"{pending} open decision{'s' if pending != 1 else ''} will stay undecided.")
         body.append("Then the hot wash: short prompts per objective, saved in the log.")

@@ -105,7 +105,7 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
     def compose(self) -> ComposeResult:
         sc = self.controller.scenario
         state = self.controller.state
-        ending = next((e.model.title for e in sc.endings if state.ended and e.id == state.ended.ending), None)
+        ending = views.ending_words(state)[0] if state.ended and state.ended.ending else None
         turn = state.ended.turn if state.ended else state.turn
         title = Text()
         title.append("Hot wash", style="bold")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from ...engine.views import ending_words
 from ..controller import SessionController
 from ..text import label
 
@@ -40,7 +41,7 @@ class ClockBar(Static):
         sc = self.controller.scenario
         turn = max(state.turn, 1)
         if state.ended is not None:
-            ending = next((e.model.title for e in sc.endings if e.id == state.ended.ending), None)
+            ending = ending_words(state)[0] if state.ended.ending else None
             status = Content.from_markup("[b]■ ENDED[/b]") + (Content(" — ") + label(ending) if ending else Content())
         elif state.paused:
             status = Content.from_markup("[b]⏸ PAUSED[/b]")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ...engine.chronology import TimelineItem, visible_to
 from ...engine.events import DecisionTaken, Event, VoteCast
+from ...engine.views import words_of
 from ..controller import SessionController
 from ..text import plain
 
@@ -67,9 +68,9 @@ def _short(controller: SessionController, ev: Event) -> str:
         assert isinstance(ev, DecisionTaken)
         who = ev.team
         verb = "resolved" if ev.by == "organisation" else "took the default" if ev.by == "deadline" else "chose"
-    ci = sc.injects.get(ev.inject)
-    option = ev.option
-    label = ci.options[option].model.label if ci and option in ci.options else (option or "no decision")
+    # Told in the words the actor was shown, as the log tells it (a label may name the nation reading it).
+    said = words_of(controller.state, ev.inject, who).options.get(ev.option) if ev.option else None
+    label = said.label if said else (ev.option or "no decision")
     nation = sc.nations.get(who)
     name = (nation.short or nation.name) if nation else sc.name_of(who)
     return f"{name} {verb} {label}"

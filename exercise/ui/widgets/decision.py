@@ -84,7 +84,7 @@ class DecisionPanel(Vertical):
             head.append("Your decision", style="bold")
         if view.deadline_turn is not None and pending:
             ci = sc.injects.get(view.id)
-            default = ci.options[ci.default].model.label if ci and ci.default else None
+            default = self._label(view, ci.default) if ci and ci.default else None  # in this reader's words
             head.append(f"\n⏱ Deadline: decide before turn {view.deadline_turn} begins "
                         f"({sc.time_of(view.deadline_turn)}).")
             head.append(plain(f"\nIf the deadline passes: {default}." if default else
