@@ -19,7 +19,8 @@ TEMPLATED = [
     ("{p: 0.3, text: leak,", '{p: 0.3, text: "Leak in the {{ nation.name|upper }} press",',
      "Leak in the NORVIA press"),
     ("{id: holds, title: Coalition holds,",
-     '{id: holds, title: Coalition holds, text: "{{ scenario.title|upper }} holds for {{ nations.norvia.name|lower }}",',
+     '{id: holds, title: Coalition holds, '
+     'text: "{{ scenario.title|upper }} holds for {{ nations.norvia.name|lower }}",',
      "MINI holds for norvia"),
 ]
 TEMPLATE_BITS = ("nation.name", "nations.norvia", "scenario.title", "|upper", "|lower")

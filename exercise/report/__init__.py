@@ -43,11 +43,14 @@ def open_session(db_path: str | Path) -> tuple[LiveSession, list[StoredEvent]]:
 
 def build(db_path: str | Path) -> Report:
     """The report model (`model.Report`) of a session file."""
+    from ..live import SessionFileError
     from .model import build_report
 
     live, rows = open_session(db_path)
     try:
         return build_report(live, rows=rows)
+    except SessionFileError as exc:  # the file could not be checked (verify): one line, as when it cannot be opened
+        raise ReportError(str(exc)) from None
     finally:
         live.close()
 

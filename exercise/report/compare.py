@@ -7,7 +7,7 @@ state stood at the end, and which ending each reached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from ..engine import analysis, comparison, views
 from ..engine.compile import CompiledScenario
 from ..engine.state import State
 from . import figures as fg
+from . import record
 from .errors import ReportError
 from .outside import block, guard_tree, line, part
 from .wording import delta, duration, key_label, num, wall_date, wall_stamp
@@ -90,6 +91,9 @@ class Comparison:
     sessions: list[SessionInfo]
     pairs: list[Pair]
     figures: list[fg.Figure]
+    # What `tabletop verify` found wrong with any of the session files (a changed scenario copy, a broken chain),
+    # one paragraph a session: shown first, above everything, in every format.
+    warnings: list[str] = field(default_factory=list)
 
     def figures_in(self, group: str) -> list[fg.Figure]:
         return [f for f in self.figures if f.group == group]
@@ -226,6 +230,22 @@ def _figures(lives: list[LiveSession], infos: list[SessionInfo]) -> list[fg.Figu
     return figs
 
 
+def _warnings(lives: list[LiveSession], infos: list[SessionInfo]) -> list[str]:
+    """Per session whose file does not verify (`LiveSession.verify`: its chain, its stored scenario copy), what is
+    wrong, as the report of that session says it."""
+    from ..live import SessionFileError
+
+    out = []
+    for live, info in zip(lives, infos, strict=True):
+        try:
+            found = record.warnings(live.verify(), live.copy_problems, info.file)
+        except SessionFileError as exc:
+            raise ReportError(str(exc)) from None
+        if found:
+            out.append(f"Session {info.letter}: " + " ".join(found))
+    return out
+
+
 def build_comparison(lives: list[LiveSession]) -> Comparison:
     if len(lives) < 2:
         raise ReportError("--compare needs at least two session files")
@@ -238,7 +258,7 @@ def build_comparison(lives: list[LiveSession]) -> Comparison:
     last = max((live.store.read()[-1].wall for live in lives if live.store.last_seq()), default=None)
     sc = lives[0].scenario
     result = Comparison(f"Session comparison: {part(sc.title)}", line(sc.title), sc.id, wall_stamp(last), infos,
-                        pairs, _figures(lives, infos))
+                        pairs, _figures(lives, infos), _warnings(lives, infos))
     guard_tree(result)
     return result
 
@@ -250,7 +270,7 @@ def compare_sessions(db_paths: list[str | Path]) -> Comparison:
     try:
         for p in db_paths:
             try:
-                lives.append(LiveSession.open(p))
+                lives.append(LiveSession.open(p, readonly=True))  # read, never written: read-only media too
             except SessionFileError as exc:
                 raise ReportError(str(exc)) from None
         return build_comparison(lives)

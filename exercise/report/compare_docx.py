@@ -24,6 +24,8 @@ def _side(name: str, rationale: str, effect: str) -> list[Run]:
 def write_comparison_docx(c: Comparison, path: Path) -> Path:
     w = Doc(t(c.title), t(c.title), "tabletop", f"tabletop; comparison; {t(c.scenario_id)}", "")
     w.heading(t(c.title), 0)
+    for i, warning in enumerate(c.warnings):
+        w.para(("Warning: " if i == 0 else "") + t(warning), bold=True)
     w.para("Where the sessions' decisions diverged, and what that did to the state and the ending.", italic=True)
     w.heading("Sessions", 1)
     w.table(["", "Session file", "Played", "Teams", "Seed, mode", "Turns", "Ending", "Events"],

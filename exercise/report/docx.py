@@ -39,13 +39,17 @@ class _Writer(Doc):
     def cover(self) -> None:
         r, o = self.r, self.r.overview
         self.heading(t(r.title), 0)
+        for i, warning in enumerate(r.warnings):
+            self.runs([("b", ("Warning: " if i == 0 else "") + t(warning))])
         self.runs([("i", "After-action report and improvement plan · session of " + o.dates)])
         self.table(["", ""], [
             ["Scenario", f"{t(o.scenario_title)} ({t(o.scenario_id)})"],
             ["Scenario content hash", t(o.scenario_hash)],
             ["Outcome", t(o.ending_title)],
             ["Log", f"{r.digest.events} events, head {t(r.digest.head_hash[:12])}"
-             + (" (chain verified)" if r.digest.verified else " (chain broken)" if r.digest.verified is False else "")],
+             + (" (chain verified)" if r.digest.chain_verified
+                else f" (chain broken: {t(r.digest.chain_message)})" if r.digest.chain_verified is False else "")],
+            ["Scenario copy", t(r.digest.copy_message)],
             ["Report dated", f"{r.generated} (the session's last event)"],
         ], [4.5, 12.5], 9)
 
@@ -222,14 +226,16 @@ class _Writer(Doc):
             ["First and last event", f"{t(dg.first_wall)} – {t(dg.last_wall)}"],
             ["Hash of event 1", t(dg.first_hash)],
             [f"Head hash (event {dg.events})", t(dg.head_hash)],
-            ["Chain check", t(dg.verify_message)],
+            ["Chain check", t(dg.chain_message)],
+            ["Scenario copy", t(dg.copy_message)],
             ["Scenario content hash", t(dg.scenario_hash) + (
                 " (matches the stored scenario snapshot)" if dg.hash_matches
                 else f" (does not match the stored snapshot {t(dg.snapshot_hash)})")],
         ], [4.5, 12.5], 8.5)
         self.table(["Event type", "Count"], [[t(kind), str(c)] for kind, c in dg.by_type], [8, 3])
         self.heading("How to verify this log", 2)
-        self.para("Check the chain with tabletop; it names the first broken event, if any:")
+        self.para("Check the chain and the stored scenario copy with tabletop; it names the first broken event and "
+                  "the changed files, if any:")
         self.para(f"tabletop verify {t(dg.file)}", style="Quote")
         self.para(f"Or check it without tabletop, from 'tabletop export {t(dg.file)} --format jsonl': each line holds "
                   "an event's seq, wall, payload and hash. An event's hash is the SHA-256 (hex) of the UTF-8 text "

@@ -352,7 +352,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
     sc: CompiledScenario = live.scenario
     state: State = live.state
     rows = rows if rows is not None else live.store.read()
-    verified = live.store.verify() if verify else None
+    verified = live.verify() if verify else None  # the file, its hash chain and its stored scenario copy
     name = file_name if file_name is not None else Path(str(live.store.path)).name
     b = _Builder(sc, state, live.session, rows)
     overview = b.overview()
@@ -375,6 +375,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
         participants=record.participants(state, b.live, overview),
         msel=b.msel(),
         digest=record.digest(sc, state, rows, b.live, verified, line(name)),
+        warnings=record.warnings(verified, live.copy_problems, line(name)),
     )
     guard_tree(report)
     return report

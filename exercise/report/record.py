@@ -3,6 +3,8 @@ activity (appendix A) and the digest of the event log with its verification (app
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..engine import chronology, views
 from ..engine.compile import CompiledScenario
 from ..engine.events import (
@@ -18,10 +20,13 @@ from ..engine.events import (
     VoteCast,
 )
 from ..engine.state import Entry, State
-from ..store import GENESIS_HASH, StoredEvent, VerifyResult
+from ..store import GENESIS_HASH, StoredEvent
 from .outside import block, line, part, sentence
 from .sections import Digest, Overview, Participants, TimelineRow, TurnBlock
 from .wording import wall_clock
+
+if TYPE_CHECKING:
+    from ..live import SessionVerification
 
 KIND_LABELS = {
     "SessionStarted": "Start", "InjectReleased": "Inject", "InjectDelayed": "Inject", "InjectWritten": "Inject",
@@ -97,8 +102,9 @@ def participants(state: State, live: list[Entry], overview: Overview) -> Partici
 
 
 def digest(sc: CompiledScenario, state: State, rows: list[StoredEvent], live: list[Entry],
-           verified: VerifyResult | None, file_name: str) -> Digest:
-    """The stored log in numbers and its hash chain; `verified` is the store's check, None when not run."""
+           verified: SessionVerification | None, file_name: str) -> Digest:
+    """The stored log in numbers, its hash chain and its stored scenario copy; `verified` is `LiveSession.verify()`
+    (what `tabletop verify` says), None when not run."""
     by_type: dict[str, int] = {}
     for r in rows:
         by_type[r.type] = by_type.get(r.type, 0) + 1
@@ -112,4 +118,28 @@ def digest(sc: CompiledScenario, state: State, rows: list[StoredEvent], live: li
         first_hash=rows[0].hash if rows else "", head_hash=rows[-1].hash if rows else GENESIS_HASH,
         genesis=GENESIS_HASH, verified=verified.ok if verified is not None else None,
         verify_message=line(verified.message) if verified is not None else "not checked", scenario_hash=stated,
-        snapshot_hash=snap, hash_matches=stated == snap)
+        snapshot_hash=snap, hash_matches=stated == snap,
+        chain_verified=verified.chain.ok if verified is not None else None,
+        chain_message=line(verified.chain.message) if verified is not None else "not checked",
+        copy_verified=(not verified.copy) if verified is not None and verified.copy_checked else None,
+        copy_message=line(verified.copy_message) if verified is not None else "not checked")
+
+
+def warnings(verified: SessionVerification | None, copy_problems: list[str], file_name: str) -> list[str]:
+    """What a reader must know before trusting the report, from the checks `tabletop verify` makes: a scenario
+    copy changed after the start (naming the files), a hash chain that does not verify. `copy_problems` are those
+    found when the file was opened, for when verify was not run."""
+    out = []
+    problems = list(verified.copy) if verified is not None else copy_problems
+    if problems:
+        out.append(f"The scenario copy stored in {part(file_name)} was changed after the session started "
+                   f"({'; '.join(line(p) for p in problems)}). The log, and the words it stored as the teams were "
+                   "shown them, are as played; what this report takes from the scenario itself (objectives, "
+                   "briefs, state labels, expected actions) comes from the changed copy.")
+    if verified is not None and not verified.chain.ok:
+        bad = verified.chain.first_bad_seq
+        out.append(f"The event log does not verify ({line(verified.chain.message)})"
+                   + (f": the events from #{bad} on may not be those written during play." if bad else "."))
+    if out:
+        out.append(f"Run tabletop verify {part(file_name)} to check the file again.")
+    return out

@@ -189,11 +189,15 @@ class Digest:
     first_hash: str
     head_hash: str
     genesis: str
-    verified: bool | None
+    verified: bool | None  # what `tabletop verify` says of the whole file (chain and copy); None when not checked
     verify_message: str
     scenario_hash: str
     snapshot_hash: str
     hash_matches: bool
+    chain_verified: bool | None = None  # the hash chain alone
+    chain_message: str = "not checked"
+    copy_verified: bool | None = None  # the scenario copy stored beside the log, against the log's start
+    copy_message: str = "not checked"
 
 
 @dataclass
@@ -256,6 +260,9 @@ class Report:
     participants: Participants
     msel: list[MselPlayed]
     digest: Digest
+    # What the reader must know before trusting the rest (a changed scenario copy, a broken chain): shown first,
+    # above everything, in every format.
+    warnings: list[str] = field(default_factory=list)
     rating_words: dict[str, str] = field(default_factory=lambda: dict(views.RATING_WORDS))
 
     def figures_in(self, group: str) -> list[fg.Figure]:
