@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
-from textual import events
-from textual.app import App
+from textual import events, on
+from textual.app import App, SystemCommand
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -192,13 +194,46 @@ class TtxApp(App[None]):
         self.screen.post_message(SessionUpdated(entries))
 
     # -- notifications: text, never markup ----------------------------------------------------
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+    def notify(self, message: str | Content, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every toast shows its words as written. A message often quotes a scenario, a facilitator or a
-        player ('New inject: …', a refusal naming a nation), and Textual would read it as markup: so
-        `markup` is ignored (Widget.notify always passes one) and control characters become pictures."""
+        player ('New inject: …', a refusal naming a nation), and Textual would read it as markup: so a `str`
+        is plain text whatever `markup` says (Widget.notify always passes one), its control characters shown
+        as pictures. Styled words are a `Content` built from spans (outside text in it a Content of its own,
+        see text.py), never markup: the toast draws it as it is."""
+        if isinstance(message, Content):
+            # Toast renders `Content.from_markup(message)`, which returns a Content unchanged; Notification
+            # is typed for a str only. (Content.markup would not do: it does not survive a round trip.)
+            super().notify(cast(str, message), title=shown.one_line(title), severity=severity, timeout=timeout,
+                           markup=True)
+            return
         super().notify(shown.visible(message), title=shown.one_line(title), severity=severity, timeout=timeout,
                        markup=False)
+
+    # Textual's own toasts are written in markup ('Press [b]ctrl+q[/b] to quit the app'), which notify above
+    # would show as written: the two a person meets are said here again, as Content.
+    def action_help_quit(self) -> None:
+        """ctrl+c, the reflex to quit: say which key quits, and that nothing is lost."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(Content.assemble("Press ", (key, "bold"), " to quit tabletop: the session is saved "
+                                             "as it goes."), title="Do you want to quit?")
+                return
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        """The palette's Screenshot, saved: where (the default handler, on App, is skipped)."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()
+        where = Content.assemble("Saved to ", shown.label(str(event.path))) if event.path else Content("Saved")
+        self.notify(where, title="Screenshot")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, but its Quit: ours (an Action of the app) says how to come back."""
+        for command in super().get_system_commands(screen):
+            if command.callback != self.action_quit:
+                yield command
 
     async def on_event(self, event: events.Event) -> None:
         # A paste is the one way a control character gets into a text box (a typed ESC or ctrl+G is a key,
