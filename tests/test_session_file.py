@@ -211,10 +211,21 @@ def test_read_commands_work_on_a_read_only_file_system(db: Path, tmp_path: Path)
     assert log.returncode == 0 and len(log.stdout.splitlines()) == events
     report = on_read_only_mount(db.parent, "report", db.name, "--format", "md", "-o", out)
     assert report.returncode == 0, report.stderr
-    export = on_read_only_mount(db.parent, "export", db.name, "--format", "jsonl,csv", "-o", out)
+    export = on_read_only_mount(db.parent, "export", db.name, "--format", "jsonl,csv,msel-csv,msel-xlsx", "-o", out)
     assert export.returncode == 0, export.stderr
     assert len((out / "s.jsonl").read_text(encoding="utf-8").splitlines()) == events
+    assert (out / "s-msel.csv").read_text(encoding="utf-8").startswith("Number,Inject,")
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
+
+
+@needs_mount
+def test_sessions_on_a_read_only_file_system_are_compared(db: Path, tmp_path: Path) -> None:
+    other = copy_of(db, tmp_path, "t.sqlite")
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    done = on_read_only_mount(db.parent, "report", db.name, other.name, "--compare", "--format", "md", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "| **B** | `t.sqlite` |" in (out / "s-vs-t-comparison.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in db.parent.iterdir()) == [db.name, other.name]
 
 
 @needs_mount

@@ -28,12 +28,12 @@ def report(
     """
     from exercise.report import ReportError, parse_formats, write_report
     from exercise.report.compare import write_comparison
+    from exercise.report.errors import check_session_file
 
     try:
         formats = parse_formats(format)
         for p in db:
-            if not p.is_file():
-                fail(f"{p}: no such session file")
+            check_session_file(p)  # before any is written: a folder or a FIFO among them says what it is
         if template_dir is not None and not template_dir.is_dir():
             fail(f"{template_dir}: no such template directory")
         if compare:
@@ -73,8 +73,6 @@ def export(
     from exercise.report import ReportError
     from exercise.report.export import export as do_export
 
-    if not db.is_file():
-        fail(f"{db}: no such session file")
     try:
         paths = do_export(db, format, out)
     except ReportError as exc:

@@ -28,9 +28,9 @@ def open_session(db_path: str | Path) -> tuple[LiveSession, list[StoredEvent]]:
     """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
     (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
     from ..live import LiveSession, SessionFileError
+    from .errors import check_session_file
 
-    if not Path(db_path).is_file():
-        raise ReportError(f"{db_path}: no such session file")
+    check_session_file(db_path)
     try:
         live, rows = LiveSession.open_with_rows(db_path)
     except SessionFileError as exc:

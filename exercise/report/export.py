@@ -29,7 +29,7 @@ from types import ModuleType
 
 from ..engine.text import visible
 from ..store import StoredEvent
-from .errors import ReportError
+from .errors import ReportError, check_session_file
 from .formats import parse_format_list
 from .outside import guard
 
@@ -180,10 +180,16 @@ def _msel_rows(db_path: str | Path) -> list[list[str]]:
     from .model import msel_played
 
     try:
-        live = LiveSession.open(db_path)
+        live = LiveSession.open(db_path, readonly=True)  # read, never written: read-only media too
     except SessionFileError as exc:
         raise ReportError(str(exc)) from None
     try:
+        if live.copy_problems:
+            # A sheet has no place to say so, and its rows would mix the log with the changed copy: refused, as
+            # before read-only opening, while the report says it at the top.
+            raise ReportError(f"{db_path}: the scenario copy stored in this file was changed after the session "
+                              f"started ({live.copy_problems[0]}); no MSEL is exported from it: tabletop verify "
+                              "says more")
         rows = msel_played(live)
     finally:
         live.close()
@@ -236,8 +242,7 @@ def export(db_path: str | Path, formats: str | Iterable[str] = ("jsonl",), out_d
     """Write each export format of a session file; returns the files written, in the order asked."""
     fmts = parse_export_formats(formats)
     target = Path(out_dir) if out_dir is not None else Path(db_path).resolve().parent
-    if not Path(db_path).is_file():
-        raise ReportError(f"{db_path}: no such session file")
+    check_session_file(db_path)
     stem = Path(db_path).stem
     writers = {"jsonl": (export_jsonl, f"{stem}.jsonl"), "csv": (export_csv, f"{stem}.csv"),
                "msel-csv": (export_msel_csv, f"{stem}-msel.csv"), "msel-xlsx": (export_msel_xlsx, f"{stem}-msel.xlsx")}
