@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
+from ...engine.typed import SEED_LIMIT
 from ..text import plain_line
 
 if TYPE_CHECKING:
@@ -105,10 +106,20 @@ class SetupForm(Vertical):
     def seed(self) -> int | None:
         """The seed typed, None for a random one; ValueError names what was typed."""
         raw = self.query_one("#seed", Input).value.strip()
+        if not raw:
+            return None
+        # The session would refuse a seed past 64 bits only once started; and a pasted 5,000-digit one is
+        # not repeated back to the person who pasted it.
+        wrong = f"The seed must be a whole number from {-SEED_LIMIT} to {SEED_LIMIT - 1}"
+        if len(raw) > len(str(SEED_LIMIT)) + 1:
+            raise ValueError(wrong + ".")
         try:
-            return int(raw) if raw else None
+            seed = int(raw)
         except ValueError:
-            raise ValueError(f"The seed must be a whole number, not '{raw}'.") from None
+            raise ValueError(f"{wrong}, not '{raw}'.") from None
+        if not -SEED_LIMIT <= seed < SEED_LIMIT:
+            raise ValueError(f"{wrong}, not {seed}.")
+        return seed
 
     def teams(self) -> dict[str, str]:
         """Who plays each nation, the solo player's own nation left out (the app puts 'human' there)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +19,9 @@ from ...controller import SessionController
 from ...text import plain, plain_line
 from ...widgets.gauges import number
 from .base import Dialog, field
+
+if TYPE_CHECKING:
+    from ....engine.models import StateVar
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,20 @@ def parse_change(text: str) -> tuple[float, str] | None:
     if not m:
         return None
     return float(m.group(2).replace(" ", "")), "set" if m.group(1) else "add"
+
+
+def change_problem(name: str, spec: StateVar, amount: float, mode: str) -> str | None:
+    """Why a change typed for the value `name` cannot be meant, or None. A number past the value's range is a
+    slip of the keyboard, not an adjudication: '999…9' (400 digits) reads as infinity, and '=500' on a 0–100
+    value would be stored as typed and only then cut to 100 by the engine."""
+    lo, hi = number(spec.min), number(spec.max)
+    if not math.isfinite(amount):
+        return f"That number is too large: {name} ranges from {lo} to {hi}."
+    if mode == "set" and not spec.min <= amount <= spec.max:
+        return f"{name} ranges from {lo} to {hi}: ={amount:g} is outside it."
+    if mode == "add" and abs(amount) > spec.max - spec.min:
+        return f"A change of {amount:+g} is more than the whole range of {name} ({lo} to {hi})."
+    return None
 
 
 class AdjudicateDialog(Dialog):
@@ -64,6 +83,10 @@ class AdjudicateDialog(Dialog):
         self.query_one("#key" if self.initial is None else "#change").focus()
         self._preview()
 
+    def _spec(self, key: str) -> StateVar:
+        sc = self.controller.scenario
+        return sc.vars[sc.layout.var_of[sc.layout.slot(key) or 0]]
+
     @on(Select.Changed)
     @on(Input.Changed)
     def _preview(self) -> None:
@@ -73,10 +96,11 @@ class AdjudicateDialog(Dialog):
             self.query_one("#preview", Static).update("")
             return
         sc = self.controller.scenario
-        spec = sc.vars[sc.layout.var_of[sc.layout.slot(key) or 0]]
+        spec = self._spec(key)
         now = self.controller.state.value(key)
-        if parsed is None:
-            text = f"{sc.label_of(key)} is {number(now)} (range {number(spec.min)}–{number(spec.max)})"
+        wrong = change_problem(sc.label_of(key), spec, *parsed) if parsed else None
+        if parsed is None or wrong:
+            text = wrong or f"{sc.label_of(key)} is {number(now)} (range {number(spec.min)}–{number(spec.max)})"
         else:
             amount, mode = parsed
             new = min(max(amount if mode == "set" else now + amount, spec.min), spec.max)
@@ -99,6 +123,12 @@ class AdjudicateDialog(Dialog):
             return None
         if parsed is None:
             self.problem("The change is a number: +5, -3, or =40 to set a value.")
+            self.query_one("#change").focus()
+            return None
+        sc = self.controller.scenario
+        wrong = change_problem(sc.label_of(key), self._spec(key), *parsed)
+        if wrong:
+            self.problem(wrong)
             self.query_one("#change").focus()
             return None
         if not reason:
