@@ -7,6 +7,7 @@ top: the launcher's first frame needs neither (bench/bench_launcher.py).
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from collections.abc import Iterable
@@ -123,8 +124,9 @@ class TtxApp(App[None]):
 
     # -- sessions ----------------------------------------------------------------------------
     def new_session_path(self, scenario_id: str) -> Path:
+        # The folder is left to the store, which makes it (and any missing parent) 0700 as it creates the file
+        # 0600: a session holds every team's private brief and messages.
         folder = self.config.sessions
-        folder.mkdir(parents=True, exist_ok=True)
         stamp = (self.config.clock or (lambda: datetime.now(UTC)))().strftime("%Y%m%d-%H%M%S")
         base = re.sub(r"[^A-Za-z0-9_.-]", "-", scenario_id)
         path = folder / f"{base}-{stamp}.sqlite"
@@ -263,9 +265,11 @@ class TtxApp(App[None]):
 
         where = self.config.sessions / "errors.log"
         try:
-            where.parent.mkdir(parents=True, exist_ok=True)
+            # Private like the sessions beside it: a traceback may quote what the teams typed.
+            where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            with where.open("a", encoding="utf-8") as log:
+            fd = os.open(where, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            with open(fd, "a", encoding="utf-8") as log:
                 log.write(f"--- {stamp}\n{''.join(traceback.format_exception(error))}\n")
         except OSError:
             return None
