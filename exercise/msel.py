@@ -3,6 +3,11 @@
 Export writes a scenario's injects as rows; import reads rows back into an inject library, so a
 planning team can work in the spreadsheet they already use and bring the result back into tabletop.
 Export then import then export gives the same sheet: every column maps to one inject field.
+
+A sheet is opened in a spreadsheet, so its cells follow `engine.cells`: a CSV cell a spreadsheet would run as a
+formula (a title starting with '=') gets an apostrophe before it, which import takes off again; an XLSX cell is
+stored as a string, never a formula. Control characters (a YAML "\\e" in a scenario) are shown as pictures in both
+(XLSX cannot hold them at all), so only they do not come back as they were.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from typing import Any
 
 import yaml
 
+from .engine import cells
 from .engine.compile import CompiledScenario
 from .engine.compile_injects import CInject
 from .engine.diagnostics import Diagnostic, Mark
 from .engine.safefile import UnsafeFile, read_bounded
-from .engine.text import one_line
+from .engine.text import one_line, visible
 
 COLUMNS = ["Seq", "Inject ID", "Scenario time", "Trigger", "Type", "From", "To", "Title", "Description",
            "Expected action", "Objective", "Capability"]
@@ -92,7 +98,7 @@ def write_csv(sheet: list[MselRow], path: Path) -> None:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for r in sheet:
-            w.writerow(r.cells())
+            w.writerow([x if isinstance(x, int) else cells.cell(x) for x in r.cells()])
 
 
 def _openpyxl(module: str) -> Any:
@@ -110,7 +116,12 @@ def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
     for cell in ws[1]:
         cell.font = styles.Font(bold=True)
     for r in sheet:
-        ws.append(r.cells())
+        # openpyxl refuses control characters (IllegalCharacterError) and stores a str starting with '=' as a
+        # formula: text is shown (`visible`) and kept a string (data type 's'), so '=HYPERLINK(...)' stays words.
+        ws.append([x if isinstance(x, int) else visible(x) for x in r.cells()])
+        for c in ws[ws.max_row]:
+            if isinstance(c.value, str):
+                c.data_type = "s"
     widths = [5, 22, 13, 24, 12, 24, 22, 30, 60, 40, 10, 30]
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
@@ -225,6 +236,7 @@ _TRIGGER = re.compile(r"^(?:(?P<manual>manual)|turn\s+(?P<turn>\d+)|after\s+(?P<
 def read(path: Path) -> list[MselRow]:
     """The rows of an MSEL sheet (CSV or XLSX), read within the limits above; MselError names the row and column."""
     table = _read_table(path)
+    csv_sheet = path.suffix.lower() not in (".xlsx", ".xlsm")
     if not table:
         raise _error(path, 1, 1, "msel-empty", "the sheet is empty")
     header = [str(c).strip() for c in table[0]]
@@ -237,15 +249,17 @@ def read(path: Path) -> list[MselRow]:
     for n, raw in enumerate(table[1:], 2):
         if not any(str(c).strip() for c in raw):
             continue
-        cells = [str(raw[col[c]]).strip() if col[c] < len(raw) and raw[col[c]] is not None else "" for c in COLUMNS]
-        seq = _seq(path, n, col["Seq"] + 1, cells[0], n - 1)
-        if not cells[1]:
+        found = [str(raw[col[c]]).strip() if col[c] < len(raw) and raw[col[c]] is not None else "" for c in COLUMNS]
+        # A CSV cell export defused (an apostrophe before '=...') reads back as written; XLSX cells are strings.
+        values = [cells.undo(x).strip() for x in found] if csv_sheet else found
+        seq = _seq(path, n, col["Seq"] + 1, values[0], n - 1)
+        if not values[1]:
             raise _error(path, n, col["Inject ID"] + 1, "msel-id", "the Inject ID is empty")
-        if not _TRIGGER.match(cells[3]):
-            raise _error(path, n, col["Trigger"] + 1, "msel-trigger", f"Trigger '{one_line(cells[3])[:60]}' is not "
+        if not _TRIGGER.match(values[3]):
+            raise _error(path, n, col["Trigger"] + 1, "msel-trigger", f"Trigger '{one_line(values[3])[:60]}' is not "
                          "'turn N', 'after ID [+ N turns]', 'when CONDITION' or 'manual' (optionally followed by "
                          "'if CONDITION')")
-        out.append(MselRow(seq, *cells[1:]))
+        out.append(MselRow(seq, *values[1:]))
     return out
 
 

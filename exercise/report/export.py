@@ -11,9 +11,8 @@ What players wrote stays exact where it is data, and harmless where a person rea
   exactly the stored event.
 - CSV: the `payload` column is the canonical JSON exactly as hashed (C0 controls escaped by JSON; it starts
   with '{', so a spreadsheet never reads it as a formula). The columns flattened from it are for reading in a
-  spreadsheet: control characters shown as pictures (`engine.text.visible`), and a cell that a spreadsheet
-  would run as a formula (its first character '=', '+', '-', '@' or their full-width forms, after any white
-  space) gets a leading apostrophe, OWASP's advice: Excel and LibreOffice then show it as text.
+  spreadsheet: control characters shown as pictures and a cell a spreadsheet would run as a formula defused
+  with a leading apostrophe (`engine.cells`, the rule every sheet tabletop writes follows).
 - The MSEL sheets hold the report model's text (controls shown, right-to-left names isolated inside the
   report's sentences); the CSV defuses formulas as above, the XLSX stores every text cell as a string.
 """
@@ -27,14 +26,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-from ..engine.text import visible
+from ..engine import cells
 from ..store import StoredEvent
 from .errors import ReportError, check_session_file
 from .formats import parse_format_list
 from .outside import guard
 
 EXPORT_FORMATS = ("jsonl", "csv", "msel-csv", "msel-xlsx")
-_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 
 def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
@@ -140,13 +138,8 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, (list, dict)):
-        return _defuse(visible(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
-    return _defuse(visible(str(value)))
-
-
-def _defuse(text: str) -> str:
-    """Text a spreadsheet would run as a formula, with an apostrophe before it; any other text as it is."""
-    return "'" + text if text.lstrip()[:1] in _FORMULA_START else text
+        return cells.cell(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return cells.cell(str(value))
 
 
 def export_csv(db_path: str | Path, path: Path) -> Path:
@@ -203,7 +196,7 @@ def export_msel_csv(db_path: str | Path, path: Path) -> Path:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MSEL_HEADER)
         for row in rows:
-            w.writerow([_defuse(guard(x)) for x in row])
+            w.writerow([cells.defuse(guard(x)) for x in row])
     return path
 
 

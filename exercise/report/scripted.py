@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 from ..engine.compile import CompiledScenario, load_scenario
 from ..engine.models import Step
 from ..engine.session import Session
@@ -38,7 +36,11 @@ _SHAPE = "a script is a mapping with an integer 'seed', optional 'teams' and a l
 
 
 def load_script(path: str | Path) -> dict[str, object]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """A script file read as `tabletop run --script` reads one: through the bounded YAML reader (a regular file of
+    limited size, aliases counted, no tags, no duplicate keys); ScenarioError names its problem's file:line:col."""
+    from ..engine.yamlsafe import load_path
+
+    data, _positions = load_path(path, str(path))
     if not isinstance(data, dict) or not isinstance(data.get("steps", []), list):
         raise ValueError(f"{path}: {_SHAPE}")
     return data
