@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from exercise.cli._app import PANEL_PLAY, app, display, err, fail, load, note, scenario_path
+from exercise.cli._library import library_option
 
 if TYPE_CHECKING:
     from exercise.ui.app import TtxApp
@@ -35,6 +36,7 @@ def play(
     solo: str | None = typer.Option(None, "--solo", metavar="NATION",
                                     help="play this nation alone; bots play the others"),
     seed: int | None = typer.Option(None, "--seed", metavar="N", help="the seed of a new session (repeatable)"),
+    library_path: list[Path] = library_option(),
 ) -> None:
     """The terminal UI: with no scenario, a launcher listing the scenarios and the sessions to resume."""
     from exercise.ui.app import make_app
@@ -57,10 +59,13 @@ def play(
             note(f"resuming {display(db)}: --solo applies only to a new session")
         if seed is not None:
             note(f"resuming {display(db)}: --seed applies only to a new session")
+        if library_path:
+            note(f"resuming {display(db)}: --library-path applies only to a new session (the session keeps a "
+                 "copy of its scenario and libraries)")
         solo = None
     elif scenario:
         path = scenario_path(scenario)
-        compiled = load(scenario)  # a broken scenario is reported here, with every problem, not in the UI
+        compiled = load(scenario, library_path)  # a broken scenario is reported here, with every problem, not in the UI
         if solo and solo not in compiled.nations:
             fail(f"'{solo}' is not a nation of {compiled.title} (nations: {', '.join(compiled.nations)})")
     elif solo:
@@ -74,7 +79,8 @@ def play(
     # started without a terminal; some shells export them) would pin Textual to a stale size.
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
-    config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd())
+    config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd(),
+                       library=library_path)
     run_in_terminal(make_app(config))
 
 

@@ -142,9 +142,8 @@ class TtxApp(App[None]):
         """Create a session file for a scenario and open the console for the chosen mode."""
         from ..engine.compile import load_scenario
         from ..live import LiveSession
-        from ..resources import library_roots
 
-        scenario = load_scenario(scenario_path, library_roots())
+        scenario = load_scenario(scenario_path, self.config.library_roots())
         if mode == "solo":
             if nation not in scenario.nations:
                 raise ValueError(f"'{nation}' is not a nation of {scenario.title} "
@@ -215,11 +214,10 @@ class TtxApp(App[None]):
     # Textual's own toasts are written in markup ('Press [b]ctrl+q[/b] to quit the app'), which notify above
     # would show as written: the two a person meets are said here again, as Content.
     def action_help_quit(self) -> None:
-        """ctrl+c, the reflex to quit: say which key quits, and that nothing is lost."""
+        """ctrl+c, the reflex to quit: Textual's hint, which key quits, in its own words."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                self.notify(Content.assemble("Press ", (key, "bold"), " to quit tabletop: the session is saved "
-                                             "as it goes."), title="Do you want to quit?")
+                self.notify(Content.assemble("Press ", (key, "bold"), " to quit the app"), title="Do you want to quit?")
                 return
 
     @on(events.DeliveryComplete)

@@ -20,6 +20,13 @@ class AppConfig:
     clock: Callable[[], datetime] | None = None  # the store's wall clock (fixed in tests)
     poll_seconds: float = 0.25  # how often the app looks for other terminals' events
     theme: str | None = None  # a Textual theme name; None: the default dark theme
+    library: list[Path] = field(default_factory=list)  # --library-path: folders includes may come from
+
+    def library_roots(self) -> list[Path]:
+        """Every folder a scenario started here may include libraries from (see resources.library_roots)."""
+        from ..resources import library_roots
+
+        return library_roots(self.library)
 
     @property
     def sessions(self) -> Path:

@@ -26,7 +26,7 @@ async def test_ctrl_c_says_which_key_quits_in_words(tmp_path: Path) -> None:
         await pilot.press("ctrl+c")
         assert await until(pilot, lambda: bool(toasts(app)))
         [toast] = toasts(app)
-        assert toast.plain == "Do you want to quit?\nPress ctrl+q to quit tabletop: the session is saved as it goes."
+        assert toast.plain == "Do you want to quit?\nPress ctrl+q to quit the app"
         start = toast.plain.index("ctrl+q")
         assert any(span.start <= start < span.end and "bold" in str(span.style) for span in toast.spans)
         assert app.is_running

@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.diagnostics import ScenarioError
-from ...resources import ScenarioInfo, all_scenarios, library_roots, peek
+from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
 from ..errors import one_line
 from ..text import plain, plain_line
@@ -211,7 +211,7 @@ class LauncherScreen(Screen[None]):
             return one_line(ScenarioError([info.problem]))
         if info.path not in self._cache:
             try:
-                self._cache[info.path] = load_scenario(info.path, library_roots())
+                self._cache[info.path] = load_scenario(info.path, self.app.config.library_roots())  # type: ignore[attr-defined]
             except (ScenarioError, OSError, ValueError) as exc:
                 self._cache[info.path] = one_line(exc)
         return self._cache[info.path]
