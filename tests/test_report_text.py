@@ -322,10 +322,11 @@ def test_right_to_left_runs_are_isolated_in_every_format(out: Path) -> None:
             checked += 1
     assert checked >= 10
     # The direction is the text's own: a note that starts in Hebrew reads right to left, one that starts in
-    # English left to right; a sentence of the report's with a Hebrew name first stays left to right.
+    # English left to right; an engine's sentence with a Hebrew name first (isolated where the engine put it in)
+    # stays left to right.
     dirs = {data[:20]: around[-1][1].get("dir") for data, around in page.texts if around and around[-1][0] == "bdi"}
     assert dirs[HE[:20]] == "rtl" and dirs["# heading\n- item\n1. "] == "ltr"
-    assert any(k.startswith("\u200eנורביה 12 decided") and v == "ltr" for k, v in dirs.items())
+    assert any(k.startswith(f"{FSI}נורביה 12{PDI} decided") and v == "ltr" for k, v in dirs.items())
     md = (out / "hostile-aar.md").read_text("utf-8")
     assert all(_isolated(line) for line in md.splitlines())
     assert sum(has_rtl(line) for line in md.splitlines()) >= 10

@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exercise.engine.text import FSI, PDI, has_rtl, isolate, one_line, visible
+from exercise.engine.text import (
+    FSI,
+    PDI,
+    first_strong_direction,
+    has_rtl,
+    isolate,
+    one_line,
+    visible,
+    without_isolates,
+)
 
 
 def test_control_characters_become_pictures() -> None:
@@ -32,6 +41,25 @@ def test_isolate_wraps_only_right_to_left_runs() -> None:
     assert isolate("Hello") == "Hello"
     assert has_rtl("שלום") and isolate("שלום 12") == f"{FSI}שלום 12{PDI}"
     assert has_rtl("مرحبا")
+
+
+def test_the_first_strong_letter_gives_the_direction_past_isolates_within() -> None:
+    assert first_strong_direction("שלום abc") == "rtl" and first_strong_direction("abc שלום") == "ltr"
+    assert first_strong_direction("مرحبا") == "rtl"
+    assert first_strong_direction("12 ... !") is None  # digits and punctuation have no strong direction
+    # An engine's sentence with a Hebrew name first: the name is isolated, so the sentence's own word decides.
+    assert first_strong_direction(f"{isolate('שלום')}: Share now") == "ltr"
+    assert first_strong_direction(f"\u2066abc{PDI} שלום") == "rtl"  # LRI ... PDI skipped too
+    assert first_strong_direction(f"{FSI}abc") is None  # an isolate never closed runs to the end
+
+
+def test_without_isolates_takes_out_only_pairs() -> None:
+    name = isolate("שלום")
+    assert without_isolates(f"{name} decided on '{isolate('כותרת')}': 12 tanks") == "שלום decided on 'כותרת': 12 tanks"
+    assert without_isolates("plain") == "plain"
+    assert without_isolates(f"a{FSI}b") == f"a{FSI}b"  # unpaired: left for visible() to show
+    assert without_isolates(f"a{PDI}{FSI}b") == f"a{PDI}{FSI}b"
+    assert visible(without_isolates(f"a{FSI}b")) == "a<U+2068>b"
 
 
 @given(st.text())

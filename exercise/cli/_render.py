@@ -27,6 +27,7 @@ from exercise.engine.events import (
 )
 from exercise.engine.inject_words import CONTROL, ended_text, released_words
 from exercise.engine.state import Entry, State
+from exercise.engine.text import without_isolates
 from exercise.engine.views import describe, words_of
 
 Echo = Callable[[str], None]
@@ -122,7 +123,8 @@ class Narrator:
             case SessionEnded():
                 self._ended(ev, state)
             case _:
-                self.echo(f"  · {describe(sc, ev, state.written, words=state.words)}")
+                # Without the isolates the sentence puts around right-to-left names: a terminal draws them.
+                self.echo(f"  · {without_isolates(describe(sc, ev, state.written, words=state.words))}")
 
     def _released(self, ev: InjectReleased, state: State) -> None:
         sc = self.sc

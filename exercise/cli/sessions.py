@@ -103,6 +103,7 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
 
     from exercise.engine.events import event_from_dict
     from exercise.engine.state import Entry, State
+    from exercise.engine.text import without_isolates
     from exercise.engine.views import describe
 
     retracted: set[int] = set()
@@ -115,11 +116,12 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
 
     def words(row: Any) -> str:
         # Titles and labels in the words the teams were shown (stored at release), as the screens and the
-        # report say them; without a replayable state, each event's own stored words or a preview.
+        # report say them; without a replayable state, each event's own stored words or a preview. The isolates
+        # the sentence puts around right-to-left names are for reports: a terminal would show them as marks.
         try:
             if state is None:
-                return str(describe(sc, event_from_dict(row.payload)))
-            return str(describe(sc, event_from_dict(row.payload), state.written, words=state.words))
+                return without_isolates(describe(sc, event_from_dict(row.payload)))
+            return without_isolates(describe(sc, event_from_dict(row.payload), state.written, words=state.words))
         except Exception:
             return raw(row)
 

@@ -8,8 +8,10 @@ team's history and the report say each one the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .compile import CompiledScenario
 from .events import (
     Adjudicated,
     ClockAdvanced,
@@ -29,6 +31,7 @@ from .events import (
 from .inject_words import CONTROL, inject_words
 from .session import Session
 from .state import State
+from .text import isolate
 from .views import describe, words_of
 
 
@@ -140,6 +143,12 @@ class MselRow:
 WRITTEN_IN_PLAY = "written in play"
 
 
+def _names(sc: CompiledScenario, ids: Iterable[str]) -> str:
+    """Names in a list, each isolated (`text.isolate`): two Hebrew names and the comma between them would
+    otherwise read right to left, the second first."""
+    return ", ".join(isolate(sc.name_of(t)) for t in ids)
+
+
 def msel(session: Session) -> list[MselRow]:
     """The master scenario events list: one row per inject, in release order then schedule order, then
     the injects control wrote during play."""
@@ -179,7 +188,7 @@ def msel(session: Session) -> list[MselRow]:
         said = st.words[ci.id][CONTROL] if ci.id in st.words else inject_words(sc, ci, turn or 1)[CONTROL]
         rows.append(MselRow(
             number=number, id=ci.id, time=sc.time_of(turn) if turn else "", turn=turn, trigger=trigger,
-            kind=m.kind, sender=said.sender, to=", ".join(sc.name_of(t) for t in ci.recipients),
+            kind=m.kind, sender=said.sender, to=_names(sc, ci.recipients),
             description=said.title, expected=m.expected or "",
             objective=", ".join(ci.objectives), capability=", ".join(caps.get(o, "") for o in ci.objectives),
             status=status, released_turn=st.released.get(ci.id)))
@@ -187,7 +196,7 @@ def msel(session: Session) -> list[MselRow]:
         turn = st.released.get(w.inject)
         rows.append(MselRow(
             number=len(rows) + 1, id=w.inject, time=sc.time_of(turn) if turn else "", turn=turn,
-            trigger=WRITTEN_IN_PLAY, kind=w.kind, sender=w.sender, to=", ".join(sc.name_of(t) for t in w.to),
+            trigger=WRITTEN_IN_PLAY, kind=w.kind, sender=w.sender, to=_names(sc, w.to),
             description=words_of(st, w.inject).title, expected="", objective=w.objective or "",
             capability=caps.get(w.objective or "", ""), status="released" if turn is not None else "written",
             released_turn=turn))

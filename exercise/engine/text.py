@@ -10,6 +10,8 @@ markup, HTML, Markdown) is the job of that format's writer, on top of this.
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Literal
 
 # C0 controls except tab and newline, DEL, and the C1 controls (which some terminals obey like ESC sequences).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -22,6 +24,8 @@ _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010ff
 
 FSI = "\u2068"  # first strong isolate: the run takes the direction of its first strong letter
 PDI = "\u2069"  # pop directional isolate
+_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_ISOLATE_MARKS = re.compile(f"[{FSI}{PDI}]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -53,5 +57,39 @@ def has_rtl(text: str) -> bool:
 def isolate(text: str) -> str:
     """`text` inside a first-strong isolate (FSI ... PDI) when it holds right-to-left letters, else as is: in a
     plain-text or Markdown report a Hebrew or Arabic rationale then cannot pull the punctuation and numbers
-    around it into its own direction."""
+    around it into its own direction. The engine's sentences ("{name} decided on '{title}': {label}") isolate
+    each outside value where they put it in."""
     return f"{FSI}{text}{PDI}" if has_rtl(text) else text
+
+
+def first_strong_direction(text: str) -> Literal["ltr", "rtl"] | None:
+    """The direction of the first letter with a strong direction, skipping what stands inside an isolate (to its
+    PDI, or to the end when it has none): the direction FSI and HTML's dir="auto" give a run (Unicode's rule P2),
+    for a writer that must state it (WeasyPrint reads no "auto"). None when no letter has one (digits, marks)."""
+    depth = 0
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch == PDI:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            kind = unicodedata.bidirectional(ch)
+            if kind == "L":
+                return "ltr"
+            if kind in ("R", "AL"):
+                return "rtl"
+    return None
+
+
+def without_isolates(text: str) -> str:
+    """`text` without the FSI ... PDI pairs `isolate` put in, for a terminal: it does not reorder text by
+    direction, and would draw the marks as cells of their own (or `visible` would show them). Marks that do not
+    pair up are left for `visible` to show."""
+    if FSI not in text:
+        return text
+    depth = 0
+    for ch in _ISOLATE_MARKS.findall(text):
+        depth += 1 if ch == FSI else -1
+        if depth < 0:
+            return text
+    return _ISOLATE_MARKS.sub("", text) if depth == 0 else text

@@ -35,6 +35,7 @@ from .inject_words import CONTROL, ending_text, text_context, words_for
 from .inject_words import first_line as _first_line
 from .session import Session
 from .state import State
+from .text import isolate
 
 __all__ = ["text_context"]  # read models and the narrator take it from here
 
@@ -150,14 +151,22 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
 
     `written` (a state's injects written on the spot) and `words` (a state's released words, `State.words`)
     let titles and labels read as the teams were shown them; without `words`, an inject's words are those
-    its release event carries, or else a preview of them."""
+    its release event carries, or else a preview of them.
+
+    Every outside value (a name, a title, a label, a reason, what someone wrote) is isolated where it is put in
+    (`text.isolate`, which marks only right-to-left text): a Hebrew title followed by ": 12 tanks" cannot pull
+    the number into its own direction, and the sentence reads from its own first word. A terminal has no use for
+    the marks: `text.without_isolates` takes them out again."""
     said = _Said(sc, written or {}, words or {}, event)
-    n = sc.name_of
+
+    def n(who: str) -> str:
+        return isolate(sc.name_of(who))
+
     match event:
         case SessionStarted():
             humans = [n(t) for t, who in event.teams.items() if who == "human"]
-            bots = [f"{n(t)} ({who[4:]})" for t, who in event.teams.items() if who != "human"]
-            parts = [f"{event.scenario_title} started (seed {event.seed}, {event.mode})"]
+            bots = [f"{n(t)} ({isolate(who[4:])})" for t, who in event.teams.items() if who != "human"]
+            parts = [f"{isolate(event.scenario_title)} started (seed {event.seed}, {event.mode})"]
             if humans:
                 parts.append("played by people: " + ", ".join(humans))
             if bots:
@@ -172,7 +181,8 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
         case InjectDelayed():
             return f"Inject '{said.title(event.inject)}' delayed {event.turns} turn(s)"
         case InjectWritten():
-            return f"Control wrote inject '{event.title or event.inject}' to {', '.join(n(t) for t in event.to)}"
+            to = ", ".join(n(t) for t in event.to)
+            return f"Control wrote inject '{isolate(event.title or event.inject)}' to {to}"
         case DecisionTaken():
             label = said.label(event.inject, event.option)
             if event.by == "deadline":
@@ -183,30 +193,30 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
         case OutcomeRolled():
             text = said.outcome(event.inject, event.option, event.outcome)
             return f"Chance outcome for {n(event.team)} (p={event.p:g}, roll {event.roll:.2f}): " + (
-                _first_line(text) or f"branch {event.outcome + 1}")
+                isolate(_first_line(text)) or f"branch {event.outcome + 1}")
         case VoteCast():
             return f"{n(event.nation)} voted in {n(event.org)} on '{said.title(event.inject)}': " \
                    f"{said.label(event.inject, event.option)}"
         case MessageSent():
             return f"{n(event.sender)} → {', '.join(n(t) if t != 'all' else 'everyone' for t in event.to)}: " \
-                   f"{_first_line(event.text)}"
+                   f"{isolate(_first_line(event.text))}"
         case Adjudicated():
             how = f"set to {event.change:g}" if event.mode == "set" else f"{event.change:+g}"
-            return f"Adjudication: {sc.label_of(event.target)} {how} ({event.reason})"
+            return f"Adjudication: {isolate(sc.label_of(event.target))} {how} ({isolate(event.reason)})"
         case ObservationNoted():
             rating = f" [{event.rating}]" if event.rating else ""
-            obj = f" on {event.objective}" if event.objective else ""
-            return f"{event.kind.capitalize()}{obj}{rating}: {_first_line(event.text)}"
+            obj = f" on {isolate(event.objective)}" if event.objective else ""
+            return f"{event.kind.capitalize()}{obj}{rating}: {isolate(_first_line(event.text))}"
         case SessionPaused():
-            return "Session paused" + (f": {event.reason}" if event.reason else "")
+            return "Session paused" + (f": {isolate(event.reason)}" if event.reason else "")
         case SessionResumed():
             return "Session resumed"
         case EventRetracted():
-            return f"Event {event.seq} retracted: {event.reason}"
+            return f"Event {event.seq} retracted: {isolate(event.reason)}"
         case SessionEnded():
             ending = next((e.model.title for e in sc.endings if e.id == event.ending), None)
-            return f"Session ended at turn {event.turn}: " + (ending or "no ending reached") + \
-                (f" ({event.reason})" if event.reason else "")
+            return f"Session ended at turn {event.turn}: " + (isolate(ending) if ending else "no ending reached") + \
+                (f" ({isolate(event.reason)})" if event.reason else "")
     return type(event).__name__
 
 
@@ -232,15 +242,16 @@ class _Said:
             stored = words_for(self.sc, self.written, inject_id, (ci.turn or 1) if ci else 1)
         return stored.get(self.reader) or stored[CONTROL]
 
+    # Isolated where they go into the sentence (see `describe`).
     def title(self, inject_id: str) -> str:
         w = self._of(inject_id)
-        return w.title if w else inject_id
+        return isolate(w.title if w else inject_id)
 
     def label(self, inject_id: str, option: str | None) -> str:
         if option is None:
             return "no decision"
         w = self._of(inject_id)
-        return w.options[option].label if w and option in w.options else option
+        return isolate(w.options[option].label if w and option in w.options else option)
 
     def outcome(self, inject_id: str, option: str, branch: int) -> str:
         w = self._of(inject_id)

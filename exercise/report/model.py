@@ -331,7 +331,7 @@ class _Builder:
         rows = []
         for r in chronology.msel(self.session):
             rows.append(MselPlayed(r.number, line(r.id), r.time, sentence(r.trigger), line(r.kind), line(r.sender),
-                                   line(r.to), block(r.description), block(r.expected.strip()), line(r.objective),
+                                   sentence(r.to), block(r.description), block(r.expected.strip()), line(r.objective),
                                    line(r.capability), r.status,
                                    self.when(r.released_turn) if r.released_turn is not None else "not released",
                                    decided.get(r.id, [])))

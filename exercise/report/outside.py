@@ -6,8 +6,9 @@ format (Markdown, HTML, PDF, DOCX, the figures, the MSEL sheets) starts from tex
 - `line`: a name, a title, a label, on one line;
 - `part`: a name or a title inside a sentence the report writes, isolated (FSI ... PDI) when it holds
   right-to-left letters, so that it cannot pull the words and numbers around it into its own direction;
-- `sentence`: an English sentence the engine wrote with names in it (a timeline entry), on one line and read
-  left to right even when it starts with a Hebrew or Arabic name.
+- `sentence`: an English sentence the engine wrote with names in it (a timeline entry), on one line; the
+  engine isolated each name where it put it in (`engine.text.isolate`), and those isolates are kept, so the
+  sentence reads left to right from its own first word even when a Hebrew or Arabic name comes first.
 Each format then escapes for itself and isolates each whole value: `render.py` (Markdown, HTML and so PDF),
 `docx_blocks.py` (DOCX), `figure_drawing.py` (SVG, PNG), `export.py` (the sheets).
 
@@ -20,13 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 
-from ..engine.text import FSI, PDI, has_rtl, isolate, one_line, visible
+from ..engine.text import FSI, PDI, isolate, one_line, visible
 
 _MARKS = re.compile(f"([{FSI}{PDI}])")
-_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
-LRM = "\u200e"  # left-to-right mark: an invisible letter with a left-to-right direction
 
 
 # The fast paths below skip the rule where it would change nothing: `visible` changes no printable character
@@ -52,28 +50,13 @@ def part(value: object) -> str:
 
 
 def sentence(value: object) -> str:
-    """An English sentence the engine wrote with outside names in it, on one line. Isolated as a whole it would
-    take its direction from its first letter, a name's perhaps: a left-to-right mark leads it instead."""
-    text = line(value)
-    return LRM + text if has_rtl(text) else text
-
-
-def starts_rtl(text: str) -> bool:
-    """Whether the first letter with a strong direction, outside any isolate within, is right-to-left: the
-    direction FSI and HTML's dir="auto" give a run, for a writer that must state it (WeasyPrint reads no "auto")."""
-    depth = 0
-    for ch in text:
-        if ch in _OPENERS:
-            depth += 1
-        elif ch == PDI:
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            kind = unicodedata.bidirectional(ch)
-            if kind == "L":
-                return False
-            if kind in ("R", "AL"):
-                return True
-    return False
+    """A sentence (or a list of names) the engine or the report wrote with outside values in it, each isolated
+    where it stands: on one line, its control characters shown, the isolates kept as long as they pair up (`guard`).
+    Isolated as a whole, it then takes its direction from its own first word, the names inside skipped."""
+    text = "" if value is None else str(value)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(guard(text).split())
 
 
 def _balanced(pieces: list[str]) -> bool:

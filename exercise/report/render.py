@@ -32,7 +32,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from ..engine.text import has_rtl, isolate
+from ..engine.text import first_strong_direction, has_rtl, isolate
 from ..resources import data_dir
 from .markdown import (
     MdSafe,
@@ -45,7 +45,7 @@ from .markdown import (
     md_quote,
     paragraphs,
 )
-from .outside import guard, starts_rtl
+from .outside import guard
 from .wording import delta, num
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def html_text(value: object, *, for_print: bool = False) -> Markup:
     # A string the report wrote is ASCII; only outside text can hold right-to-left letters.
     if text.isascii() or not has_rtl(text):
         return shown
-    return Markup(f'<bdi dir="{"rtl" if starts_rtl(text) else "ltr"}">{shown}</bdi>')
+    return Markup(f'<bdi dir="{first_strong_direction(text) or "ltr"}">{shown}</bdi>')
 
 
 def _html_finalize(for_print: bool) -> Callable[[object], object]:
