@@ -13,7 +13,8 @@ Our own styling goes around outside text as spans, never as markup formatted aro
     t.append(plain(view.sender))
 
 Screen titles and sub-titles stay `str` (Textual's Header draws them as plain Content): `one_line` is
-enough for them. Notifications are made plain once, in `TtxApp.notify`.
+enough for them. Notifications are made plain once, in `TtxApp.notify` (a `Content` built from spans is
+drawn as it is). `reflow` joins a paragraph's hard line breaks before `plain`, so long texts wrap to the panel.
 
 Right-to-left isolation (`engine.text.isolate`) is for reports: a terminal does not reorder text by
 direction, and Textual would draw the isolate marks as cells of their own.
@@ -21,13 +22,15 @@ direction, and Textual would draw the isolate marks as cells of their own.
 
 from __future__ import annotations
 
+import re
+
 from rich.style import StyleType
 from rich.text import Text
 from textual.content import Content
 
 from ..engine.text import one_line, visible
 
-__all__ = ["label", "one_line", "plain", "plain_line", "visible"]
+__all__ = ["label", "one_line", "plain", "plain_line", "reflow", "visible"]
 
 
 def plain(text: str, style: StyleType = "") -> Text:
@@ -43,3 +46,27 @@ def plain_line(text: str, style: StyleType = "") -> Text:
 def label(text: str) -> Content:
     """One line of outside text as Textual Content: for a tab, a button, a check box, a border title."""
     return Content(one_line(text))
+
+
+# Spaces and tabs only, and lines split at '\n' only: str.split() and str.strip() would also take the control
+# characters Unicode counts as line breaks or spaces (\x1c, \x85, \u2028...), which `visible` is to show.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*\n")  # one blank line or more
+_OWN_LINE = re.compile(r"^(?:  |\t|[ \t]*(?:[-*•]|\d+[.)])[ \t]|[ \t]*\|)")  # indented, a list item, a table row
+_BLANK = " \t\n"
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a paragraph, so the terminal wraps it to the panel's width instead of at
+    the author's editor width (a YAML block keeps every line break as written). Blank lines part paragraphs
+    (one, however many were written); an indented line, a list item ('-', '*', '•', '1.', '1)') and a table
+    row ('|') keep a line of their own. Only spaces and line breaks change: `plain` comes after."""
+    out: list[str] = []
+    for para in _PARAGRAPH_BREAK.split(text.strip(_BLANK)):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if lines and not _OWN_LINE.match(line):
+                lines[-1] = lines[-1].rstrip(_BLANK) + " " + line.strip(_BLANK)
+            else:
+                lines.append(line.rstrip(_BLANK))
+        out.append("\n".join(lines))
+    return "\n\n".join(out)

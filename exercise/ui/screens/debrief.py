@@ -23,8 +23,7 @@ from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
-from ..text import one_line, plain, plain_line
-from ..widgets.inject_card import reflow
+from ..text import one_line, plain, plain_line, reflow
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario

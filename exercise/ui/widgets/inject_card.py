@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ...engine.events import DecisionTaken, VoteCast
 from ...engine.state import State
 from ...engine.views import InjectView
-from ..text import plain, plain_line
+from ..text import plain, plain_line, reflow
 
 NEEDS = "● Decision needed"
 DONE = "✓ Decided"
@@ -36,22 +36,6 @@ def rationale_of(state: State, inject: str, who: str) -> str:
 
 def vote_of(state: State, org: str, inject: str, nation: str) -> str | None:
     return state.votes.get((org, inject), {}).get(nation)
-
-
-def reflow(text: str) -> str:
-    """Join the hard-wrapped lines of a YAML paragraph so the terminal can wrap it to its width;
-    blank lines, list items and indented lines keep their breaks."""
-    out: list[str] = []
-    for para in text.strip().split("\n\n"):
-        lines = para.split("\n")
-        joined = lines[0]
-        for line in lines[1:]:
-            if line[:1] in "-*•|" or line[:2].strip() == "" or (line[:1].isdigit() and line[1:3] in (". ", ") ")):
-                joined += "\n" + line
-            else:
-                joined += " " + line.strip()
-        out.append(joined)
-    return "\n\n".join(out)
 
 
 def inject_header(view: InjectView) -> Text:

@@ -5,33 +5,14 @@ Options a reader may not take are listed with the reason, marked 'not available'
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from ...engine.views import InjectView
-from ..text import plain, plain_line
+from ..text import plain, plain_line, reflow
 from .gauges import Palette
-
-_LIST_ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
-
-
-def reflow(text: str) -> str:
-    """Join the hard line breaks of a YAML block into paragraphs, so the text wraps to the panel's width.
-    Blank lines (paragraphs) and list items stay as written."""
-    out: list[str] = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines: list[str] = []
-        for line in para.splitlines():
-            if lines and not _LIST_ITEM.match(line) and not line.startswith("  "):
-                lines[-1] = lines[-1].rstrip() + " " + line.strip()
-            else:
-                lines.append(line.rstrip())
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
 
 
 def inject_renderable(view: InjectView, palette: Palette, *, control: bool = False,

@@ -11,8 +11,7 @@ from rich.text import Text
 from ...engine.chronology import timeline
 from ...engine.events import DecisionTaken, MessageSent, VoteCast
 from ...engine.state import State
-from ..text import one_line, plain, plain_line
-from .inject_card import reflow
+from ..text import one_line, plain, plain_line, reflow
 
 CAP_MAX = 5
 
