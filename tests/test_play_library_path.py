@@ -3,23 +3,17 @@ game starts; without DIR the command says which include is missing, in one line,
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from harness import MINI, command, tabletop
+from harness import FIXTURES, command, tabletop
 from test_play_terminal import Terminal
-
-LIBRARY = "ttx-library: 1\ninjects:\n  - {id: shared-alert, at: turn 1, to: all, text: Shared harbour alert.}\n"
 
 
 def with_library(tmp_path: Path) -> Path:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "common.yaml").write_text(LIBRARY, encoding="utf-8")
-    work = tmp_path / "work"
-    work.mkdir()
-    text = MINI.read_text(encoding="utf-8").replace("injects:\n", "include: [common.yaml]\ninjects:\n", 1)
-    (work / "scenario.yaml").write_text(text, encoding="utf-8")
-    return work
+    """The folder holding a scenario that includes common.yaml from ../shared."""
+    shutil.copytree(FIXTURES / "library-path", tmp_path, dirs_exist_ok=True)
+    return tmp_path / "work"
 
 
 def test_play_finds_the_include_in_the_library_path(tmp_path: Path) -> None:

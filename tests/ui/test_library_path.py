@@ -4,26 +4,21 @@ the launcher; without the folder it does not load."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from _play_support import MINI, app_for
+from _play_support import ROOT, app_for
 
 from exercise.ui.screens.launcher import LauncherScreen
 from exercise.ui.screens.team import TeamScreen
 
-LIBRARY = "ttx-library: 1\ninjects:\n  - {id: shared-alert, at: turn 1, to: all, text: Shared harbour alert.}\n"
+FIXTURE = ROOT / "tests" / "fixtures" / "library-path"  # work/scenario.yaml includes common.yaml from shared/
 
 
 def with_library(tmp_path: Path) -> tuple[Path, Path]:
     """(a local scenario in tmp_path/work that includes common.yaml, the folder elsewhere that holds it)."""
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "common.yaml").write_text(LIBRARY, encoding="utf-8")
-    work = tmp_path / "work"
-    work.mkdir()
-    text = MINI.read_text(encoding="utf-8").replace("injects:\n", "include: [common.yaml]\ninjects:\n", 1)
-    (work / "scenario.yaml").write_text(text, encoding="utf-8")
-    return work / "scenario.yaml", shared
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "work" / "scenario.yaml", tmp_path / "shared"
 
 
 async def test_a_solo_game_starts_with_a_library_from_the_folder(tmp_path: Path) -> None:
