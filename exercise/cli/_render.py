@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Callable
+from typing import Any
 
 import typer
 
@@ -27,7 +28,7 @@ from exercise.engine.events import (
 )
 from exercise.engine.inject_words import CONTROL, ended_text, released_words
 from exercise.engine.state import Entry, State
-from exercise.engine.text import without_isolates
+from exercise.engine.text import visible, without_isolates
 from exercise.engine.views import describe, words_of
 
 Echo = Callable[[str], None]
@@ -35,6 +36,18 @@ Echo = Callable[[str], None]
 
 def _width() -> int:
     return max(60, min(shutil.get_terminal_size((100, 24)).columns, 100))
+
+
+def _shown(text: str) -> str:
+    """Scenario, facilitator and player text as a terminal may print it: control characters (an ESC that
+    would recolour or clear the screen) as pictures, and without the direction isolates a sentence puts around
+    right-to-left names (a terminal draws them as junk)."""
+    return visible(without_isolates(text))
+
+
+def _styled(text: str, **style: Any) -> str:
+    """Our own colours around text that is shown as text."""
+    return typer.style(_shown(text), **style)
 
 
 class Narrator:
@@ -60,7 +73,7 @@ class Narrator:
 
     def wrap(self, text: str, indent: str = "    ") -> None:
         for para in text.strip().split("\n\n"):
-            body = " ".join(para.split())
+            body = " ".join(_shown(para).split())
             if body:
                 self.echo(textwrap.fill(body, self.width, initial_indent=indent, subsequent_indent=indent))
 
@@ -75,19 +88,19 @@ class Narrator:
 
     def header(self, state: State) -> None:
         sc = self.sc
-        self.echo(typer.style(self.rule(sc.title, "═"), bold=True))
+        self.echo(_styled(self.rule(sc.title, "═"), bold=True))
         clock = sc.model.clock
         started = state.started
         seed = f"seed {started.seed} · " if started else ""
-        self.echo(f"{seed}{sc.turns} turns of {clock.step} from {clock.start}")
+        self.echo(_shown(f"{seed}{sc.turns} turns of {clock.step} from {clock.start}"))
         if started:
             for n, who in started.teams.items():
                 played = "people" if who == "human" else f"bot ({who[4:]})"
-                self.echo(f"  {sc.name_of(n)}: {played}")
+                self.echo(_shown(f"  {sc.name_of(n)}: {played}"))
 
     def turn(self, turn: int) -> None:
         self.echo("")
-        self.echo(typer.style(self.rule(f"Turn {turn} of {self.sc.turns} · {self.sc.time_of(turn)}"), bold=True,
+        self.echo(_styled(self.rule(f"Turn {turn} of {self.sc.turns} · {self.sc.time_of(turn)}"), bold=True,
                               fg="cyan"))
 
     def entry(self, state: State, e: Entry) -> None:
@@ -103,8 +116,8 @@ class Narrator:
             case InjectReleased():
                 self._released(ev, state)
             case InjectWritten():
-                self.echo(typer.style(f"▶ {ev.title or ev.inject}", bold=True)
-                          + f"  → {', '.join(sc.name_of(t) for t in ev.to)}  (written by {ev.sender})")
+                self.echo(_styled(f"▶ {ev.title or ev.inject}", bold=True)
+                          + _shown(f"  → {', '.join(sc.name_of(t) for t in ev.to)}  (written by {ev.sender})"))
                 self.wrap(ev.text)
             case DecisionTaken():
                 self._decided(ev, state)
@@ -115,16 +128,15 @@ class Narrator:
                 if text:
                     self.wrap(text, "      ")
             case VoteCast():
-                self.echo(f"  ☐ {sc.name_of(ev.nation)} votes in {sc.name_of(ev.org)} on "
-                          f"“{self.title(state, ev.inject, ev.nation)}”: "
-                          f"{self.label(state, ev.inject, ev.option, ev.nation)}")
+                self.echo(_shown(f"  ☐ {sc.name_of(ev.nation)} votes in {sc.name_of(ev.org)} on "
+                                 f"“{self.title(state, ev.inject, ev.nation)}”: "
+                                 f"{self.label(state, ev.inject, ev.option, ev.nation)}"))
                 if ev.rationale:
-                    self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
+                    self.echo(_styled(f"      “{ev.rationale}”", dim=True))
             case SessionEnded():
                 self._ended(ev, state)
             case _:
-                # Without the isolates the sentence puts around right-to-left names: a terminal draws them.
-                self.echo(f"  · {without_isolates(describe(sc, ev, state.written, words=state.words))}")
+                self.echo(_shown(f"  · {describe(sc, ev, state.written, words=state.words)}"))
 
     def _released(self, ev: InjectReleased, state: State) -> None:
         sc = self.sc
@@ -136,8 +148,8 @@ class Narrator:
         to = ", ".join(sc.name_of(t) for t in ci.recipients) or "nobody"
         how = "" if ev.by == "schedule" else " (released by control)"
         self.echo("")
-        self.echo(typer.style(f"▶ {said.title}", bold=True) + f"  → {to}{how}")
-        self.echo(typer.style(f"    {ci.model.kind} from {said.sender}", dim=True))
+        self.echo(_styled(f"▶ {said.title}", bold=True) + _shown(f"  → {to}{how}"))
+        self.echo(_styled(f"    {ci.model.kind} from {said.sender}", dim=True))
         if said.text:
             lines = [ln for ln in said.text.splitlines() if ln.strip()]
             if ci.model.title or len(lines) > 1:
@@ -147,27 +159,27 @@ class Narrator:
             deadline = ev.turn + ci.deadline
             default = said.options[ci.default].label if ci.default in said.options else None
             when = f"by turn {deadline}" + (f"; default: {default}" if default else "")
-            self.echo(textwrap.fill(f"{prompt} ({when})", self.width, initial_indent="    ",
+            self.echo(textwrap.fill(_shown(f"{prompt} ({when})"), self.width, initial_indent="    ",
                                     subsequent_indent="      "))
             for o in said.options.values():
-                self.echo(f"      · {o.label}")
+                self.echo(_shown(f"      · {o.label}"))
 
     def _decided(self, ev: DecisionTaken, state: State) -> None:
         sc = self.sc
         title = self.title(state, ev.inject, ev.team)
         label = self.label(state, ev.inject, ev.option, ev.team)
         if ev.by == "deadline":
-            self.echo(f"  ⏱ {sc.name_of(ev.team)} let the deadline pass on “{title}”" +
-                      (f": default taken, {label}" if ev.option else ": no decision"))
+            self.echo(_shown(f"  ⏱ {sc.name_of(ev.team)} let the deadline pass on “{title}”" +
+                             (f": default taken, {label}" if ev.option else ": no decision")))
         elif ev.by == "organisation":
-            self.echo(typer.style(f"  ⚖ {sc.name_of(ev.team)} on “{title}”: {label}", bold=True))
+            self.echo(_styled(f"  ⚖ {sc.name_of(ev.team)} on “{title}”: {label}", bold=True))
             if ev.rationale:
-                self.echo(typer.style(f"      {ev.rationale}", dim=True))
+                self.echo(_styled(f"      {ev.rationale}", dim=True))
         else:
             who = sc.name_of(ev.team) + (" (bot)" if ev.by == "bot" else "")
-            self.echo(typer.style(f"  ✔ {who} on “{title}”: {label}", bold=True))
+            self.echo(_styled(f"  ✔ {who} on “{title}”: {label}", bold=True))
             if ev.rationale:
-                self.echo(typer.style(f"      “{ev.rationale}”", dim=True))
+                self.echo(_styled(f"      “{ev.rationale}”", dim=True))
         said = self.said(state, ev.inject, ev.team).options.get(ev.option or "")
         if said is not None and said.text:
             self.wrap(said.text, "      ")
@@ -177,11 +189,11 @@ class Narrator:
         ending = next((e for e in sc.endings if e.id == ev.ending), None)
         self.echo("")
         title = ending.model.title if ending else "no ending reached"
-        self.echo(typer.style(self.rule(f"Ending: {title}", "═"), bold=True, fg="yellow"))
+        self.echo(_styled(self.rule(f"Ending: {title}", "═"), bold=True, fg="yellow"))
         text = ended_text(sc, ev)
         if text:
             self.wrap(text, "  ")
-        self.echo(typer.style(f"  ended at turn {ev.turn} ({sc.time_of(max(ev.turn, 1))})"
+        self.echo(_styled(f"  ended at turn {ev.turn} ({sc.time_of(max(ev.turn, 1))})"
                               + (f": {ev.reason}" if ev.reason else ""), dim=True))
         self.final_state(state)
 
@@ -200,4 +212,5 @@ class Narrator:
         if shown:
             self.echo("")
             self.echo("  final state:")
-            self.echo(textwrap.fill(" · ".join(shown), self.width, initial_indent="    ", subsequent_indent="    "))
+            self.echo(textwrap.fill(_shown(" · ".join(shown)), self.width, initial_indent="    ",
+                                    subsequent_indent="    "))
