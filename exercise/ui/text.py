@@ -14,7 +14,8 @@ Our own styling goes around outside text as spans, never as markup formatted aro
 
 Screen titles and sub-titles stay `str` (Textual's Header draws them as plain Content): `one_line` is
 enough for them. Notifications are made plain once, in `TtxApp.notify` (a `Content` built from spans is
-drawn as it is). `reflow` joins a paragraph's hard line breaks before `plain`, so long texts wrap to the panel.
+drawn as it is). `reflow` joins a paragraph's hard line breaks before `plain`, so long texts wrap to the panel;
+`Hanging` keeps a wrapped line under the words it continues, not under a marker or a field name before them.
 
 Right-to-left isolation (`engine.text.isolate`) is for reports: a terminal does not reorder text by
 direction, and Textual would draw the isolate marks as cells of their own.
@@ -23,14 +24,18 @@ direction, and Textual would draw the isolate marks as cells of their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import StyleType
+from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
 from ..engine.text import one_line, visible
 
-__all__ = ["label", "one_line", "plain", "plain_line", "reflow", "visible"]
+__all__ = ["Hanging", "Lines", "label", "one_line", "plain", "plain_line", "reflow", "visible"]
 
 
 def plain(text: str, style: StyleType = "") -> Text:
@@ -70,3 +75,42 @@ def reflow(text: str) -> str:
                 lines.append(line.rstrip(_BLANK))
         out.append("\n".join(lines))
     return "\n\n".join(out)
+
+
+class Hanging:
+    """A lead ('▶ ', '   Moved: ') and the text after it, whose wrapped lines start under the text, not at the
+    left edge: an option's label, a field's value. Drawn as a two-column grid; `str()` and `plain` give its
+    words (as a `Text` prompt would), so code and tests read it as they read a `Text`."""
+
+    def __init__(self, lead: Text, body: Text) -> None:
+        self.lead, self.body = lead, body
+
+    @property
+    def plain(self) -> str:
+        return self.lead.plain + self.body.plain
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        grid = Table.grid()
+        grid.add_column(width=cell_len(self.lead.plain), no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(self.lead, self.body)
+        yield grid
+
+
+class Lines:
+    """Text and `Hanging` lines one under another (as a Rich Group draws them), whose `str()` is their words."""
+
+    def __init__(self, items: Iterable[Text | Hanging] = ()) -> None:
+        self.items = list(items)
+
+    def append(self, item: Text | Hanging) -> None:
+        self.items.append(item)
+
+    def __str__(self) -> str:
+        return "\n".join(str(i) for i in self.items)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.items

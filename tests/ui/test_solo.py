@@ -115,8 +115,8 @@ async def test_debrief_at_the_end(tmp_path: Path) -> None:
         ended = app.controller.state.ended
         title = {"holds": "Coalition holds", "frays": "Coalition frays"}[ended.ending]
         assert f"■ {title}" in ending and "Where things ended" in ending
-        assert "The decisions that moved the state most" in str(app.screen.query_one("#moves", Static).render())
-        not_taken = str(app.screen.query_one("#not-taken", Static).render())
+        assert "The decisions that moved the state most" in str(app.screen.query_one("#moves", Static).content)
+        not_taken = str(app.screen.query_one("#not-taken", Static).content)
         assert "✓ taken: Share now" in not_taken and "✗ not taken: Wait" in not_taken
         report = str(app.screen.query_one("#report", Static).render())
         assert "tabletop report solo.sqlite --format html -o reports-out/" in report

@@ -23,7 +23,7 @@ from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
-from ..text import one_line, plain, plain_line, reflow
+from ..text import Hanging, Lines, one_line, plain, plain_line, reflow
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
@@ -98,7 +98,8 @@ class DebriefScreen(Screen[None]):
     def refresh_all(self) -> None:
         for selector, text in (("#ending", self.ending_text()), ("#moves", self.moves_text()),
                                ("#not-taken", self.not_taken_text()), ("#report", self.report_text())):
-            text.rstrip()
+            if isinstance(text, Text):
+                text.rstrip()
             self.query_one(selector, Static).update(text)
 
     def ending_text(self) -> Text:
@@ -128,48 +129,43 @@ class DebriefScreen(Screen[None]):
             t.append(f"  ({now - start:+g})\n" if now != start else "  (unchanged)\n", style="dim")
         return t
 
-    def moves_text(self) -> Text:
+    def moves_text(self) -> Lines:
         st, sc = self.controller.state, self.controller.scenario
         whose = self._whose()
         moves = [m for m in biggest_moves(st, top=1000) if whose is None or m.team in whose][:5]
-        t = Text()
-        t.append("The decisions that moved the state most\n", style="bold underline")
+        out = Lines([Text("The decisions that moved the state most", style="bold underline")])
         if not moves:
-            t.append("No decision changed the state.", style="italic")
+            out.append(Text("No decision changed the state.", style="italic"))
         for n, m in enumerate(moves, 1):
             view = inject_view(self.controller.session, m.inject, self.nation)
-            title = view.title
             label = next((o.label for o in view.options if o.id == m.option), m.option)
             by = "" if m.team == self.nation else f" · {sc.name_of(m.team)}"
-            t.append(plain_line(f"{n}. {title}", style="bold"))
-            t.append(" ")
-            t.append(plain_line(f"(turn {m.turn}{by})"))
-            t.append("\n   Chose: ", style="dim")
-            t.append(plain(f"{label}\n"))
+            out.append(Hanging(Text(f"{n}. ", style="bold"), Text.assemble(
+                plain_line(view.title, style="bold"), " ", plain_line(f"(turn {m.turn}{by})"))))
             changes = sorted(m.changes.items(), key=lambda kv: -abs(kv[1]))
-            t.append("   Moved: ", style="dim")
-            t.append(", ".join(f"{key_label(sc, k)} {v:+g}" for k, v in changes if v) + "\n")
-        return t
+            # Wrapped lines stay under the words, so the next 'Chose:' stands out at 80 columns.
+            out.append(Hanging(Text("   Chose: ", style="dim"), plain(label)))
+            out.append(Hanging(Text("   Moved: ", style="dim"),
+                               Text(", ".join(f"{key_label(sc, k)} {v:+g}" for k, v in changes if v))))
+        return out
 
-    def not_taken_text(self) -> Text:
+    def not_taken_text(self) -> Lines:
         st, sc = self.controller.state, self.controller.scenario
         whose = self._whose()
         paths = [p for p in paths_not_taken(st) if whose is None or p.team in whose]
-        t = Text()
-        t.append("The paths not taken\n", style="bold underline")
+        out = Lines([Text("The paths not taken", style="bold underline")])
         if not paths:
-            t.append("No choices were made.", style="italic")
+            out.append(Text("No choices were made.", style="italic"))
         for p in sorted(paths, key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
             view = inject_view(self.controller.session, p.inject, self.nation)
-            title = view.title
             chosen = next((o.label for o in view.options if o.id == p.chosen), "no decision")
             by = "" if p.team == self.nation else f" ({sc.name_of(p.team)})"
-            t.append(plain_line(f"• {title}{by}", style="bold"))
-            t.append(plain(f"\n   ✓ taken: {chosen}\n"))
+            out.append(Hanging(Text("• ", style="bold"), plain_line(f"{view.title}{by}", style="bold")))
+            out.append(Hanging(Text("   ✓ taken: "), plain(chosen)))
             labels = {o.id: o.label for o in view.options}
             for oid, label in p.others:
-                t.append(plain(f"   ✗ not taken: {labels.get(oid, label)}\n", style="dim"))
-        return t
+                out.append(Hanging(Text("   ✗ not taken: ", style="dim"), plain(labels.get(oid, label), style="dim")))
+        return out
 
     def shown(self, path: Path) -> str:
         """A path as the person typed it: relative to the working folder when it is under it."""

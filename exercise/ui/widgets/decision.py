@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
-from ..text import plain
+from ..text import Hanging, plain
 from .inject_card import rationale_of, vote_of
 
 
@@ -111,12 +111,12 @@ class DecisionPanel(Vertical):
         items = []
         for o in view.options:
             if o.unavailable:
-                t = plain(f"✗ {o.label}  (unavailable)\n", style="dim")
-                t.append(plain(f"    Why not: {o.unavailable}", style="dim italic"))
-                items.append(Option(t, id=o.id, disabled=True))
+                t = plain(f"{o.label}  (unavailable)\n", style="dim")
+                t.append(plain(f"  Why not: {o.unavailable}", style="dim italic"))
+                items.append(Option(Hanging(Text("✗ ", style="dim"), t), id=o.id, disabled=True))
             else:
                 marker = "✓" if (o.chosen or o.id == mine) else ("▶" if o.id == self.choice else " ")
-                items.append(Option(plain(f"{marker} {o.label}"), id=o.id, disabled=not pending))
+                items.append(Option(Hanging(Text(f"{marker} "), plain(o.label)), id=o.id, disabled=not pending))
         options.set_options(items)
         if self.choice:
             try:
@@ -142,9 +142,8 @@ class DecisionPanel(Vertical):
             line.update(Text("Choose an option: ↑/↓ then Enter, or click it.", style="dim"))
         else:
             view = inject_view(self.controller.session, self.inject, self.nation) if self.inject else None
-            t = Text("▶ Your choice: ", style="bold")
-            t.append(plain(self._label(view, self.choice) if view else self.choice))
-            line.update(t)
+            label = plain(self._label(view, self.choice) if view else self.choice, style="bold")
+            line.update(Hanging(Text("▶ Your choice: ", style="bold"), label))
 
     # -- choosing ----------------------------------------------------------------------------
     def focus_options(self) -> None:
@@ -174,9 +173,9 @@ class DecisionPanel(Vertical):
             if opt.disabled or opt.id is None:
                 continue
             prompt = opt.prompt
-            if isinstance(prompt, Text) and prompt.plain[:1] in " ▶":
+            if isinstance(prompt, Hanging) and prompt.lead.plain[:1] in " ▶":
                 options.replace_option_prompt_at_index(
-                    i, Text(("▶ " if opt.id == self.choice else "  ") + prompt.plain[2:]))
+                    i, Hanging(Text("▶ " if opt.id == self.choice else "  "), prompt.body))
 
     @on(OptionList.OptionSelected, ".options")
     def _selected(self, event: OptionList.OptionSelected) -> None:

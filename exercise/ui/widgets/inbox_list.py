@@ -9,7 +9,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.views import inject_view
 from ..controller import SessionController
-from ..text import one_line, plain_line
+from ..text import Hanging, one_line, plain_line
 
 
 def inbox_options(controller: SessionController, nation: str, inbox: list[str], deadlines: dict[str, int],
@@ -19,20 +19,19 @@ def inbox_options(controller: SessionController, nation: str, inbox: list[str], 
     items = []
     for inject in inbox:
         view = inject_view(controller.session, inject, nation)
-        t = Text()
+        # The mark on the left, the title and its second line under each other, wrapped lines under them too.
         if inject in deadlines:
-            t.append("● ", style="bold")
-            t.append(plain_line(view.title, style="bold"))
-            t.append(f"\n  turn {view.turn} · decide before turn {deadlines[inject]}", style="dim")
+            mark, t = Text("● ", style="bold"), Text.assemble(plain_line(view.title, style="bold"))  # bold: the title
+            t.append(f"\nturn {view.turn} · decide before turn {deadlines[inject]}", style="dim")
         elif view.options:
-            t.append(plain_line("✓ " + view.title))
+            mark, t = Text("✓ "), plain_line(view.title)
             label = next((o.label for o in view.options if o.id == view.decided), None)
             state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
-            t.append(f"\n  turn {view.turn} · {_clip(one_line(state), max(width - 12, 16))}", style="dim")
+            t.append(f"\nturn {view.turn} · {_clip(one_line(state), max(width - 12, 16))}", style="dim")
         else:
-            t.append(plain_line("· " + view.title))
-            t.append(f"\n  turn {view.turn} · {view.kind}", style="dim")
-        items.append(Option(t, id=inject))
+            mark, t = Text("· "), plain_line(view.title)
+            t.append(f"\nturn {view.turn} · {view.kind}", style="dim")
+        items.append(Option(Hanging(mark, t), id=inject))
     if not items:
         items = [Option(Text("Nothing has arrived yet.", style="italic"), disabled=True)]
     return items
