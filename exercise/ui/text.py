@@ -18,7 +18,8 @@ drawn as it is). `reflow` joins a paragraph's hard line breaks before `plain`, s
 `Hanging` keeps a wrapped line under the words it continues, not under a marker or a field name before them.
 
 Right-to-left isolation (`engine.text.isolate`) is for reports: a terminal does not reorder text by
-direction, and Textual would draw the isolate marks as cells of their own.
+direction, and Textual would draw the isolate marks as cells of their own. The engine's sentences carry such
+marks around the names they quote, so `visible` and `one_line` here take them out first.
 """
 
 from __future__ import annotations
@@ -33,9 +34,19 @@ from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
-from ..engine.text import one_line, visible
+from ..engine import text as rules
 
 __all__ = ["Hanging", "Lines", "label", "one_line", "plain", "plain_line", "reflow", "visible"]
+
+
+def visible(text: str) -> str:
+    """`engine.text.visible` for a terminal: without the direction isolates a sentence put around names."""
+    return rules.visible(rules.without_isolates(text))
+
+
+def one_line(text: str) -> str:
+    """`engine.text.one_line` for a terminal, likewise."""
+    return rules.one_line(rules.without_isolates(text))
 
 
 def plain(text: str, style: StyleType = "") -> Text:
