@@ -176,6 +176,7 @@ class LauncherScreen(Screen[None]):
         form.display = self.session is None
         await self.mount(form, after=facts)
         self.form = form
+        form.display = self.session is None  # the highlight may have moved to a session while it mounted
         if self.info is not None:
             self._show_compiled(self.info)
 

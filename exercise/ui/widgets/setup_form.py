@@ -66,6 +66,8 @@ class SetupForm(Vertical):
         self.compiled: CompiledScenario | None = None
         self.players: dict[str, str] = {}  # nation -> 'human' | 'bot:<profile>' (what the person chose)
         self.play_as: str | None = None
+        self._rows_stale = False  # the player rows no longer match the form's state: rebuild them
+        self._rebuilding = False  # a rebuild is under way (it takes its turn, see rebuild_players)
 
     def compose(self) -> ComposeResult:
         yield Label("Mode", classes="field-title")
@@ -147,12 +149,37 @@ class SetupForm(Vertical):
         return bots if self.mode == "solo" else [("Team (people)", HUMAN), *bots]
 
     def rebuild_players(self) -> None:
-        box = self.query_one("#players", Vertical)
-        box.remove_children()
+        """Show a row per nation for the form as it now stands.
+
+        The rows are replaced one rebuild at a time, each after the last one's Selects have finished
+        mounting: a burst of arrow keys through the scenario list used to remove a Select while it was still
+        mounting, and Textual then failed inside it ('No nodes match #label on SelectCurrent'). Asked again
+        while a rebuild runs, the form rebuilds once more when it ends, from its state at that moment."""
         self.query_one("#play-as-row").display = self.mode == "solo"
         self.query_one("#mode-help", Static).update(MODE_HELP[self.mode])
+        self._rows_stale = True
+        if not self._rebuilding:
+            self._rebuilding = True
+            self.call_later(self._rebuild_rows)
+
+    @property
+    def rows_ready(self) -> bool:
+        """The player rows show the form's current state (a test waits for it after a burst of keys)."""
+        return not self._rows_stale and not self._rebuilding
+
+    async def _rebuild_rows(self) -> None:
+        try:
+            while self._rows_stale and self.is_attached:
+                self._rows_stale = False
+                box = self.query_one("#players", Vertical)
+                await box.remove_children()
+                await box.mount_all(self._player_rows())
+        finally:
+            self._rebuilding = False
+
+    def _player_rows(self) -> list[Horizontal]:
         if self.compiled is None:
-            return
+            return []
         rows = []
         options = self.player_options()
         allowed = {v for _, v in options}
@@ -169,7 +196,7 @@ class SetupForm(Vertical):
             row.compose_add_child(Label(plain_line(nation.short or nation.name), classes="player-name"))
             row.compose_add_child(widget)
             rows.append(row)
-        box.mount_all(rows)
+        return rows
 
     # -- events --------------------------------------------------------------------------------
     @on(RadioSet.Changed, "#mode")
