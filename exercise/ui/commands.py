@@ -69,6 +69,79 @@ def enabled(node: DOMNode, action: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class KeyRow:
+    """One line of help's key table: the keys, what the action is called, what it does."""
+
+    keys: tuple[str, ...]  # as bound ("ctrl+q", "escape")
+    title: str
+    help: str
+    not_now: bool = False  # greyed in the footer: bound, but it does nothing at this moment
+    shown: str = ""  # the keys as help writes them
+
+    @property
+    def label(self) -> str:
+        return self.shown or " / ".join(self.keys)
+
+
+# Textual's own keys, said in our words (their descriptions are Textual's: 'Focus Next', 'palette').
+FRAMEWORK_KEYS: dict[str, tuple[str, str]] = {
+    "app.focus_next": ("Next area", "Move to the next area of the screen"),
+    "app.focus_previous": ("Previous area", "Move to the previous area of the screen"),
+    "screen.copy_text": ("Copy", "Copy the text selected with the mouse"),
+    "help_quit": ("How to quit", "Say which key quits"),
+    "command_palette": ("Command palette", "Every action of this screen, by name"),
+}
+
+
+def _state(node: DOMNode, action: str) -> bool | None:
+    """What the node's check_action says of a bound action: True, None (greyed) or False (hidden)."""
+    from textual.actions import ActionError, parse
+
+    try:
+        namespace, name, params = parse(action)
+    except ActionError:
+        return True
+    if namespace:  # bound to the app's or the screen's own action (Textual's): always there
+        return True
+    try:
+        return node.check_action(name, params)
+    except Exception:  # a check that fails must not break help
+        return False
+
+
+def key_rows(*nodes: DOMNode) -> list[KeyRow]:
+    """Every key of these nodes (a screen, then the app), one row per action: the declared actions in their
+    order, then each binding no action declares (a dialog's own, Textual's). What the node hides at this
+    moment (check_action False: End turn outside solo play) is left out, as the footer leaves it out; what
+    it greys (None: Release with no inject selected) is listed, marked. Built from the live bindings, so
+    a key added to a screen is in its help without anyone remembering to add it."""
+    rows: list[KeyRow] = []
+    for node in nodes:
+        declared: set[tuple[str, str]] = set()
+        for a in actions_of(node):
+            if a.key:
+                declared.update((k.strip(), a.action) for k in a.key.split(","))
+            state = _state(node, a.action)
+            if state is not False:
+                keys = tuple(k.strip() for k in a.key.split(",")) if a.key else ()
+                rows.append(KeyRow(keys, a.title, a.help, not_now=state is None,
+                                   shown=a.key_display or ("" if a.key else "palette")))
+        others: dict[str, list[Binding]] = {}
+        for key, found in node._bindings.key_to_bindings.items():
+            for b in found:
+                if (key, b.action) not in declared:
+                    others.setdefault(b.action, []).append(b)
+        for action, found in others.items():
+            state = _state(node, action)
+            if state is False:
+                continue
+            title, said = FRAMEWORK_KEYS.get(action, (found[0].description, found[0].tooltip))
+            rows.append(KeyRow(tuple(b.key for b in found), title or action, said or "", not_now=state is None,
+                               shown=" / ".join(b.key_display or b.key for b in found)))
+    return rows
+
+
 def _entries(provider: Provider) -> Iterator[tuple[Action, Screen[object] | App[object]]]:
     seen: set[str] = set()
     nodes: tuple[Screen[object] | App[object], ...] = (provider.screen, provider.app)

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ..commands import Action, actions_of, bindings, enabled
+from ..commands import Action, KeyRow, bindings, key_rows
 
 GUIDE = [
     ("How tabletop works",
@@ -27,16 +27,10 @@ GUIDE = [
     ("Everywhere",
      "ctrl+p opens the command palette: every action of this screen, by name. Tab and shift+Tab move "
      "between areas; ↑ ↓ and Enter choose in lists; the mouse works too: click tabs, options and buttons. "
+     "In a text box, letters and digits are what you type; Esc leaves the box, keeping what you wrote, and "
+     "the keys are shortcuts again. "
      "Markers, not colours, carry meaning: ● needs a decision, ✓ done, ✗ unavailable, ▶ your choice."),
 ]
-
-
-def _keys(a: Action) -> str:
-    if a.key_display:
-        return a.key_display
-    if not a.key:
-        return "palette"
-    return " / ".join(k.strip() for k in a.key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -52,6 +46,8 @@ class HelpScreen(ModalScreen[None]):
         Action("Close help", "close", "Back to where you were", key="escape,f1,q", footer="Close"),
     ]
     BINDINGS = bindings(ACTIONS)
+    rows: list[KeyRow]
+    """What the key table lists (read by the tests that check every key of a screen is in it)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -76,11 +72,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", no_wrap=True)
         table.add_column("Action", no_wrap=True)
         table.add_column("What it does", ratio=1)
-        for node in (below, self.app):
-            for a in actions_of(node) if node is not None else []:
-                if node is None or not enabled(node, a.action):
-                    continue
-                table.add_row(Text(_keys(a)), Text(a.title), Text(a.help))  # cells as Text: Rich reads a str as markup
+        self.rows = key_rows(*(node for node in (below, self.app) if node is not None))
+        for row in self.rows:
+            style = "dim" if row.not_now else ""
+            what = row.help + (" (not now)" if row.not_now else "")
+            # cells as Text: Rich reads a str as markup
+            table.add_row(Text(row.label, style=style), Text(row.title, style=style), Text(what, style=style))
         self.query_one("#help-actions", Static).update(table)
         self.query_one(VerticalScroll).focus()
 
