@@ -53,7 +53,7 @@ def test_each_outside_value_is_isolated_where_it_stands(played: Session) -> None
     assert said["InjectReleased"] == f"Inject '{title}' released on schedule"
     assert said["OutcomeRolled"].startswith(f"Chance outcome for {name} (p=")
     assert said["MessageSent"] == f"{name} → Kessland: {isolate('שלום, 12 ספינות')}"
-    assert said["Adjudicated"] == f"Adjudication: Alliance cohesion -2 ({isolate('דליפה לעיתונות')})"
+    assert said["Adjudicated"] == f"Adjudication: Alliance cohesion −2 ({isolate('דליפה לעיתונות')})"
     assert said["SessionStarted"] == f"Mini started (seed 3, headless); played by people: {name}, Kessland"
 
 
@@ -85,6 +85,6 @@ def test_the_log_command_shows_the_words_without_marks(hebrew: Path, tmp_path: P
     assert in_process("run", hebrew, "--db", db, "--bots", "--seed", "3").returncode == 0
     done = in_process("log", db)
     assert done.returncode == 0, done.stderr
-    assert f"{NATION} decided on '{TITLE}': {LABEL}" in done.stdout
+    assert f"{NATION} (bot, cautious) decided on '{TITLE}': {LABEL}" in done.stdout  # `run --bots`: a bot's act
     assert "U+2068" not in done.stdout and FSI not in done.stdout
     assert without_isolates(isolate(NATION)) == NATION

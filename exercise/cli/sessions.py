@@ -121,7 +121,7 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
         try:
             if state is None:
                 return without_isolates(describe(sc, event_from_dict(row.payload)))
-            return without_isolates(describe(sc, event_from_dict(row.payload), state.written, words=state.words))
+            return without_isolates(describe(sc, event_from_dict(row.payload), state=state))
         except Exception:
             return raw(row)
 

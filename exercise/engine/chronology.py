@@ -58,10 +58,8 @@ def timeline(state: State) -> list[TimelineItem]:
         if isinstance(ev, ClockAdvanced) and e.seq not in state.retracted:
             turn = ev.turn
         actor = _actor(ev)
-        rationale = getattr(ev, "rationale", "") if isinstance(ev, (DecisionTaken, VoteCast)) else ""
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written, words=state.words), e.seq in state.retracted,
-                                rationale))
+                                describe(sc, ev, state=state), e.seq in state.retracted, _rationale(ev)))
     return out
 
 
@@ -101,10 +99,18 @@ def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:
         if not show:
             continue
         actor = _actor(ev)
-        rationale = ev.rationale if isinstance(ev, (DecisionTaken, VoteCast)) else ""
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state.written, words=state.words), False, rationale))
+                                describe(sc, ev, state=state), False, _rationale(ev)))
     return out
+
+
+def _rationale(ev: Event) -> str:
+    """The reason given with a decision or a vote. The deadline and an organisation give none of their own: the
+    notes the session stored with them ('the deadline passed'; in older logs 'majority of 3/3 votes (norvia:
+    sanitised…)', ids and all) are left out, as the sentence already says what happened (`words.decision`)."""
+    if isinstance(ev, DecisionTaken) and ev.by in ("organisation", "deadline"):
+        return ""
+    return ev.rationale if isinstance(ev, (DecisionTaken, VoteCast)) else ""
 
 
 def _actor(ev: Event) -> str | None:

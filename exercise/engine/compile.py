@@ -92,9 +92,10 @@ class CompiledScenario:
         return "Exercise Control" if who == "control" else who
 
     def label_of(self, key: str) -> str:
-        var = self.layout.var_of[self.layout.slot(key) or 0] if self.layout.slot(key) is not None else key
-        spec = self.vars.get(var)
-        return (spec.label if spec and spec.label else var.replace("_", " ").capitalize()) + key[len(var):]
+        """A state value in words ('Public support at home, Norvald'): `words.variable`, the one place."""
+        from .words import variable  # words reads the compiled scenario: imported when first asked
+
+        return variable(self, key)
 
 
 # Values of state a scenario may hold: far above a real exercise (30 nations and a per-pair variable hold 870),

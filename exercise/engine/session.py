@@ -12,7 +12,7 @@ import math
 import struct
 from collections.abc import Callable
 
-from . import rules
+from . import rules, votes, words
 from .compile import CompiledScenario, file_hashes
 from .compile_injects import CInject
 from .events import (
@@ -37,6 +37,7 @@ from .events import (
 from .inject_words import ending_text, inject_words, written_words
 from .models import BOT_PROFILES
 from .state import Entry, State
+from .text import without_isolates
 from .typed import MAX_BODY, MAX_NAME, MAX_OPTIONS, MAX_REASON, SEED_LIMIT, TooLong, bounded
 
 
@@ -366,25 +367,12 @@ class Session:
 
     def _resolve_vote(self, org: str, inject_id: str, cause: int | None, roll: float | None) -> None:
         s = self.state
-        votes = s.votes.get((org, inject_id), {})
         ci = self.scenario.injects.get(inject_id)
-        default = ci.default if ci else None
-        spec = self.scenario.orgs[org]
-        tally: dict[str, int] = {}
-        for opt in votes.values():
-            tally[opt] = tally.get(opt, 0) + 1
-        chosen: str | None = default
-        if spec.decides == "consensus":
-            if len(tally) == 1 and len(votes) == len(spec.members):
-                chosen = next(iter(tally))
-        elif tally:
-            top = max(tally.values())
-            leaders = [o for o, n in tally.items() if n == top]
-            if len(leaders) == 1 and top * 2 > len(spec.members):
-                chosen = leaders[0]
-        summary = ", ".join(f"{self.scenario.name_of(n)}: {o}" for n, o in votes.items()) or "no votes"
-        rule = "consensus" if spec.decides == "consensus" else "majority"
-        note = f"{rule} of {len(votes)}/{len(spec.members)} votes ({summary})"
+        carried = votes.tally(self.scenario.orgs[org], s.votes.get((org, inject_id), {})).carried
+        chosen = carried if carried is not None else (ci.default if ci else None)
+        # The note says how the vote went, in the words the members were shown; screens and the report say it
+        # again from the votes themselves (`words.decision`), so an older log's note in ids is never shown.
+        note = without_isolates(words.vote_outcome(s, org, inject_id, chosen))
         seq = self._emit(DecisionTaken(team=org, inject=inject_id, option=chosen, rationale=note, by="organisation",
                                        cause=cause))
         if chosen is not None:

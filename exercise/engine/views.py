@@ -36,8 +36,9 @@ from .inject_words import first_line as _first_line
 from .session import Session
 from .state import State
 from .text import isolate
+from .words import bot_tag, decision, decision_of, number, signed, variable, vote_result, words_of
 
-__all__ = ["text_context"]  # read models and the narrator take it from here
+__all__ = ["text_context", "words_of"]  # read models and the narrator take them from here
 
 RATING_WORDS = {
     "P": "Performed without challenges",
@@ -75,15 +76,8 @@ class InjectView:
     outcome: str | None = None  # the text of the chance outcome rolled, if any
     result: str | None = None  # the chosen option's own text
     via: str | None = None  # the organisation through which this reader decides
-
-
-def words_of(state: State, inject_id: str, reader: str | None = None) -> InjectWords:
-    """An inject's words as `reader` (a nation, or None for control) reads them: those stored when it was
-    released, or, for one not yet released, as they would read if it were released now (a preview)."""
-    words = state.words.get(inject_id)
-    if words is None:
-        words = words_for(state.scenario, state.written, inject_id, max(state.turn, 1))
-    return words.get(reader or CONTROL) or words[CONTROL]
+    decision: str | None = None  # the decision in words (`words.Decision.line`): 'deadline passed, default taken: X'
+    vote_result: str | None = None  # through an organisation: how its vote stands or came out (`words.vote_result`)
 
 
 def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectView:
@@ -99,6 +93,7 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
                           [OptionView(oid, o.label, None) for oid, o in words.options.items()])
         if reader:
             view.decided = st.chosen.get((inject_id, reader))
+            view.decision = _decision_line(st, inject_id, reader, reader)
         return view
     m = ci.model
     view = InjectView(
@@ -120,6 +115,9 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         view.options.append(OptionView(oid, said.label, (said.unavailable or why) if why else None, chosen == oid))
     if view.via:
         view.votes = {sc.name_of(n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
+        view.vote_result = vote_result(st, view.via, inject_id, reader)
+    if decider is not None:
+        view.decision = _decision_line(st, inject_id, decider, reader)
     if turn is not None:
         view.deadline_turn = turn + ci.deadline
     if chosen and chosen in words.options:
@@ -129,6 +127,11 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         if branch is not None and branch < len(said.outcomes):
             view.outcome = said.outcomes[branch] or None
     return view
+
+
+def _decision_line(state: State, inject_id: str, decider: str, reader: str | None) -> str | None:
+    said = decision_of(state, inject_id, decider, reader)
+    return said.line if said is not None else None
 
 
 def ending_words(state: State) -> tuple[str, str]:
@@ -146,17 +149,20 @@ def ending_words(state: State) -> tuple[str, str]:
 
 
 def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWritten] | None = None, *,
-             words: Mapping[str, Mapping[str, InjectWords]] | None = None) -> str:
+             words: Mapping[str, Mapping[str, InjectWords]] | None = None, state: State | None = None) -> str:
     """One line in words for any event: the log, the timeline, the report all say it the same way.
 
     `written` (a state's injects written on the spot) and `words` (a state's released words, `State.words`)
     let titles and labels read as the teams were shown them; without `words`, an inject's words are those
-    its release event carries, or else a preview of them.
+    its release event carries, or else a preview of them. `state` (the session's, which gives both) also lets a
+    bot's act name its profile and an organisation's decision say how its vote went (`words.decision`).
 
     Every outside value (a name, a title, a label, a reason, what someone wrote) is isolated where it is put in
     (`text.isolate`, which marks only right-to-left text): a Hebrew title followed by ": 12 tanks" cannot pull
     the number into its own direction, and the sentence reads from its own first word. A terminal has no use for
     the marks: `text.without_isolates` takes them out again."""
+    if state is not None:
+        written, words = written or state.written, words or state.words
     said = _Said(sc, written or {}, words or {}, event)
 
     def n(who: str) -> str:
@@ -184,25 +190,28 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
             to = ", ".join(n(t) for t in event.to)
             return f"Control wrote inject '{isolate(event.title or event.inject)}' to {to}"
         case DecisionTaken():
-            label = said.label(event.inject, event.option)
+            label, title = said.label(event.inject, event.option), said.title(event.inject)
             if event.by == "deadline":
-                return f"{n(event.team)}: deadline passed on '{said.title(event.inject)}'" + (
+                return f"{n(event.team)}: deadline passed on '{title}'" + (
                     f", default taken: {label}" if event.option else ", no decision")
-            verb = "decided" if event.by != "organisation" else "resolved"
-            return f"{n(event.team)} {verb} on '{said.title(event.inject)}': {label}"
+            if event.by == "organisation":
+                if state is not None and event.team in sc.orgs:
+                    return f"{n(event.team)} resolved on '{title}': {decision(state, event).line}"
+                return f"{n(event.team)} resolved on '{title}' by vote: {label}"
+            return f"{n(event.team)}{_bot(state, event.team, event.by)} decided on '{title}': {label}"
         case OutcomeRolled():
             text = said.outcome(event.inject, event.option, event.outcome)
             return f"Chance outcome for {n(event.team)} (p={event.p:g}, roll {event.roll:.2f}): " + (
                 isolate(_first_line(text)) or f"branch {event.outcome + 1}")
         case VoteCast():
-            return f"{n(event.nation)} voted in {n(event.org)} on '{said.title(event.inject)}': " \
-                   f"{said.label(event.inject, event.option)}"
+            return f"{n(event.nation)}{_bot(state, event.nation, event.by)} voted in {n(event.org)} on " \
+                   f"'{said.title(event.inject)}': {said.label(event.inject, event.option)}"
         case MessageSent():
             return f"{n(event.sender)} → {', '.join(n(t) if t != 'all' else 'everyone' for t in event.to)}: " \
                    f"{isolate(_first_line(event.text))}"
         case Adjudicated():
-            how = f"set to {event.change:g}" if event.mode == "set" else f"{event.change:+g}"
-            return f"Adjudication: {isolate(sc.label_of(event.target))} {how} ({isolate(event.reason)})"
+            how = f"set to {number(event.change)}" if event.mode == "set" else signed(event.change)
+            return f"Adjudication: {variable(sc, event.target)} {how} ({isolate(event.reason)})"
         case ObservationNoted():
             rating = f" [{event.rating}]" if event.rating else ""
             obj = f" on {isolate(event.objective)}" if event.objective else ""
@@ -218,6 +227,13 @@ def describe(sc: CompiledScenario, event: Event, written: Mapping[str, InjectWri
             return f"Session ended at turn {event.turn}: " + (isolate(ending) if ending else "no ending reached") + \
                 (f" ({isolate(event.reason)})" if event.reason else "")
     return type(event).__name__
+
+
+def _bot(state: State | None, team: str, by: str) -> str:
+    """' (bot, cautious)' after the name of a nation whose bot acted ('' for a team's own act)."""
+    if by != "bot":
+        return ""
+    return f" ({bot_tag(state, team)})" if state is not None else " (bot)"
 
 
 class _Said:
@@ -275,7 +291,7 @@ def team_status(state: State) -> list[TeamStatus]:
     for n, nation in sc.nations.items():
         pend = state.pending(n)
         seq = state.last_action.get(n)
-        last = describe(sc, state.log[seq - 1].event, state.written, words=state.words) if seq else "nothing yet"
+        last = describe(sc, state.log[seq - 1].event, state=state) if seq else "nothing yet"
         player = state.started.teams.get(n, "human") if state.started else "human"
         out.append(TeamStatus(n, nation.name, player, [p.inject for p in pend],
                               min((p.deadline_turn for p in pend), default=None), last))
