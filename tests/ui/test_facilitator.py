@@ -93,6 +93,9 @@ async def test_release_now(tmp_path: Path) -> None:
         await select_inject(pilot, "cable")
         await pilot.press("r")
         await pilot.pause()
+        assert "cable" not in app.controller.state.released  # r asks first (tests/ui/test_keys_confirm.py)
+        await pilot.press("enter")
+        await pilot.pause()
         state = app.controller.state
         assert state.released["cable"] == 1
         assert app.screen.query_one(MselTable).status_of("cable") == "released"

@@ -132,9 +132,18 @@ class ControlActions(_Base):
             self._delay(inject)
 
     def action_release(self) -> None:
+        """r: one key sends an inject to every recipient, so the console asks first, naming the inject and who
+        reads it (rehearsing it shows the full text, and releases without asking again)."""
         inject = self._need_inject()
-        if inject is not None:
-            self._release(inject)
+        if inject is None:
+            return
+        view = views.inject_view(self.controller.session, inject, None)
+        lines = [f"'{view.title}' goes out now to: {', '.join(view.to) or 'control'}."]
+        if view.options:
+            lines.append("It asks for a decision.")
+        lines.append("A release stays in the log; u retracts it.")
+        self.app.push_screen(ConfirmDialog(f"Release '{view.title}' now?", "\n".join(lines), "Release"),
+                             lambda ok: self._release(inject) if ok is not None else None)
 
     def _release(self, inject: str) -> None:
         out = self.controller.execute(lambda s: s.release(inject))
