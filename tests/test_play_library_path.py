@@ -22,7 +22,9 @@ def test_play_finds_the_include_in_the_library_path(tmp_path: Path) -> None:
                          "--library-path", "../shared"), work)
     try:
         t.shows("Shared harbour alert")
-        t.send(b"\x11")  # ctrl+q
+        t.send(b"\x11")  # ctrl+q: with a session open it asks first
+        t.shows("Quit?")
+        t.send(b"y")
         assert t.finish() == 0
     finally:
         t.close()

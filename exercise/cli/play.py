@@ -116,14 +116,17 @@ def run_in_terminal(app: TtxApp) -> None:
         err(f"tabletop stopped by {signal.Signals(received[0]).name}" + (f": {back}" if back else ""))
     elif code:
         err(f"tabletop stopped with status {code}")
+    elif app.farewell is not None:  # a quit with a session open: where it is kept, and the command back to it
+        from exercise.engine.text import visible
+
+        typer.echo(visible(app.farewell))
     if code:
         raise typer.Exit(code)
 
 
 def _session_hint(app: TtxApp) -> str | None:
-    if app.controller is None:
-        return None
-    return f"the session is saved; `tabletop play --db {display(app.controller.live.store.path)}` returns to it"
+    command = app.resume_command()
+    return None if command is None else f"the session is saved; `{command}` returns to it"
 
 
 def _check_session(db: Path, team: str | None) -> None:

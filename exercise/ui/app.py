@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -253,6 +254,49 @@ class TtxApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
+    # -- quitting: the session is saved as it goes; say where, and how to come back -------------
+    farewell: str | None = None
+    """Set by a quit with a session open: the line `tabletop play` prints once the terminal is back."""
+    _quit_question: Screen[bool] | None = None
+
+    def session_file(self) -> str | None:
+        """The open session's file as the person would type it (relative to the working folder when under it)."""
+        if self.controller is None:
+            return None
+        path = Path(self.controller.live.store.path)
+        try:
+            return str(path.resolve().relative_to(self.config.workdir.resolve()))
+        except (ValueError, OSError):
+            return str(path)
+
+    def resume_command(self) -> str | None:
+        """The exact command that returns to this console (a team console's nation included); None with no
+        session open."""
+        where = self.session_file()
+        if where is None:
+            return None
+        team = f" --team {self.role.nation}" if self.role and self.role.kind == "team" and self.role.nation else ""
+        return f"tabletop play --db {shlex.quote(where)}{team}"
+
+    async def action_quit(self) -> None:
+        """ctrl+q: in the launcher, nothing is at stake and it quits at once; with a session open it asks,
+        saying where the session is and the command that comes back to it. ctrl+q again, or y, quits."""
+        command = self.resume_command()
+        if command is None or self.screen is self._quit_question:
+            self._leave(command)
+            return
+        from .widgets.confirm import ConfirmScreen
+
+        question = ConfirmScreen(f"Quit? The session is saved in {self.session_file()}: `{command}` returns to "
+                                 "it.", yes="Quit", no="Stay")
+        self._quit_question = question
+        self.push_screen(question, lambda ok: self._leave(command) if ok else None)
+
+    def _leave(self, command: str | None) -> None:
+        if command is not None:
+            self.farewell = f"The session is saved in {self.session_file()}: `{command}` returns to it."
+        self.exit()
+
     # -- errors: never a traceback on screen ------------------------------------------------
     failure: str | None = None
     """Set when an unexpected error stopped the app: the one line `tabletop play` prints as it exits 1."""
@@ -300,8 +344,8 @@ class TtxApp(App[None]):
         where = self._report_error(error)
         if self._exit:  # already quitting (a widget still mounting as the app closed): a quit, not a failure
             return
-        db = self.controller.live.store.path if self.controller is not None else None
-        back = f" The session is saved: `tabletop play --db {db}` returns to it." if db else ""
+        command = self.resume_command()
+        back = f" The session is saved: `{command}` returns to it." if command else ""
         self.failure = (f"tabletop stopped after an unexpected error: {one_line(error)}.{back}"
                         + (f" Details in {where}." if where else ""))
         self.exit(return_code=1)

@@ -66,7 +66,8 @@ async def test_a_failure_in_a_session_says_how_to_return_to_it(tmp_path: Path, a
         assert app.controller is not None
         await app.screen.mount(Exploding())  # the app stops: nothing more to wait for on its screen
     assert app.return_code == 1 and app.failure is not None
-    assert f"The session is saved: `tabletop play --db {db}` returns to it." in app.failure
+    # the file as typed from the working folder (tmp_path here), as the quit dialog says it
+    assert "The session is saved: `tabletop play --db s.sqlite` returns to it." in app.failure
 
 
 async def test_a_quit_is_status_0_with_nothing_to_say(tmp_path: Path, as_in_a_terminal: None) -> None:

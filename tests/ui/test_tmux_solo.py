@@ -113,6 +113,8 @@ def test_whole_solo_game_of_the_tutorial_in_tmux(tmp_path: Path) -> None:
         # The turn's toasts may still cover the right of the screen: wait until the whole command shows.
         shown = term.wait_for("tabletop report solo.sqlite --format html -o reports-out/")
         term.keys("C-q")
+        term.wait_for("Quit?")  # a session is open: ctrl+q asks first, saying where it is kept
+        term.keys("y")
         time.sleep(0.5)
     finally:
         term.close()
@@ -127,7 +129,7 @@ def test_whole_solo_game_of_the_tutorial_in_tmux(tmp_path: Path) -> None:
     again = Tmux([*play, "--db", str(db)], cwd=tmp_path, size=(80, 24))
     try:
         again.wait_for("The ending reached")
-        again.keys("C-q")
+        again.keys("C-q", "C-q")  # twice: the second answers the question
     finally:
         again.close()
 
