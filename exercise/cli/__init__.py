@@ -25,9 +25,9 @@ Adding a command
             from exercise.report import build  # heavy imports inside the function: keeps --help fast
             ...
 
-    A new module is added to the import list below by name. Nothing is discovered: a module that is not
-    listed registers nothing, and one that fails to import stops `tabletop` at once (and the tests with it)
-    rather than leaving a command silently missing. tests/cli_contract.py holds the list of commands
+    A new module is added to the import list in `commands()` below by name. Nothing is discovered: a module
+    that is not listed registers nothing, and one that fails to import stops `tabletop` at once (and the tests
+    with it) rather than leaving a command silently missing. tests/cli_contract.py holds the list of commands
     the command-line contract promises; a new command goes there too. The help panel (`PANEL_*` in _app.py)
     decides where a command appears in `tabletop --help`.
 
@@ -48,20 +48,52 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import Any
 
 import typer
 
-# Imported for the commands each registers on `app` (see "Adding a command" above).
-from exercise.cli import author, msel, new, play, report_cmd, run, sessions, simulate  # noqa: F401
-from exercise.cli._app import CliError, app, report_error
+from exercise.cli import _app
+from exercise.cli._app import CliError, report_error
 
-__all__ = ["CliError", "app", "main"]
+__all__ = ["CliError", "app", "commands", "main"]
+
+
+def commands() -> typer.Typer:
+    """The `tabletop` app with every command registered on it."""
+    # Imported for the commands each registers on `app` (see "Adding a command" above).
+    from exercise.cli import author, msel, new, play, report_cmd, run, sessions, simulate  # noqa: F401
+
+    return _app.app
+
+
+def __getattr__(name: str) -> Any:
+    """`exercise.cli.app`, with every command on it: the command modules are imported when it is first asked
+    for, so that `tabletop play` does not wait for the others (see `_start` below)."""
+    if name == "app":
+        return commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _start(args: list[str] | None) -> None:
+    """`tabletop play` with plain arguments goes straight to the command (cli/_fast.py): the time a person
+    waits for the launcher is Textual's, not typer's (bench/bench_launcher.py). Every other line, and any play
+    line that is not plainly values (--help, a mistake), is typer's."""
+    words = sys.argv[1:] if args is None else args
+    if words[:1] == ["play"]:
+        from exercise.cli import play
+        from exercise.cli._fast import simple_call
+
+        values = simple_call(play.play, words[1:])
+        if values is not None:
+            play.play(**values)
+            return
+    commands()(args=args, prog_name="tabletop")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `tabletop` console script."""
     try:
-        app(args=argv, prog_name="tabletop")
+        _start(argv)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
