@@ -28,9 +28,9 @@ from .votes import Tally, tally
 
 MINUS = "\u2212"  # a true minus: '−3' cannot be read as a dash, nor taken for a formula by a spreadsheet
 
-# Said wherever changes are shown (the debrief, the report, the state panel's own short form).
-CHANGE_LEGEND = ("+ raises a value, − lowers it; better or worse is for the coalition, or for the nation the value "
-                 "belongs to (↓ marks a value where lower is better).")
+# Said wherever changes are shown (the debrief, the report; the state panel has a short form of its own).
+CHANGE_LEGEND = ("+ raises a value, − lowers it; better or worse says what that means for the coalition, or for the "
+                 "nation whose value it is (for some values, such as tension, lower is better).")
 
 
 # -- injects and options -------------------------------------------------------------------------------------

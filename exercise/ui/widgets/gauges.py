@@ -12,6 +12,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
+from ...engine.words import number, signed
+
+__all__ = ["SPARK", "Palette", "bar", "delta", "number", "share", "spark"]
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -59,8 +63,6 @@ def share(value: float, lo: float, hi: float) -> float:
     return 0.0 if hi <= lo else min(max((value - lo) / (hi - lo), 0.0), 1.0)
 
 
-def number(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
 
 
 def bar(value: float, lo: float, hi: float, width: int, colour: str) -> Text:
@@ -82,8 +84,7 @@ def spark(values: list[float], lo: float, hi: float, width: int) -> str:
 
 
 def delta(values: list[float]) -> str:
-    """The change over the last turn in words a glance reads: '+5', '−3', or '' when steady."""
+    """The change over the last turn in words a glance reads: '+5', '−3' (`words.signed`), or '' when steady."""
     if len(values) < 2 or values[-1] == values[-2]:
         return ""
-    d = values[-1] - values[-2]
-    return f"+{number(d)}" if d > 0 else f"−{number(-d)}"
+    return signed(values[-1] - values[-2])

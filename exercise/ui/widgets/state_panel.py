@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...engine import views
+from ...engine import views, words
 from ...engine.models import StateVar
 from ..controller import SessionController
 from ..text import one_line, plain_line
@@ -71,8 +71,13 @@ class StatePanel(VerticalScroll):
         globals_ = [v for v in lay.globals if v in keys]
         per_nation = [v for v in lay.per_nation if any(k in keys for k in self._nation_keys(v))]
         per_pair = [v for v in lay.per_pair if any(k in keys for k in self._pair_keys(v))]
-        self._section("#state-globals", self._globals(globals_, palette, width) if globals_ else None)
-        self._section("#state-nations", self._nations(per_nation, keys, palette, width) if per_nation else None)
+        # The legend goes under the first table that shows changes: '+7' is the change in the last turn.
+        low = any(self._spec(v).good == "low" for v in globals_ + per_nation)
+        legend = Text("+/− the change in the last turn" + (" · ↓ lower is better" if low else ""),
+                      style=palette.muted)
+        self._section("#state-globals", Group(self._globals(globals_, palette, width), legend) if globals_ else None)
+        nations = self._nations(per_nation, keys, palette, width) if per_nation else None
+        self._section("#state-nations", Group(nations, legend) if nations is not None and not globals_ else nations)
         pairs = [self._pairs(v, keys, palette, width) for v in per_pair]
         self._section("#state-pairs", Group(*pairs) if pairs else None)
 
@@ -113,7 +118,7 @@ class StatePanel(VerticalScroll):
             hist = views.series(state, var)
             value = state.value(var)
             colour = palette.rate(share(value, spec.min, spec.max), spec.good)
-            label = plain_line(sc.label_of(var), style="bold")
+            label = plain_line(words.variable(sc, var), style="bold")
             if spec.good == "low":
                 label.append(" ↓", style=Style(bold=True))
             if spec.hidden:
@@ -124,8 +129,6 @@ class StatePanel(VerticalScroll):
             if spark_w:
                 row.append(Text(spark(hist, spec.min, spec.max, spark_w), style=palette.accent))
             table.add_row(*row)
-        if any(self._spec(v).good == "low" for v in names):
-            return Group(table, Text("↓ lower is better", style=palette.muted))
         return table
 
     def _nations(self, names: list[str], keys: set[str], palette: Palette, width: int) -> RenderableType:
@@ -137,7 +140,7 @@ class StatePanel(VerticalScroll):
         # A long name is cut with an ellipsis, not left to push the values out of the panel.
         table.add_column("Nation", no_wrap=True, overflow="ellipsis", max_width=max(10, min(24, width // 3)))
         for var in names:
-            table.add_column(plain_line(sc.label_of(var) + (" ↓" if self._spec(var).good == "low" else "")),
+            table.add_column(plain_line(words.variable(sc, var) + (" ↓" if self._spec(var).good == "low" else "")),
                              no_wrap=False)
         for nation in sc.layout.nations:
             mine = nation == self.reader
@@ -169,9 +172,11 @@ class StatePanel(VerticalScroll):
         shorts = [self._short(n) for n in nations]
         col_w = max(5, min(10, max(len(s) for s in shorts)))
         show_trend = width >= 12 + (col_w + 2) * len(nations)
-        title = plain_line(sc.label_of(var), style="bold")
+        title = plain_line(words.variable(sc, var), style="bold")
         title.append(": how far each row trusts each column" if var == "trust" else ": row towards column",
                      style=palette.muted)
+        if show_trend:
+            title.append(" · ▲▼ rose or fell in the last turn", style=palette.muted)
         table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
         table.add_column("", no_wrap=True, overflow="ellipsis",
                          max_width=max(8, min(24, width - (col_w + 2) * len(nations) - 1)))

@@ -15,6 +15,7 @@ from textual.widgets import (
     Static,
 )
 
+from ....engine import words
 from ...controller import SessionController
 from ...text import plain, plain_line
 from ...widgets.gauges import number
@@ -69,7 +70,9 @@ class AdjudicateDialog(Dialog):
     def body(self) -> ComposeResult:
         sc = self.controller.scenario
         state = self.controller.state
-        options = [(plain_line(f"{sc.label_of(k)}  (now {number(state.value(k))})"), k) for k in sc.layout.keys]
+        # In the layout's order: the global values, then each per-nation variable for every nation in turn, then
+        # the pairs; each named with its nation(s) in words, as the log and the report name it.
+        options = [(plain_line(f"{words.variable(sc, k)}  (now {number(state.value(k))})"), k) for k in sc.layout.keys]
         yield field("State value", first=True)
         yield Select(options, id="key", prompt="Choose a state value", compact=True,
                      value=self.initial if self.initial in sc.layout.keys else Select.NULL)
@@ -98,15 +101,19 @@ class AdjudicateDialog(Dialog):
         sc = self.controller.scenario
         spec = self._spec(key)
         now = self.controller.state.value(key)
-        wrong = change_problem(sc.label_of(key), spec, *parsed) if parsed else None
+        name = words.variable(sc, key)
+        wrong = change_problem(name, spec, *parsed) if parsed else None
+        lower = "; lower is better" if spec.good == "low" else ""
         if parsed is None or wrong:
-            text = wrong or f"{sc.label_of(key)} is {number(now)} (range {number(spec.min)}–{number(spec.max)})"
+            text = wrong or f"{name} is {number(now)} (range {number(spec.min)}–{number(spec.max)}{lower})"
         else:
             amount, mode = parsed
             new = min(max(amount if mode == "set" else now + amount, spec.min), spec.max)
             if spec.type == "int":
                 new = float(round(new))
-            text = f"{sc.label_of(key)}: {number(now)} → {number(new)} (range {number(spec.min)}–{number(spec.max)})"
+            judged = words.judgement(sc, key, new - now)
+            moved = f" ({words.signed(new - now)}, {judged})" if judged else " (no change)"
+            text = f"{name}: {number(now)} → {number(new)}{moved}; range {number(spec.min)}–{number(spec.max)}{lower}"
         self.query_one("#preview", Static).update(plain(text))
 
     @on(Input.Submitted)
@@ -126,7 +133,7 @@ class AdjudicateDialog(Dialog):
             self.query_one("#change").focus()
             return None
         sc = self.controller.scenario
-        wrong = change_problem(sc.label_of(key), self._spec(key), *parsed)
+        wrong = change_problem(words.variable(sc, key), self._spec(key), *parsed)
         if wrong:
             self.problem(wrong)
             self.query_one("#change").focus()
