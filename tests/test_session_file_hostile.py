@@ -149,6 +149,8 @@ def test_a_huge_sparse_file_is_refused_at_once(tmp_path: Path) -> None:
     "CREATE VIEW everything AS SELECT * FROM events",
     "CREATE TABLE extra (x)",
     "CREATE INDEX by_type ON events (type)",
+    "CREATE INDEX by_kind ON side (kind)",
+    "CREATE TRIGGER keep AFTER DELETE ON side BEGIN SELECT 1; END",
 ])
 def test_objects_tabletop_did_not_create_are_refused_before_any_write(db: Path, tmp_path: Path,
                                                                       statement: str) -> None:
@@ -175,7 +177,7 @@ def test_a_table_defined_otherwise_is_refused(tmp_path: Path, base: Path) -> Non
         marks = ", ".join("?" * len(rows[0]))
         target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
     target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    target.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    target.execute("PRAGMA user_version = 1")  # the schema of these three tables, before the side table
     target.commit()
     target.close()
     source.close()

@@ -4,7 +4,7 @@ It stores opaque JSON events and imports nothing else from `exercise`, so the en
 reports can all depend on it without cycles.
 """
 
-from exercise.store.base import Clock, StoredEvent, StoreError, VerifyResult
+from exercise.store.base import Clock, SideEntry, StoredEvent, StoreError, VerifyResult
 from exercise.store.chain import GENESIS_HASH, canonical_json, chain_hash
 from exercise.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, EventStore, WriteTx
 
@@ -14,6 +14,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Clock",
     "EventStore",
+    "SideEntry",
     "StoreError",
     "StoredEvent",
     "VerifyResult",

@@ -15,6 +15,8 @@ Clock = Callable[[], datetime]
 # The longest value the store keeps (one event's JSON, one scenario file): far above any real one (a scenario
 # file may have 2 MiB), and a bound on what a crafted session file can make a reader allocate for one row.
 MAX_VALUE_BYTES = 16 * 1024 * 1024
+# A side entry is a few fields of what one console is doing: this bounds what a runaway caller can put there.
+MAX_SIDE_BYTES = 256 * 1024
 
 
 class StoreError(Exception):
@@ -39,6 +41,15 @@ class StoredEvent:
     wall: str
     payload: dict[str, Any]
     hash: str
+
+
+@dataclass(frozen=True)
+class SideEntry:
+    """One entry of the side data kept beside the log (presence, an unsent draft, a console's place): never in
+    the hash chain, replaced or removed at will, and `updated` is the store's wall time of its last write."""
+
+    value: str
+    updated: str
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,17 @@ from typing import Any, TypeVar
 
 from exercise.store import sqlite_access as access
 from exercise.store import sqlite_file as fmt
-from exercise.store.base import MAX_VALUE_BYTES, Clock, StoredEvent, StoreError, VerifyResult, format_wall, utc_now
+from exercise.store.base import (
+    MAX_SIDE_BYTES,
+    MAX_VALUE_BYTES,
+    Clock,
+    SideEntry,
+    StoredEvent,
+    StoreError,
+    VerifyResult,
+    format_wall,
+    utc_now,
+)
 from exercise.store.chain import Row, chain_hash, encode_event, verify_chain
 from exercise.store.sqlite_access import BUSY_TIMEOUT_MS
 from exercise.store.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
@@ -100,6 +110,7 @@ class EventStore:
         # re-entrant so reads inside `write()` on the same thread see the open transaction.
         self._lock = threading.RLock()
         self._tx: WriteTx | None = None
+        self._version = SCHEMA_VERSION  # the file's schema version: an older one has no side table until migrated
 
     @classmethod
     def create(
@@ -148,9 +159,11 @@ class EventStore:
         conn, read_only = access.open_existing(path, st, write)
         store = cls(path, conn, clock, read_only)
         try:
-            store._guard("open", lambda: fmt.check_header(path, conn, allow_empty=False))
+            store._version = store._guard("open", lambda: fmt.check_header(path, conn, allow_empty=False))
             if read_only is None:
                 store._guard("open", lambda: fmt.configure(path, conn))
+            if write and store._version < SCHEMA_VERSION:
+                store._migrate()
         except BaseException:
             store.close()
             raise
@@ -260,6 +273,48 @@ class EventStore:
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as tx:
             tx.set_meta(key, value)
+
+    # -- side data: beside the log, never in its chain -------------------------------------------
+    def side(self, kind: str) -> dict[str, SideEntry]:
+        """Every side entry of one kind (e.g. "presence"), by key; none in a file of an older schema."""
+        if self._version < 2:
+            return {}
+        return self._guard("read side data", lambda: fmt.select_side(self._live(), kind))
+
+    def set_side(self, kind: str, key: str, value: str | None) -> None:
+        """Set (or, with None, remove) one side entry, in a short transaction of its own.
+
+        Side data is what consoles are doing now (a heartbeat every few seconds, a draft as it is typed), so
+        its commit does not wait for the disk (synchronous=NORMAL, for this write only): it survives a killed
+        process, and a power cut may lose the last second of it, never an event. The next event's commit
+        syncs it along with the log. The write lock is held only for the one row.
+        """
+        for name, text in (("kind", kind), ("key", key), ("value", "" if value is None else value)):
+            if not isinstance(text, str):
+                raise StoreError(f"side data: the {name} must be text, got {type(text).__name__}")
+        if len(key.encode("utf-8", "surrogatepass")) > 1024 or len(kind) > 64:
+            raise StoreError(f"side data: kind or key too long ({kind[:64]!r})")
+        if value is not None and len(value.encode("utf-8", "surrogatepass")) > MAX_SIDE_BYTES:
+            raise StoreError(f"side data: a value of over {MAX_SIDE_BYTES:,} bytes is not kept")
+        wall = format_wall(self._clock())
+        with self._lock:
+            conn = self._live()
+            if self._read_only is not None:
+                raise StoreError(access.read_only_message(self.path, self._read_only))
+            self._guard("write side data", lambda: conn.execute("PRAGMA synchronous = NORMAL"))
+            try:
+                with self.write():
+                    if self._version < SCHEMA_VERSION:
+                        self._guard("write side data", lambda: fmt.migrate(self.path, conn))
+                        self._version = SCHEMA_VERSION
+                    self._guard("write side data", lambda: fmt.write_side(conn, kind, key, value, wall))
+            finally:
+                self._guard("write side data", lambda: conn.execute("PRAGMA synchronous = FULL"))
+
+    def _migrate(self) -> None:
+        with self.write():
+            self._guard("update the file's schema", lambda: fmt.migrate(self.path, self._live()))
+        self._version = SCHEMA_VERSION
 
     def close(self) -> None:
         with self._lock:

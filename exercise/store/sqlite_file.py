@@ -9,12 +9,14 @@ import json
 import sqlite3
 from pathlib import Path
 
-from exercise.store.base import StoredEvent, StoreError
+from exercise.store.base import SideEntry, StoredEvent, StoreError
 from exercise.store.chain import GENESIS_HASH, Row
 from exercise.store.sqlite_access import CACHE_KIB, one_line
 
 APPLICATION_ID = 0x74747831  # "ttx1" in the SQLite header: tells a session file from any other database
-SCHEMA_VERSION = 1  # PRAGMA user_version; bump with a migration when the tables change
+SCHEMA_VERSION = 2  # PRAGMA user_version; bump with a migration when the tables change
+# 1: events, meta, sources. 2: + side (presence, unsent drafts, each console's place): beside the log, outside
+# the hash chain, added to a version-1 file when it is opened for writing (`migrate`).
 # The head record lives in `meta` under a reserved prefix; it is hidden from `EventStore.meta`.
 RESERVED_PREFIX = "store."
 HEAD_SEQ = RESERVED_PREFIX + "head_seq"
@@ -26,7 +28,10 @@ _SCHEMA = (
     " wall TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, text TEXT)",
+    "CREATE TABLE IF NOT EXISTS side (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " updated TEXT NOT NULL, PRIMARY KEY (kind, key))",
 )
+_SIDE = _SCHEMA[3]
 
 
 class BadRow(Exception):
@@ -37,17 +42,21 @@ def _same_sql(sql: object) -> str | None:
     return " ".join(sql.split()) if isinstance(sql, str) else None
 
 
-# Every object of a version-1 file, as sqlite_master records it (SQLite drops the IF NOT EXISTS): anything
-# else was put there by another tool, and a trigger would run on our own writes.
-_OBJECTS = {
-    **{("table", sql.split()[5]): _same_sql(sql.replace(" IF NOT EXISTS", "")) for sql in _SCHEMA},
-    ("index", "sqlite_autoindex_meta_1"): None,
-    ("index", "sqlite_autoindex_sources_1"): None,
-}
+def _objects(schema: tuple[str, ...]) -> dict[tuple[str, str], str | None]:
+    tables = {("table", sql.split()[5]): _same_sql(sql.replace(" IF NOT EXISTS", "")) for sql in schema}
+    # Each table but events (whose INTEGER PRIMARY KEY is the rowid) has the index SQLite makes for its key.
+    keys = {("index", f"sqlite_autoindex_{name}_1"): None for _, name in tables if name != "events"}
+    return {**tables, **keys}
 
 
-def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
-    """Refuse anything but a tabletop session of a schema we understand (or, for `create`, an empty file)."""
+# Every object of a file of each version, as sqlite_master records it (SQLite drops the IF NOT EXISTS):
+# anything else was put there by another tool, and a trigger would run on our own writes.
+_OBJECTS_OF = {1: _objects(_SCHEMA[:3]), 2: _objects(_SCHEMA)}
+
+
+def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> int:
+    """Refuse anything but a tabletop session of a schema we understand (or, for `create`, an empty file);
+    the file's schema version (0 for an empty file)."""
     try:
         # First: reading the schema applied the cache size the file suggests, which a crafted file sets huge.
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -58,7 +67,7 @@ def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> 
         raise StoreError(f"{path}: not a tabletop session file ({one_line(exc)})") from None
     tables = {name for kind, name in objects if kind == "table"}
     if app_id == 0 and not objects and allow_empty:
-        return  # brand new or empty file: `initialise` sets it up
+        return 0  # brand new or empty file: `initialise` sets it up
     if app_id != APPLICATION_ID:
         if app_id or objects:
             what = "an SQLite database of another program"
@@ -69,15 +78,17 @@ def check_header(path: Path, conn: sqlite3.Connection, *, allow_empty: bool) -> 
         raise StoreError(
             f"{path}: written by a newer tabletop (schema {version}; this version reads up to {SCHEMA_VERSION})"
         )
-    if version != SCHEMA_VERSION or not {"events", "meta", "sources"} <= tables:
+    known = _OBJECTS_OF.get(version)
+    if known is None or not {name for kind, name in known if kind == "table"} <= tables:
         raise StoreError(f"{path}: damaged tabletop session file (schema {version}, tables {sorted(tables)})")
     for (kind, name), sql in sorted(objects.items()):
-        if (kind, name) not in _OBJECTS:
+        if (kind, name) not in known:
             raise StoreError(f"{path}: refused: the file holds {kind} {name!a}, which tabletop does not create "
                              "(a session file altered by another tool)")
-        if _same_sql(sql) != _OBJECTS[(kind, name)]:
+        if _same_sql(sql) != known[(kind, name)]:
             raise StoreError(f"{path}: refused: {kind} {name!a} is not defined as tabletop defines it "
                              "(a session file altered by another tool)")
+    return int(version)
 
 
 def configure(path: Path, conn: sqlite3.Connection) -> None:
@@ -101,9 +112,36 @@ def initialise(path: Path, conn: sqlite3.Connection, meta: dict[str, str], sourc
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute("DELETE FROM meta")
     conn.execute("DELETE FROM sources")
+    conn.execute("DELETE FROM side")
     head = [(HEAD_SEQ, "0"), (HEAD_HASH, GENESIS_HASH)]
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [*meta.items(), *head])
     conn.executemany("INSERT INTO sources (path, text) VALUES (?, ?)", sources.items())
+
+
+def migrate(path: Path, conn: sqlite3.Connection) -> None:
+    """Bring an older file up to SCHEMA_VERSION, inside the caller's BEGIN IMMEDIATE (so two processes opening
+    the same version-1 file cannot both change it). Only tables are added: the log and its chain are untouched,
+    and a file that is not ours is refused first, as on every open."""
+    if check_header(path, conn, allow_empty=False) < 2:
+        conn.execute(_SIDE)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def select_side(conn: sqlite3.Connection, kind: str) -> dict[str, SideEntry]:
+    out: dict[str, SideEntry] = {}
+    for key, value, updated in conn.execute("SELECT key, value, updated FROM side WHERE kind = ?", (kind,)):
+        if not all(isinstance(v, str) for v in (key, value, updated)):
+            raise BadRow(f"a side entry of kind {kind!a} holds a value that is not text")
+        out[key] = SideEntry(value, updated)
+    return out
+
+
+def write_side(conn: sqlite3.Connection, kind: str, key: str, value: str | None, wall: str) -> None:
+    if value is None:
+        conn.execute("DELETE FROM side WHERE kind = ? AND key = ?", (kind, key))
+    else:
+        conn.execute("INSERT OR REPLACE INTO side (kind, key, value, updated) VALUES (?, ?, ?, ?)",
+                     (kind, key, value, wall))
 
 
 def select_after(conn: sqlite3.Connection, seq: int) -> list[StoredEvent]:
