@@ -31,6 +31,7 @@ from ..widgets.inject_card import InjectCard
 from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
+from ..widgets.text_box import TextBox
 from .team_place import TeamPlace
 
 TYPING_PAUSE = 0.8  # seconds after the last keystroke in a text box during which letter shortcuts are ignored
@@ -237,10 +238,18 @@ class TeamScreen(TeamPlace, Screen[str]):
             self._typing_until = monotonic() + TYPING_PAUSE
             self._typing_warned = False
 
+    def on_descendant_focus(self) -> None:
+        """Toasts keep clear of the box being typed in: at the top (team.tcss), or at the bottom while the
+        focused box is in the top half of the screen."""
+        focused = self.focused
+        high = isinstance(focused, Input) and focused.region.y < self.size.height // 2
+        self.set_class(high, "-toasts-below")
+
     @on(MessagePanel.Sent)
     @on(DecisionPanel.Decided)
+    @on(TextBox.Left)
     def _done_typing(self) -> None:
-        self._typing_until = 0.0  # Enter sent it: the person has stopped typing
+        self._typing_until = 0.0  # Enter sent it, or Escape left the box on purpose: the keys are shortcuts at once
 
     def on_key(self, event: events.Key) -> None:
         """Keys that reach the screen are shortcuts unless an Input has the focus (it takes its own).

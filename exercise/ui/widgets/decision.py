@@ -21,6 +21,7 @@ from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
 from ..text import Hanging, plain
 from .inject_card import rationale_of, vote_of
+from .text_box import LEAVE_HINT, TextBox
 
 
 class DecisionPanel(Vertical):
@@ -47,7 +48,8 @@ class DecisionPanel(Vertical):
         with Vertical(classes="form"):
             yield Label("Why? (required before sending)", classes="why-label")
             with Horizontal(classes="form-row"):
-                yield Input(placeholder="One sentence: why this option", classes="rationale", compact=True)
+                yield TextBox(placeholder=f"One sentence: why this option (Enter sends, {LEAVE_HINT.lower()})",
+                              classes="rationale", compact=True)
                 yield Button("Send", classes="send-decision", variant="primary", compact=True)
 
     # -- showing -----------------------------------------------------------------------------
@@ -202,6 +204,11 @@ class DecisionPanel(Vertical):
 
     def send(self) -> bool:
         if self.inject is None:
+    @on(TextBox.Left, ".rationale")
+    def _left(self) -> None:
+        """Escape in the rationale: back to the options, the reason kept for when the person returns."""
+        self.focus_options()
+
             return False
         if self.choice is None:
             highlighted = self.query_one(".options", OptionList).highlighted_option

@@ -19,6 +19,7 @@ from textual.widgets import (
     Label,
     RadioButton,
     Static,
+    TextArea,
 )
 
 from ...text import plain
@@ -54,7 +55,8 @@ class Dialog(ModalScreen[Any]):
     """A titled box with a scrolling body and a row of buttons; Escape cancels."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save", priority=True)]
+    BINDINGS: ClassVar = [Binding("escape", "leave_or_cancel", "Cancel"),
+                          Binding("ctrl+s", "submit", "Save", priority=True)]
     TITLE = ""
     OK = "Save"
 
@@ -83,6 +85,25 @@ class Dialog(ModalScreen[Any]):
         if self.app.is_headless:
             for box in self.query("Input, TextArea"):
                 box.cursor_blink = False  # type: ignore[attr-defined]
+
+    @on(events.Mount)
+    def _remember_what_was_there(self) -> None:
+        self._untouched = self._typed()
+
+    def _typed(self) -> tuple[str, ...]:
+        return (*(box.value for box in self.query(Input)), *(area.text for area in self.query(TextArea)))
+
+    def action_leave_or_cancel(self) -> None:
+        """Escape never throws away what was typed: in a text box, with something written in the dialog, it
+        leaves the box (the text kept) and says that Escape again closes without saving; otherwise it
+        cancels, as it always did."""
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) and self._typed() != getattr(self, "_untouched", ()):
+            self.query_one("#dialog-body").focus()
+            self.notify("Out of the text box, what you wrote kept: Esc again closes without saving, ctrl+s "
+                        "saves.", title=self.dialog_title(), timeout=6)
+            return
+        self.action_cancel()
 
     def on_resize(self) -> None:
         # The body scrolls; the title, the problem line and the buttons always stay in view.
