@@ -30,10 +30,10 @@ from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
 from ..errors import one_line
 from ..text import plain, plain_line
-from ..widgets.setup_form import MODE_NAMES, SetupForm
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
+    from ..widgets.setup_form import SetupForm
 
 
 NOTE = "italic not bold dim"  # a "nothing here yet" line in the list: not a heading, though both are disabled
@@ -169,6 +169,8 @@ class LauncherScreen(Screen[None]):
 
     async def _add_form(self) -> None:
         """The set-up form, after the first paint; the highlighted scenario is compiled for it."""
+        from ..widgets.setup_form import SetupForm  # after the first paint, as the form is (Select, RadioSet...)
+
         facts = self.query_one("#scenario-info")
         if not facts.is_attached:  # the app is closing before the launcher finished opening
             return
@@ -193,6 +195,8 @@ class LauncherScreen(Screen[None]):
 
     @staticmethod
     def _session_prompt(s: SessionInfo) -> Text:
+        from ..widgets.setup_form import MODE_NAMES
+
         t = plain_line(s.title, style="bold")
         state = "ended" if s.ended else f"turn {s.turn}"
         t.append("\n")
@@ -281,6 +285,8 @@ class LauncherScreen(Screen[None]):
 
     @staticmethod
     def _session_text(s: SessionInfo) -> Text:
+        from ..widgets.setup_form import MODE_NAMES
+
         t = Text()
         t.append(plain_line(s.title, style="bold"))
         t.append("\n")
