@@ -24,7 +24,7 @@ from .engine.events import event_from_dict, event_to_dict
 from .engine.session import Session
 from .engine.state import Entry, State
 from .engine.text import one_line
-from .store import EventStore, StoredEvent, StoreError, VerifyResult
+from .store import EventStore, SideEntry, StoredEvent, StoreError, VerifyResult
 
 Clock = Callable[[], datetime]
 
@@ -277,6 +277,36 @@ class LiveSession:
 
     def _reload(self) -> None:
         self.session = Session(self.scenario, [to_entry(r) for r in self.store.read()])
+
+    # -- side data: what the consoles are doing, beside the log and never in it ----------------------------
+    @property
+    def path(self) -> Path:
+        """The session file (as it was opened: relative paths stay relative)."""
+        return self.store.path
+
+    def side(self, kind: str) -> dict[str, SideEntry]:
+        """The side entries of one kind ("presence", "draft", "place"), by key."""
+        try:
+            return self.store.side(kind)
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
+
+    def set_side(self, kind: str, key: str, value: str | None) -> None:
+        """Set one side entry (None removes it), in a short write of its own: never part of a command."""
+        try:
+            self.store.set_side(kind, key, value)
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
+
+    def place(self, key: str) -> str:
+        """Where a console was (its own JSON), or "". Sessions saved before side data kept it in meta."""
+        entry = self.side("place").get(key)
+        if entry is not None:
+            return entry.value
+        try:
+            return self.store.meta.get(f"ui.{key}", "")
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
 
     def close(self) -> None:
         self.store.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -59,6 +59,9 @@ class TtxApp(App[None]):
     ]
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {ActionsProvider}
+    log_seq: reactive[int] = reactive(0, init=False)
+    """The last event of the open session's log: the one signal a widget drawn from the session redraws on
+    (`self.watch(self.app, "log_seq", ...)`), set whenever the log changes, by this terminal or another."""
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
@@ -66,6 +69,7 @@ class TtxApp(App[None]):
         self.controller: SessionController | None = None
         self.role: Role | None = None
         self._poll_timer: Timer | None = None
+        self._heartbeat: Timer | None = None
         if config.theme:
             self.theme = config.theme
 
@@ -161,16 +165,23 @@ class TtxApp(App[None]):
         self.open_session(live, role)
 
     def open_session(self, live: LiveSession, role: Role) -> None:
+        from ..engine.presence import HEARTBEAT_SECONDS
         from .controller import SessionController
 
         if self.controller is not None:
+            self.controller.leave()
             self.controller.close()
-        self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s))  # type: ignore[arg-type]
+        self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s),  # type: ignore[arg-type]
+                                            clock=self.config.clock, workdir=self.config.workdir)
         self.controller.listeners.append(self._broadcast)
         self.role = role
-        self.sub_title = shown.one_line(f"{live.scenario.title} — {live.store.path.name}")
+        self.log_seq = self.controller.state.next_seq - 1
+        self.sub_title = shown.one_line(f"{live.scenario.title} — {self.controller.path.name}")
+        self.controller.arrive(role.kind, role.nation)
         if self._poll_timer is None:
             self._poll_timer = self.set_interval(self.config.poll_seconds, self._poll)
+        if self._heartbeat is None:
+            self._heartbeat = self.set_interval(HEARTBEAT_SECONDS, self._beat)
         self.push_screen(self.screen_for(role))
 
     def screen_for(self, role: Role) -> Screen[Any]:
@@ -192,7 +203,13 @@ class TtxApp(App[None]):
         if self.controller is not None:
             self.controller.poll()
 
+    def _beat(self) -> None:
+        if self.controller is not None:
+            self.controller.beat()
+
     def _broadcast(self, entries: list[Entry]) -> None:
+        if self.controller is not None:
+            self.log_seq = self.controller.state.next_seq - 1
         self.screen.post_message(SessionUpdated(entries))
 
     # -- notifications: text, never markup ----------------------------------------------------
@@ -261,22 +278,15 @@ class TtxApp(App[None]):
 
     def session_file(self) -> str | None:
         """The open session's file as the person would type it (relative to the working folder when under it)."""
-        if self.controller is None:
-            return None
-        path = Path(self.controller.live.store.path)
-        try:
-            return str(path.resolve().relative_to(self.config.workdir.resolve()))
-        except (ValueError, OSError):
-            return str(path)
+        return self.controller.location() if self.controller is not None else None
 
     def resume_command(self) -> str | None:
         """The exact command that returns to this console (a team console's nation included); None with no
         session open."""
-        where = self.session_file()
-        if where is None:
+        if self.controller is None:
             return None
-        team = f" --team {self.role.nation}" if self.role and self.role.kind == "team" and self.role.nation else ""
-        return f"tabletop play --db {shlex.quote(where)}{team}"
+        team = self.role.nation if self.role and self.role.kind == "team" else None
+        return self.controller.play_command(team)
 
     async def action_quit(self) -> None:
         """ctrl+q: in the launcher, nothing is at stake and it quits at once; with a session open it asks,
@@ -352,6 +362,7 @@ class TtxApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.controller is not None:
+            self.controller.leave()  # a clean exit: the facilitator sees this console go at once
             self.controller.close()
 
 

@@ -1,4 +1,5 @@
-"""The one door between the terminal UI and a session: read the state, send commands, hear of changes.
+"""The one door between the terminal UI and a session: read the state, send commands, hear of changes, and
+the side data kept beside the log (who is at which console, unsent drafts, each console's place).
 
 Screens never talk to the store or fold events themselves. They call `controller.execute(...)` with an
 engine command; a refusal comes back as a notification, never a traceback. A timer polls the store
@@ -7,14 +8,30 @@ engine command; a refusal comes back as a notification, never a traceback. A tim
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
+from ..engine import presence
 from ..engine.bots import next_bot_move
 from ..engine.compile import CompiledScenario
 from ..engine.session import Refused, Session
 from ..engine.state import Entry, State
 from ..live import LiveSession, SessionFileError
+from .sessions import play_command, shown_path
+
+DRAFT = "draft"  # side data: a team's unsent choice, rationale and message, by nation
+PLACE = "place"  # side data: where a console was (hot-seat's turn order, a team's tab and inject)
+
+
+def _wall(moment: datetime) -> str:
+    """A moment as the console's own presence record states it (UTC; a naive test clock is taken as UTC)."""
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -25,10 +42,16 @@ class Outcome:
 
 
 class SessionController:
-    def __init__(self, live: LiveSession, notify: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, live: LiveSession, notify: Callable[[str, str], None] | None = None, *,
+                 clock: Callable[[], datetime] | None = None, workdir: Path | None = None) -> None:
         self.live = live
         self._notify = notify or (lambda message, severity: None)
         self.listeners: list[Callable[[list[Entry]], None]] = []
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.workdir = workdir or Path.cwd()  # where tabletop was started: paths are shown relative to it
+        self._seat: presence.Seat | None = None
+        # One record per console: two apps in one process (tests, a future server) are two consoles.
+        self._seat_key = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     @property
     def session(self) -> Session:
@@ -42,8 +65,112 @@ class SessionController:
     def scenario(self) -> CompiledScenario:
         return self.live.scenario
 
+    # -- where the session is kept, and how each team joins it ------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.live.path
+
+    def location(self) -> str:
+        """The session file as the facilitator would type it (relative to where tabletop was started)."""
+        return shown_path(self.path, self.workdir)
+
+    def play_command(self, team: str | None = None) -> str:
+        """The exact command that opens this session (as a team's console with `team`)."""
+        return play_command(self.location(), team)
+
+    def join_commands(self) -> list[tuple[str, str]]:
+        """(nation, command) for each nation played by people, in the scenario's order."""
+        started = self.state.started
+        teams = started.teams if started else {}
+        return [(n, self.play_command(n)) for n in self.scenario.nations if teams.get(n, "human") == "human"]
+
+    # -- presence: which consoles are open now (side data, never the log) ----------------------------------
+    def now(self) -> datetime:
+        return self._clock()
+
+    def arrive(self, role: str, nation: str | None) -> None:
+        """Say this console is open (and forget consoles nobody will come back to)."""
+        now = self.now()
+        self._seat = presence.Seat(role, nation, os.getpid(), socket.gethostname(), _wall(now))
+        with suppress(SessionFileError):  # nothing here is the record: the next console to arrive tries again
+            for key, seat in self._seats().items():
+                if presence.stale(seat, now):
+                    self.live.set_side(presence.SIDE_KIND, key, None)
+        self.beat()
+
+    def beat(self) -> None:
+        """The heartbeat (every `presence.HEARTBEAT_SECONDS`): this console is still here."""
+        if self._seat is None:
+            return
+        # A missed beat is no error: three in a row and the others see this console as gone, which it then is.
+        with suppress(SessionFileError):
+            self.live.set_side(presence.SIDE_KIND, self._seat_key, self._seat.to_json())
+
+    def leave(self) -> None:
+        """A clean exit takes the record away at once (a killed console's fades after three heartbeats)."""
+        if self._seat is None:
+            return
+        self._seat = None
+        with suppress(SessionFileError):
+            self.live.set_side(presence.SIDE_KIND, self._seat_key, None)
+
+    def _seats(self) -> dict[str, presence.Seat]:
+        out = {}
+        for key, entry in self.live.side(presence.SIDE_KIND).items():
+            seat = presence.Seat.from_side(entry.value, entry.updated)
+            if seat is not None:
+                out[key] = seat
+        return out
+
+    def room(self) -> list[presence.TeamPresence]:
+        """Each nation: its consoles connected now, and when it last acted (in words)."""
+        try:
+            seats = list(self._seats().values())
+        except SessionFileError:
+            seats = []
+        return presence.room(self.state, seats, self.now())
+
+    # -- a console's place and a team's unsent draft (side data) -----------------------------------------
+    def place(self, key: str) -> str:
+        """Where a console was, as it saved it ("" when it never did, or it cannot be read)."""
+        try:
+            return self.live.place(key)
+        except SessionFileError:
+            return ""
+
+    def save_place(self, key: str, value: str) -> str | None:
+        """Keep a console's place; the reason when it could not be kept (the game goes on without it)."""
+        try:
+            self.live.set_side(PLACE, key, value)
+        except SessionFileError as exc:
+            return str(exc)
+        return None
+
+    def draft(self, nation: str) -> dict[str, str]:
+        """A team's unsent draft: its fields as saved (empty when there is none, or it is not one of ours)."""
+        try:
+            entry = self.live.side(DRAFT).get(nation)
+            data = json.loads(entry.value) if entry is not None else {}
+        except (SessionFileError, ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): v for k, v in data.items() if isinstance(v, str)}
+
+    def save_draft(self, nation: str, draft: dict[str, str]) -> str | None:
+        """Keep a team's unsent draft (an empty one, e.g. once it is sent, is removed); the reason when it
+        could not be kept."""
+        kept = {k: v for k, v in draft.items() if v}
+        try:
+            self.live.set_side(DRAFT, nation, json.dumps(kept, sort_keys=True) if kept else None)
+        except SessionFileError as exc:
+            return str(exc)
+        return None
+
+    # -- commands ------------------------------------------------------------------------------------------
     def execute(self, command: Callable[[Session], list[Entry]], *, quiet: bool = False) -> Outcome:
-        """Run an engine command in the store's write lock; tell the person if it is refused."""
+        """Run an engine command in the store's write lock; tell the person if it is refused. A command given
+        here (not quietly, as a bot's move or the stand-in's is) is this console acting: its presence says so."""
         try:
             entries = self.live.execute(command)
         except Refused as exc:
@@ -53,6 +180,8 @@ class SessionController:
         except SessionFileError as exc:
             self._notify(f"Could not save: {exc}", "error")
             return Outcome(False, [], str(exc))
+        if not quiet and self._seat is not None:
+            self._seat = replace(self._seat, acted=_wall(self.now()))
         self._changed(entries)
         return Outcome(True, entries)
 

@@ -82,7 +82,7 @@ class DebriefScreen(Screen[None]):
 
     @property
     def db_path(self) -> Path:
-        return self.controller.live.store.path
+        return self.controller.path
 
     @property
     def out_dir(self) -> Path:

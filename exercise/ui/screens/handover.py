@@ -2,8 +2,8 @@
 
 Between teams this screen hides everything private (the previous team's brief, its open choices) and
 waits until the next team confirms who it is. Once every team has had its go in a turn it offers to
-advance the clock (bots play first). Who has had a go this turn, and who is at the screen, is kept in
-the session file's meta (`ui.hotseat`), so a restarted `tabletop play --db FILE` returns to the same place.
+advance the clock (bots play first). Who has had a go this turn, and who is at the screen, is kept beside
+the log (the controller's place `hotseat`), so a restarted `tabletop play --db FILE` returns to the same place.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..messages import SessionUpdated
 from ..text import label, one_line, plain_line
 from ..widgets.confirm import ConfirmScreen
 
-META_KEY = "ui.hotseat"
+PLACE_KEY = "hotseat"
 
 
 class HandoverScreen(Screen[None]):
@@ -57,23 +57,25 @@ class HandoverScreen(Screen[None]):
 
     # -- remembering where we are ---------------------------------------------------------------
     def load(self) -> None:
-        raw = self.controller.live.store.meta.get(META_KEY, "")
+        raw = self.controller.place(PLACE_KEY)
         try:
             data = json.loads(raw) if raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             data = {}
-        self.turn = int(data.get("turn", 0))
-        self.done = [n for n in data.get("done", []) if n in self.humans]
+        if not isinstance(data, dict):  # a bookmark tabletop did not write: start the turn afresh
+            data = {}
+        turn, done = data.get("turn"), data.get("done")
+        self.turn = turn if isinstance(turn, int) else 0
+        self.done = [n for n in done if n in self.humans] if isinstance(done, list) else []
         cur = data.get("current")
         self.current = cur if cur in self.humans else None
         self._sync_turn()
 
     def save(self) -> None:
         data = {"turn": self.turn, "done": self.done, "current": self.current}
-        try:
-            self.controller.live.store.set_meta(META_KEY, json.dumps(data))
-        except Exception as exc:  # the store reports; the game goes on without the bookmark
-            self.notify(f"Could not save the hot-seat position: {exc}", severity="warning")
+        problem = self.controller.save_place(PLACE_KEY, json.dumps(data))
+        if problem is not None:  # the game goes on without the bookmark
+            self.notify(f"Could not save the hot-seat position: {problem}", severity="warning")
 
     def _sync_turn(self) -> None:
         if self.turn != self.controller.state.turn:

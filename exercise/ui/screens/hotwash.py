@@ -46,7 +46,7 @@ def start_report(screen: Screen[Any], controller: SessionController, done: Any =
 
     The report package may not be there (another part of tabletop); then say which command writes it.
     """
-    db = Path(controller.live.store.path)
+    db = Path(controller.path)
     out_dir = report_dir(db)
     try:
         writer = importlib.import_module("exercise.report").write_report

@@ -1,5 +1,5 @@
-"""Where a team was on its console (the tab and the inject shown), kept in the session file so that a
-restart returns to it.
+"""Where a team was on its console (the tab and the inject shown), kept beside the log (the controller's
+place `team.NATION`) so that a restart returns to it.
 
 A mixin of `TeamScreen` (kept apart so each file reads in one sitting). The place is written a moment
 after it changes, not on every keystroke or highlight, and once more when the screen goes away.
@@ -35,12 +35,14 @@ class TeamPlace(_Base):
 
     @property
     def _place_key(self) -> str:
-        return f"ui.team.{self.nation}"
+        return f"team.{self.nation}"
 
     def _restore_place(self) -> str:
         try:
-            place = json.loads(self.controller.live.store.meta.get(self._place_key, "") or "{}")
-        except Exception:  # no bookmark is no reason not to open
+            place = json.loads(self.controller.place(self._place_key) or "{}")
+        except (ValueError, RecursionError):  # no bookmark is no reason not to open
+            place = {}
+        if not isinstance(place, dict):
             place = {}
         if place.get("inject") in self.controller.state.inbox(self.nation):
             self.current = place["inject"]
@@ -48,13 +50,12 @@ class TeamPlace(_Base):
         return tab if tab in TABS else "inbox"
 
     def _save_place(self) -> None:
-        try:
-            place = json.dumps({"tab": self._tab, "inject": self.current})
-            if place != self._saved_place:
-                self._saved_place = place
-                self.controller.live.store.set_meta(self._place_key, place)
-        except Exception as exc:  # the game goes on without the bookmark
-            self.log.warning(f"could not save the team's place: {exc!r}")
+        place = json.dumps({"tab": self._tab, "inject": self.current})
+        if place != self._saved_place:
+            self._saved_place = place
+            problem = self.controller.save_place(self._place_key, place)
+            if problem is not None:  # the game goes on without the bookmark
+                self.log.warning(f"could not save the team's place: {problem}")
 
     def _place_changed(self) -> None:
         if self._place_timer is not None:

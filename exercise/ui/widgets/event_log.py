@@ -66,7 +66,7 @@ class EventLog(RichLog):
             self.clear()
             new = items[-self.shown:]
             if len(items) > self.shown:
-                path = self.controller.live.store.path
+                path = self.controller.location()
                 self.write(plain(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
                                  style=palette.muted), width=width)
         for item in new:
