@@ -14,7 +14,6 @@ three children, costs another round of compose and mount before that first frame
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,6 +28,7 @@ from ...engine.diagnostics import ScenarioError
 from ...resources import ScenarioInfo, all_scenarios, peek
 from ..commands import Action, bindings
 from ..errors import one_line
+from ..sessions import SessionInfo, find_sessions, open_errors, open_live
 from ..text import plain, plain_line
 
 if TYPE_CHECKING:
@@ -38,49 +38,6 @@ if TYPE_CHECKING:
 
 NOTE = "italic not bold dim"  # a "nothing here yet" line in the list: not a heading, though both are disabled
 NO_SESSIONS = "No saved sessions yet: every session is saved as it is played, and listed here to resume."
-
-
-@dataclass
-class SessionInfo:
-    path: Path
-    title: str
-    mode: str
-    turn: int
-    ended: bool
-    events: int
-
-
-def find_sessions(*folders: Path) -> list[SessionInfo]:
-    """Session files in these folders (newest first), summarised from a few event types, without
-    loading their scenarios or decoding every event."""
-    from ...store import EventStore, StoreError
-
-    seen: set[Path] = set()
-    files: list[Path] = []
-    for folder in folders:
-        if folder.is_dir():
-            for p in [*folder.glob("*.sqlite"), *folder.glob("*.db")]:
-                if p.resolve() not in seen and p.is_file():
-                    seen.add(p.resolve())
-                    files.append(p)
-    out = []
-    for p in sorted(files, key=lambda f: f.stat().st_mtime, reverse=True):
-        try:
-            with EventStore.open(p) as store:
-                meta, count = store.meta, store.last_seq()
-                rows = store.read_types("SessionStarted", "ClockAdvanced", "SessionEnded")
-        except (StoreError, OSError):
-            continue
-        mode, turn, ended = "?", 1, False
-        for r in rows:
-            if r.type == "SessionStarted":
-                mode = str(r.payload.get("mode", "?"))
-            elif r.type == "ClockAdvanced":
-                turn = int(r.payload.get("turn", turn))
-            elif r.type == "SessionEnded":
-                ended = True
-        out.append(SessionInfo(p, meta.get("scenario_title", p.stem), mode, turn, ended, count))
-    return out
 
 
 class LauncherScreen(Screen[None]):
@@ -352,8 +309,6 @@ class LauncherScreen(Screen[None]):
         self.query_one("#choices", OptionList).focus()
 
     def action_start(self) -> None:
-        from ...live import SessionFileError
-
         if self.session is not None:
             self.open_session(self.session.path)
             return
@@ -375,16 +330,14 @@ class LauncherScreen(Screen[None]):
         try:
             self.app.start_session(self.info.path, form.mode, nation=form.play_as,  # type: ignore[attr-defined]
                                    seed=seed, teams=form.teams())
-        except (ScenarioError, SessionFileError, ValueError, OSError) as exc:
+        except open_errors() as exc:
             self.notify(f"Could not start: {one_line(exc)}",
                         severity="error", timeout=10)
 
     def open_session(self, path: Path) -> None:
-        from ...live import LiveSession, SessionFileError
-
         cfg = self.app.config  # type: ignore[attr-defined]
         try:
-            live = LiveSession.open(path, clock=cfg.clock)
+            live = open_live(path, cfg.clock)
             self.app.open_session(live, self.app._role_for(live, None))  # type: ignore[attr-defined]
-        except (SessionFileError, ValueError) as exc:
+        except open_errors() as exc:
             self.notify(f"Could not open {path.name}: {one_line(exc)}", severity="error", timeout=10)
