@@ -119,7 +119,7 @@ async def test_debrief_at_the_end(tmp_path: Path) -> None:
         not_taken = str(app.screen.query_one("#not-taken", Static).content)
         assert "✓ taken: Share now" in not_taken and "✗ not taken: Wait" in not_taken
         report = str(app.screen.query_one("#report", Static).render())
-        assert "tabletop report solo.sqlite --format html -o reports-out/" in report
+        assert "tabletop report solo.sqlite --format html -o solo-report" in report  # beside the session file
 
 
 async def test_write_report_uses_the_report_package_or_says_the_command(tmp_path: Path, monkeypatch) -> None:
@@ -139,8 +139,9 @@ async def test_write_report_uses_the_report_package_or_says_the_command(tmp_path
         monkeypatch.setitem(sys.modules, "exercise.report", fake)
         await pilot.press("w")
         assert await until(pilot, lambda: bool(app.screen.written))
-        assert calls == [(tmp_path / "solo.sqlite", ["md", "html"], tmp_path / "reports-out")]
-        assert "✓ Written: reports-out/report.md" in str(app.screen.query_one("#report", Static).render())
+        assert calls == [(tmp_path / "solo.sqlite", ["md", "html"], tmp_path / "solo-report")]
+        written = (tmp_path / "solo-report" / "report.md").resolve()
+        assert f"✓ Written: {written}" in str(app.screen.query_one("#report", Static).render())  # the full path
         monkeypatch.setitem(sys.modules, "exercise.report", types.ModuleType("exercise.report"))
         await pilot.press("w")
         await pilot.pause()
@@ -181,7 +182,7 @@ async def test_write_report_for_real(tmp_path: Path) -> None:
         assert await until(pilot, lambda: bool(app.screen.written), tries=1500)
         names = sorted(p.suffix for p in app.screen.written)
         assert names == [".html", ".md"]
-        assert all(p.is_file() and p.parent == tmp_path / "reports-out" for p in app.screen.written)
+        assert all(p.is_file() and p.parent == tmp_path / "solo-report" for p in app.screen.written)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -111,7 +111,7 @@ def test_whole_solo_game_of_the_tutorial_in_tmux(tmp_path: Path) -> None:
         assert "Traceback" not in shown
         term.keys("End")  # the debrief scrolls: the paths not taken and the report command are below
         # The turn's toasts may still cover the right of the screen: wait until the whole command shows.
-        shown = term.wait_for("tabletop report solo.sqlite --format html -o reports-out/")
+        shown = term.wait_for("tabletop report solo.sqlite --format html -o solo-report")
         term.keys("C-q")
         term.wait_for("Quit?")  # a session is open: ctrl+q asks first, saying where it is kept
         term.keys("y")

@@ -23,6 +23,7 @@ from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
+from ..reports import full, report_command, report_dir
 from ..text import Hanging, Lines, one_line, plain, plain_line, reflow
 
 if TYPE_CHECKING:
@@ -42,10 +43,6 @@ def key_label(sc: CompiledScenario, key: str) -> str:
     if len(short) == 2:
         return one_line(f"{label} {short[0]} → {short[1]}")
     return one_line(label)
-
-
-def report_command(db: Path, out_dir: str = "reports-out/") -> str:
-    return f"tabletop report {shlex.quote(str(db))} --format html -o {out_dir}"
 
 
 class DebriefScreen(Screen[None]):
@@ -86,7 +83,7 @@ class DebriefScreen(Screen[None]):
 
     @property
     def out_dir(self) -> Path:
-        return Path(self.app.config.workdir) / "reports-out"  # type: ignore[attr-defined]
+        return report_dir(self.db_path)
 
     def _whose(self) -> set[str] | None:
         """The deciders this debrief is about: the nation and its organisations (None: everyone)."""
@@ -180,11 +177,11 @@ class DebriefScreen(Screen[None]):
         t.append("After-action report\n", style="bold underline")
         if self.written:
             t.append("✓ Written: ", style="bold")
-            t.append(plain(", ".join(self.shown(p) for p in self.written) + "\n"))
+            t.append(plain(", ".join(full(p) for p in self.written) + "\n"))
         else:
-            t.append(plain(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n"))
+            t.append(plain(f"Press w to write it (Markdown and HTML, into {full(self.out_dir)}/), or run:\n"))
         db = self.shown(self.db_path)
-        t.append(plain(f"  {report_command(Path(db))}\n", style="bold"))
+        t.append(plain(f"  {report_command(db, self.shown(self.out_dir))}\n", style="bold"))
         t.append(plain(f"\nThis session is saved in {db}; `tabletop play --db {shlex.quote(db)}` reopens it.",
                        style="dim"))
         return t
@@ -193,10 +190,11 @@ class DebriefScreen(Screen[None]):
         try:
             from ...report import write_report
         except ImportError:
-            self.notify(f"The report writer is not installed here. Run: {report_command(self.db_path)}",
+            self.notify("The report writer is not installed here. Run: "
+                        f"{report_command(self.shown(self.db_path), self.shown(self.out_dir))}",
                         title="Write report", severity="warning", timeout=12)
             return
-        self.notify(f"Writing the report into {self.shown(self.out_dir)}/ …", title="Write report")
+        self.notify(f"Writing the report into {full(self.out_dir)}/ …", title="Write report")
         db, out = self.db_path, self.out_dir
 
         def work() -> list[Path]:
@@ -210,13 +208,14 @@ class DebriefScreen(Screen[None]):
             return
         if event.state == WorkerState.SUCCESS:
             self.written = list(event.worker.result or [])
-            self.notify(f"Report written: {', '.join(self.shown(p) for p in self.written)}", title="Write report")
+            self.notify(f"Report written: {', '.join(full(p) for p in self.written)}", title="Write report")
             self.refresh_all()
         elif event.state == WorkerState.ERROR:
             exc = event.worker.error
             self.log.error(f"write_report failed: {exc!r}")
             self.notify(f"Could not write the report: {error_line(exc) if exc else 'unknown error'}. "
-                        f"Try: {report_command(Path(self.shown(self.db_path)))}", severity="error", timeout=15)
+                        f"Try: {report_command(self.shown(self.db_path), self.shown(self.out_dir))}",
+                        severity="error", timeout=15)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -27,18 +27,11 @@ from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
 from ..messages import SessionUpdated
+from ..reports import full, report_command, report_dir
 from ..text import plain, plain_line
 from ..widgets.gauges import Palette
 
 HOTWASH_KINDS = ("strength", "improvement", "hotwash")
-
-
-def report_command(db: Path, out_dir: Path) -> str:
-    return f"tabletop report {db} --format html -o {out_dir}"
-
-
-def report_dir(db: Path) -> Path:
-    return db.parent / f"{db.stem}-report"
 
 
 def start_report(screen: Screen[Any], controller: SessionController, done: Any = None) -> None:
@@ -56,7 +49,7 @@ def start_report(screen: Screen[Any], controller: SessionController, done: Any =
         if done:
             done(None, f"Run: {report_command(db, out_dir)}")
         return
-    screen.notify(f"Writing the report to {out_dir} …", title="Write report", timeout=4)
+    screen.notify(f"Writing the report to {full(out_dir)} …", title="Write report", timeout=4)
     _write_in_thread(screen, writer, db, out_dir, done)
 
 
@@ -73,7 +66,7 @@ def _write_in_thread(screen: Screen[Any], writer: Any, db: Path, out_dir: Path, 
                 screen.app.call_from_thread(done, None, f"{msg}. Try: {report_command(db, out_dir)}")
             return
         files = [Path(p) for p in result] if isinstance(result, (list, tuple)) else []
-        where = ", ".join(str(p) for p in files) if files else str(out_dir)
+        where = ", ".join(full(p) for p in files) if files else full(out_dir)
         screen.app.call_from_thread(screen.notify, f"Report written: {where}", title="Write report", timeout=20)
         if done:
             screen.app.call_from_thread(done, where, None)
