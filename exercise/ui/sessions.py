@@ -33,8 +33,6 @@ class SessionInfo:
 def find_sessions(*folders: Path) -> list[SessionInfo]:
     """Session files in these folders (newest first), summarised from a few event types, without
     loading their scenarios or decoding every event."""
-    from ..store import EventStore, StoreError
-
     seen: set[Path] = set()
     files: list[Path] = []
     for folder in folders:
@@ -43,6 +41,10 @@ def find_sessions(*folders: Path) -> list[SessionInfo]:
                 if p.resolve() not in seen and p.is_file():
                     seen.add(p.resolve())
                     files.append(p)
+    if not files:  # the launcher's first frame, on a first run, need not wait for the store and sqlite3
+        return []
+    from ..store import EventStore, StoreError
+
     out = []
     for p in sorted(files, key=lambda f: f.stat().st_mtime, reverse=True):
         try:
