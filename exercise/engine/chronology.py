@@ -59,7 +59,7 @@ def timeline(state: State) -> list[TimelineItem]:
             turn = ev.turn
         actor = _actor(ev)
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state=state), e.seq in state.retracted, _rationale(ev)))
+                                describe(sc, ev, state=state), e.seq in state.retracted, own_rationale(ev)))
     return out
 
 
@@ -100,11 +100,11 @@ def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:
             continue
         actor = _actor(ev)
         out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state=state), False, _rationale(ev)))
+                                describe(sc, ev, state=state), False, own_rationale(ev)))
     return out
 
 
-def _rationale(ev: Event) -> str:
+def own_rationale(ev: Event) -> str:
     """The reason given with a decision or a vote. The deadline and an organisation give none of their own: the
     notes the session stored with them ('the deadline passed'; in older logs 'majority of 3/3 votes (norvia:
     sanitised…)', ids and all) are left out, as the sentence already says what happened (`words.decision`)."""

@@ -36,7 +36,7 @@ from .inject_words import first_line as _first_line
 from .session import Session
 from .state import State
 from .text import isolate
-from .words import bot_tag, decision, decision_of, number, signed, variable, vote_result, words_of
+from .words import bot_tag, decision, decision_of, number, short_name, signed, variable, vote_result, words_of
 
 __all__ = ["text_context", "words_of"]  # read models and the narrator take them from here
 
@@ -72,10 +72,11 @@ class InjectView:
     options: list[OptionView] = field(default_factory=list)
     decided: str | None = None  # the option this reader (or its organisation) took
     deadline_turn: int | None = None
-    votes: dict[str, str] = field(default_factory=dict)  # nation name -> option (organisation injects)
+    votes: dict[str, str] = field(default_factory=dict)  # nation's short name -> option (organisation injects)
     outcome: str | None = None  # the text of the chance outcome rolled, if any
     result: str | None = None  # the chosen option's own text
     via: str | None = None  # the organisation through which this reader decides
+    via_name: str | None = None  # and its name
     decision: str | None = None  # the decision in words (`words.Decision.line`): 'deadline passed, default taken: X'
     vote_result: str | None = None  # through an organisation: how its vote stands or came out (`words.vote_result`)
 
@@ -114,8 +115,9 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         why = avail.get(oid)
         view.options.append(OptionView(oid, said.label, (said.unavailable or why) if why else None, chosen == oid))
     if view.via:
-        view.votes = {sc.name_of(n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
+        view.votes = {short_name(sc, n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
         view.vote_result = vote_result(st, view.via, inject_id, reader)
+        view.via_name = sc.name_of(view.via)
     if decider is not None:
         view.decision = _decision_line(st, inject_id, decider, reader)
     if turn is not None:

@@ -155,8 +155,13 @@ def bot_tag(state: State, team: str) -> str:
     return _bracketed(bot(state, team))
 
 
+def player_tag(who: str) -> str:
+    """`player` as it reads inside brackets after a name: 'Norvald (people)', 'Estrava (bot, cautious)'."""
+    return _bracketed(player(who))
+
+
 def _bracketed(how: str) -> str:
-    return how.replace(" (", ", ", 1).removesuffix(")")
+    return how.replace(" (", ", ", 1).removesuffix(")") if how.startswith("bot (") else how
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ async def test_debrief_at_the_end(tmp_path: Path) -> None:
         assert f"■ {title}" in ending and "Where things ended" in ending
         assert "The decisions that moved the state most" in str(app.screen.query_one("#moves", Static).content)
         not_taken = str(app.screen.query_one("#not-taken", Static).content)
-        assert "✓ taken: Share now" in not_taken and "✗ not taken: Wait" in not_taken
+        assert "✓ decision:  Share now" in not_taken and "✗ not taken: Wait" in not_taken
         report = str(app.screen.query_one("#report", Static).render())
         assert "tabletop report solo.sqlite --format html -o solo-report" in report  # beside the session file
 
@@ -244,7 +244,7 @@ async def test_coalition_tab_shows_what_the_partners_did(tmp_path: Path) -> None
         assert app.screen.query_one("#tabs").active == "coalition"
         feed = str(app.screen.query_one("#coalition-text", Static).render())
         assert "Inject 'Facilitator's card: the cable' released by control" in feed
-        assert "Ostrand decided on 'Facilitator's card: the cable'" in feed and "why: " in feed
+        assert "Ostrand (bot, hawkish) decided on 'Facilitator's card: the cable'" in feed and "why: " in feed
         assert "Maren decided" not in feed  # its own moves are in History, not here
 
 

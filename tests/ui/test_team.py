@@ -159,7 +159,8 @@ async def test_vote_in_an_organisation_and_see_votes_so_far(db: Path, tmp_path: 
         await pilot.pause()
         assert app.screen.current == "summit"
         head = str(app.screen.query_one("#decision .decision-head", Static).render())
-        assert "Your vote in the North Atlantic Compact" in head and "Votes so far: Kessland: Act together" in head
+        assert "Your vote in the North Atlantic Compact" in head
+        assert "Votes so far (1 of 2):\n• Kessland: Act together" in head
         await pilot.press("enter")
         await type_text(pilot, "united")
         await pilot.press("enter")
@@ -168,6 +169,8 @@ async def test_vote_in_an_organisation_and_see_votes_so_far(db: Path, tmp_path: 
         assert [(v.nation, v.option, v.rationale) for v in votes] == [("kessland", "act", "together"),
                                                                     ("norvia", "act", "united")]
         assert app.controller.state.chosen[("summit", "nac")] == "act"
+        head = str(app.screen.query_one("#decision .decision-head", Static).render())
+        assert "How the North Atlantic Compact voted: consensus reached: all 2 members for Act together" in head
 
 
 async def test_command_palette_offers_the_screens_actions(db: Path, tmp_path: Path) -> None:

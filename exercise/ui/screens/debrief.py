@@ -19,30 +19,34 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from ...engine import words
 from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_taken, visible_keys
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
 from ..reports import full, report_command, report_dir
 from ..text import Hanging, Lines, one_line, plain, plain_line, reflow
+from ..widgets.gauges import Palette, number
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
 
 
 def key_label(sc: CompiledScenario, key: str) -> str:
-    """'support[maren]' -> 'Public support at home (Maren)'; 'trust[a][b]' -> 'Trust A → B', on one line with
-    control characters shown (labels and names come from the scenario)."""
-    var = key.split("[", 1)[0]
-    spec = sc.vars.get(var)
-    label = spec.label if spec and spec.label else var.replace("_", " ").capitalize()
-    ids = [part.rstrip("]") for part in key.split("[")[1:]]
-    short = [sc.nations[i].short or sc.nations[i].name if i in sc.nations else i for i in ids]
-    if len(short) == 1:
-        return one_line(f"{label} ({short[0]})")
-    if len(short) == 2:
-        return one_line(f"{label} {short[0]} → {short[1]}")
-    return one_line(label)
+    """A state value in the engine's words ('Public support at home, Maren'), on one line with control characters
+    shown (labels and names come from the scenario)."""
+    return one_line(words.variable(sc, key))
+
+
+def judged(sc: CompiledScenario, key: str, amount: float, palette: Palette) -> Text:
+    """'+5 (better)' in the colour of its judgement: the word says it, the colour repeats it."""
+    verdict = words.judgement(sc, key, amount)
+    colour = palette.good if verdict == "better" else palette.bad if verdict == "worse" else palette.muted
+    return Text(f"{words.signed(amount)} ({verdict})" if verdict else words.signed(amount), style=colour)
+
+
+def legend(palette: Palette) -> Text:
+    return Text(words.CHANGE_LEGEND, style=palette.muted)
 
 
 class DebriefScreen(Screen[None]):
@@ -114,6 +118,7 @@ class DebriefScreen(Screen[None]):
         t.append(plain(f"Ended at turn {ended.turn} ({sc.time_of(ended.turn)})"
                        + (f": {ended.reason}" if ended.reason else "") + ".\n", style="dim"))
         t.append("\nWhere things ended\n", style="bold underline")
+        palette = Palette.of(self.app.get_css_variables())
         own = f"[{self.nation}]"
         shown = [k for k in visible_keys(sc) if "[" not in k or (self.nation and k.endswith(own) and k.count("[") == 1)]
         width = max((len(key_label(sc, k)) for k in shown), default=0)
@@ -122,8 +127,10 @@ class DebriefScreen(Screen[None]):
             if slot is None:
                 continue
             start, now = sc.start[slot], st.vals[slot]
-            t.append(f"  {key_label(sc, key).ljust(width)}  {start:g} → {now:g}")
-            t.append(f"  ({now - start:+g})\n" if now != start else "  (unchanged)\n", style="dim")
+            t.append(f"  {key_label(sc, key).ljust(width)}  {number(start)} → {number(now)}  ")
+            t.append_text(judged(sc, key, now - start, palette) if now != start else Text("(unchanged)", style="dim"))
+            t.append("\n")
+        t.append_text(legend(palette))
         return t
 
     def moves_text(self) -> Lines:
@@ -133,17 +140,25 @@ class DebriefScreen(Screen[None]):
         out = Lines([Text("The decisions that moved the state most", style="bold underline")])
         if not moves:
             out.append(Text("No decision changed the state.", style="italic"))
+        palette = Palette.of(self.app.get_css_variables())
         for n, m in enumerate(moves, 1):
             view = inject_view(self.controller.session, m.inject, self.nation)
-            label = next((o.label for o in view.options if o.id == m.option), m.option)
+            said = words.decision_of(st, m.inject, m.team, self.nation or m.team)
             by = "" if m.team == self.nation else f" · {sc.name_of(m.team)}"
             out.append(Hanging(Text(f"{n}. ", style="bold"), Text.assemble(
                 plain_line(view.title, style="bold"), " ", plain_line(f"(turn {m.turn}{by})"))))
-            changes = sorted(m.changes.items(), key=lambda kv: -abs(kv[1]))
-            # Wrapped lines stay under the words, so the next 'Chose:' stands out at 80 columns.
-            out.append(Hanging(Text("   Chose: ", style="dim"), plain(label)))
-            out.append(Hanging(Text("   Moved: ", style="dim"),
-                               Text(", ".join(f"{key_label(sc, k)} {v:+g}" for k, v in changes if v))))
+            # Wrapped lines stay under the words, so the next 'Decision:' stands out at 80 columns. A default
+            # the deadline took, or a bot's choice, says so: nobody 'chose' it.
+            line = said.line if said else words.option_label(st, m.inject, m.option, m.team)
+            out.append(Hanging(Text("   Decision: ", style="dim"), plain(line)))
+            moved = Text()
+            for key, amount in sorted(m.changes.items(), key=lambda kv: -abs(kv[1])):
+                if amount:
+                    moved.append("; " if moved else "")
+                    moved.append_text(plain_line(key_label(sc, key)))
+                    moved.append(" ")
+                    moved.append_text(judged(sc, key, amount, palette))
+            out.append(Hanging(Text("   Moved:    ", style="dim"), moved))
         return out
 
     def not_taken_text(self) -> Lines:
@@ -155,10 +170,10 @@ class DebriefScreen(Screen[None]):
             out.append(Text("No choices were made.", style="italic"))
         for p in sorted(paths, key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
             view = inject_view(self.controller.session, p.inject, self.nation)
-            chosen = next((o.label for o in view.options if o.id == p.chosen), "no decision")
+            said = words.decision_of(st, p.inject, p.team, self.nation or p.team)
             by = "" if p.team == self.nation else f" ({sc.name_of(p.team)})"
             out.append(Hanging(Text("• ", style="bold"), plain_line(f"{view.title}{by}", style="bold")))
-            out.append(Hanging(Text("   ✓ taken: "), plain(chosen)))
+            out.append(Hanging(Text("   ✓ decision:  "), plain(said.line if said else "no decision")))
             labels = {o.id: o.label for o in view.options}
             for oid, label in p.others:
                 out.append(Hanging(Text("   ✗ not taken: ", style="dim"), plain(labels.get(oid, label), style="dim")))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ...engine import words
 from ...engine.chronology import TimelineItem, visible_to
 from ...engine.events import DecisionTaken, Event, VoteCast
-from ...engine.views import words_of
 from ..controller import SessionController
 from ..text import plain
 
@@ -60,17 +60,14 @@ def _feed_mark(item: TimelineItem) -> str:
 
 
 def _short(controller: SessionController, ev: Event) -> str:
-    """'Kessland chose Share now', 'Aldmark voted Act together'."""
-    sc = controller.scenario
+    """'Kessland chose Share now', 'Aldmark voted Act together (bot, cautious)', 'Tarvos: deadline passed, default
+    taken: Wait', in the engine's words (`words.decision`), the option as the actor was shown it."""
+    st = controller.state
     if isinstance(ev, VoteCast):
-        who, verb = ev.nation, "voted"
-    else:
-        assert isinstance(ev, DecisionTaken)
-        who = ev.team
-        verb = "resolved" if ev.by == "organisation" else "took the default" if ev.by == "deadline" else "chose"
-    # Told in the words the actor was shown, as the log tells it (a label may name the nation reading it).
-    said = words_of(controller.state, ev.inject, who).options.get(ev.option) if ev.option else None
-    label = said.label if said else (ev.option or "no decision")
-    nation = sc.nations.get(who)
-    name = (nation.short or nation.name) if nation else sc.name_of(who)
-    return f"{name} {verb} {label}"
+        return f"{words.short_name(st.scenario, ev.nation)} voted {words.vote(st, ev)}"
+    assert isinstance(ev, DecisionTaken)
+    said = words.decision(st, ev)
+    name = words.short_name(st.scenario, ev.team)
+    if ev.by == "organisation":
+        return f"{name} resolved: {said.line}"
+    return f"{name}: {said.line}" if said.default else f"{name} chose {said.line}"

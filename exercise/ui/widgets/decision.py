@@ -80,7 +80,8 @@ class DecisionPanel(Vertical):
             org = sc.orgs[view.via]
             head.append(plain(f"Your vote in the {org.name} ", style="bold"))
             head.append(f"(decides by {org.decides}: ", style="dim")
-            head.append("every member must agree)" if org.decides == "consensus" else "a majority carries)",
+            head.append("every member must vote for the same option)" if org.decides == "consensus" else
+                        f"an option needs the votes of more than half of its {len(org.members)} members)",
                         style="dim")
         else:
             head.append("Your decision", style="bold")
@@ -91,9 +92,12 @@ class DecisionPanel(Vertical):
                         f"({sc.time_of(view.deadline_turn)}).")
             head.append(plain(f"\nIf the deadline passes: {default}." if default else
                               "\nIf the deadline passes, no decision is recorded.", style="dim"))
-        if view.votes:
-            head.append("\nVotes so far: ", style="bold")
-            head.append(plain(", ".join(f"{n}: {self._label(view, o)}" for n, o in view.votes.items())))
+        cast = Text()  # a member a line: long labels read better one under another than run together
+        for n, o in view.votes.items():
+            cast.append_text(plain(f"\n• {n}: {self._label(view, o)}"))
+        if view.votes and view.via:
+            head.append(f"\nVotes so far ({len(view.votes)} of {len(sc.orgs[view.via].members)}):", style="bold")
+            head.append_text(cast)
         mine = vote_of(st, view.via, view.id, self.nation) if view.via else None
         if mine and not view.decided:
             head.append("\n✓ You voted: ", style="bold")
@@ -101,8 +105,9 @@ class DecisionPanel(Vertical):
             why = rationale_of(st, view.id, self.nation)
             head.append(plain(f" (why: {why})" if why else ""))
             head.append("\nWaiting for the other members.", style="dim")
-        if not pending and view.decided is not None:
-            head = Text("The options", style="bold")
+        if not pending and (view.decided is not None or view.decision is not None):
+            head = Text()
+            head.append("The options", style="bold")
             head.append(" (✓ the one taken)", style="dim")
         if st.paused and pending:
             head.append("\n⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold")

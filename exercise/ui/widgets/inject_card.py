@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
+from ...engine.chronology import own_rationale
 from ...engine.events import DecisionTaken, VoteCast
 from ...engine.state import State
 from ...engine.views import InjectView
@@ -21,12 +22,13 @@ DONE = "✓ Decided"
 
 
 def rationale_of(state: State, inject: str, who: str) -> str:
-    """The reason given with a decision (or, through an organisation, with this nation's vote)."""
+    """The reason given with a decision (or, through an organisation, with this nation's vote); none for a default
+    the deadline took or an organisation's resolution, whose own words say what happened."""
     seq = state.decided_seq.get((inject, who))
     if seq is not None:
         ev = state.log[seq - 1].event
         if isinstance(ev, DecisionTaken):
-            return ev.rationale
+            return own_rationale(ev)
     for e in reversed(state.live_entries()):
         ev = e.event
         if isinstance(ev, VoteCast) and ev.inject == inject and ev.nation == who:
@@ -68,11 +70,13 @@ class InjectCard(Static):
         if view.prompt:
             t.append("\n\n")
             t.append(plain(view.prompt, style="bold"))
-        if view.options and view.decided is not None:
+        if view.options and (view.decided is not None or view.decision is not None):
             label = next((o.label for o in view.options if o.id == view.decided), view.decided or "no decision")
             who = f" by {state.scenario.name_of(view.via)}" if view.via and state is not None else ""
             t.append(plain(f"\n\n{DONE}{who}: ", style="bold"))
-            t.append(plain(label if view.decided else "no decision (the deadline passed)"))
+            # The engine's words: a default the deadline took, a bot's choice and a vote say so (the decision
+            # panel below has the vote in full).
+            t.append(plain(view.decision or label))
             if state is not None and reader is not None:
                 why = rationale_of(state, view.id, view.via or reader)
                 if why:

@@ -31,8 +31,9 @@ def inject_renderable(view: InjectView, palette: Palette, *, control: bool = Fal
     if view.options:
         parts.append(Text(""))
         parts.append(plain(view.prompt or "Decision", style="bold"))
-        if view.via:
-            parts.append(plain(f"  decided by vote in {view.via}", style=palette.muted))
+        if view.via:  # the organisation by name, and how its vote stands or went (`words.vote_result`)
+            parts.append(plain(f"  by vote in the {view.via_name}: {view.vote_result or ''}".rstrip(": "),
+                               style=palette.muted))
         for i, o in enumerate(view.options, 1):
             if o.unavailable:
                 line = Text.assemble(plain(f"  {i}. {o.label}", Style(dim=True)),
@@ -51,6 +52,8 @@ def inject_renderable(view: InjectView, palette: Palette, *, control: bool = Fal
             parts.append(Text.assemble(("Objectives: ", "bold"), plain(", ".join(view.objectives))))
     if view.decided is not None or view.outcome:
         parts.append(Text(""))
+        if view.decision and not view.via:  # a default the deadline took, a bot's choice: said so
+            parts.append(Text.assemble(("Decided: ", "bold"), plain(view.decision)))
         if view.result:
             parts.append(Text.assemble(("Result: ", "bold"), plain(view.result)))
         if view.outcome:

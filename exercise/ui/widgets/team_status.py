@@ -11,7 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ...engine import views
+from ...engine import views, words
 from ..controller import SessionController
 from ..text import plain_line
 from .gauges import Palette
@@ -57,7 +57,7 @@ class TeamStatusPanel(Static):
         turn = max(state.turn, 1)
         blocks: list[RenderableType] = []
         for ts in views.team_status(state):
-            who = "people" if ts.player == "human" else f"bot, {ts.player.removeprefix('bot:')}"
+            who = words.player_tag(ts.player)
             name = (sc.nations[ts.team].short or ts.name) if self.compact else ts.name
             head = Text.assemble(plain_line(name, "bold"), (f"  ({who})", palette.muted))
             open_ = state.pending(ts.team)
