@@ -109,6 +109,13 @@ class DecisionPanel(Vertical):
             head = Text()
             head.append("The options", style="bold")
             head.append(" (✓ the one taken)", style="dim")
+            # How it was decided, in the engine's words: the vote's result, a default, a bot's choice.
+            if view.via and view.vote_result:
+                head.append(plain(f"\nHow the {sc.orgs[view.via].name} voted: ", style="bold"))
+                head.append(plain(view.vote_result))
+                head.append_text(cast)
+            elif view.decision and view.decision != self._label(view, view.decided or ""):
+                head.append(plain(f"\n{view.decision}"))
         if st.paused and pending:
             head.append("\n⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold")
         if st.ended is not None:
