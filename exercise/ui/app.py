@@ -50,9 +50,11 @@ class TtxApp(App[None]):
     SUB_TITLE = "tabletop policy exercises"
     CSS_PATH = "app.tcss"
     ACTIONS: ClassVar[list[Action]] = [
-        Action("Help", "help", "Keys, screens and how a session works", key="f1"),
+        # f1 and f2 before the screen's own keys, so they work in a dialog too (Textual stops the app's other
+        # keys at a modal screen): F1 in a dialog lists the dialog's keys.
+        Action("Help", "help", "Keys, screens and how a session works", key="f1", priority=True),
         Action("Light or dark theme", "toggle_theme", "Switch between the light and the dark theme", key="f2",
-               footer="Theme"),
+               footer="Theme", priority=True),
         Action("Quit", "quit",
                "Leave tabletop; the session is saved as it goes, run `tabletop play --db FILE` to return",
                key="ctrl+q", priority=True),
@@ -265,7 +267,9 @@ class TtxApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):  # f1 again closes it
+            self.screen.dismiss()
+        else:
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:

@@ -110,27 +110,31 @@ def _state(node: DOMNode, action: str) -> bool | None:
         return False
 
 
-def key_rows(*nodes: DOMNode) -> list[KeyRow]:
-    """Every key of these nodes (a screen, then the app), one row per action: the declared actions in their
-    order, then each binding no action declares (a dialog's own, Textual's). What the node hides at this
-    moment (check_action False: End turn outside solo play) is left out, as the footer leaves it out; what
-    it greys (None: Release with no inject selected) is listed, marked. Built from the live bindings, so
-    a key added to a screen is in its help without anyone remembering to add it."""
+def key_rows(screen: Screen[object] | None, app: App[object]) -> list[KeyRow]:
+    """Every key of a screen and of the app, one row per action: the declared actions in their order, then
+    each binding no action declares (a dialog's own, Textual's). What the node hides at this moment
+    (check_action False: End turn outside solo play) is left out, as the footer leaves it out; what it greys
+    (None: Release with no inject selected) is listed, marked. Over a dialog (a modal screen) only the app's
+    priority keys reach the app, so only those are listed. Built from the live bindings, so a key added to a
+    screen is in its help without anyone remembering to add it."""
     rows: list[KeyRow] = []
-    for node in nodes:
+    modal = screen is not None and screen.is_modal
+    nodes: list[DOMNode] = [screen] if screen is not None else []
+    for node in [*nodes, app]:
+        only_priority = modal and node is app
         declared: set[tuple[str, str]] = set()
         for a in actions_of(node):
             if a.key:
                 declared.update((k.strip(), a.action) for k in a.key.split(","))
             state = _state(node, a.action)
-            if state is not False:
+            if state is not False and (a.priority or not only_priority):
                 keys = tuple(k.strip() for k in a.key.split(",")) if a.key else ()
                 rows.append(KeyRow(keys, a.title, a.help, not_now=state is None,
                                    shown=a.key_display or ("" if a.key else "palette")))
         others: dict[str, list[Binding]] = {}
         for key, found in node._bindings.key_to_bindings.items():
             for b in found:
-                if (key, b.action) not in declared:
+                if (key, b.action) not in declared and (b.priority or not only_priority):
                     others.setdefault(b.action, []).append(b)
         for action, found in others.items():
             state = _state(node, action)

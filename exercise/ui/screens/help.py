@@ -72,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", no_wrap=True)
         table.add_column("Action", no_wrap=True)
         table.add_column("What it does", ratio=1)
-        self.rows = key_rows(*(node for node in (below, self.app) if node is not None))
+        self.rows = key_rows(below, self.app)
         for row in self.rows:
             style = "dim" if row.not_now else ""
             what = row.help + (" (not now)" if row.not_now else "")
