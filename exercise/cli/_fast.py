@@ -1,7 +1,7 @@
 """A command's plain arguments read without typer's parser, so that `tabletop play` starts as fast as Textual.
 
-Typer coerces every value through pydantic: parsing `tabletop play` costs about 140 ms of pydantic imports and
-plugin discovery before anything happens, more than half a bare Textual app's whole start. For the lines a
+Typer coerces every value through pydantic: parsing `tabletop play` cost over 100 ms of pydantic imports and
+plugin discovery before anything happened, a third of a bare Textual app's whole start. For the lines a
 person types most (`tabletop play`, `play tutorial --solo maren --seed 7`, `play --db FILE --team NATION`) that
 parsing is needed for nothing, so `main()` reads them here and calls the command's function directly.
 
@@ -20,6 +20,7 @@ import inspect
 import re
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +36,14 @@ _CHECKS = frozenset({"exists", "file_okay", "dir_okay", "writable", "readable", 
                      "path_type", "min", "max", "clamp", "case_sensitive", "formats"})
 
 
+@dataclass(frozen=True)
 class _Param:
-    """One parameter of the command: its name, the flag naming it (None for a positional argument), how a
-    value is read, whether it repeats or is a flag, and its default."""
-
-    def __init__(self, name: str, flag: str | None, read: Callable[[str], Any] | None, many: bool,
-                 default: Any, checked: bool) -> None:
-        self.name, self.flag, self.read, self.many, self.default = name, flag, read, many, default
-        self.checked = checked  # typer checks a value given: only typer reads it
+    name: str
+    flag: str | None  # None for a positional argument
+    read: Callable[[str], Any] | None  # None for a flag
+    many: bool  # repeatable: its values make a list
+    default: Any
+    checked: bool  # typer checks a value given (exists=True...): only typer reads one
 
 
 def _differences(info: ParameterInfo) -> set[str] | None:
@@ -123,9 +124,10 @@ def simple_call(command: Callable[..., Any], args: list[str]) -> dict[str, Any] 
             value = _value(param, word)
         else:
             flag, eq, text = word.partition("=")
-            param = options.get(flag)  # type: ignore[assignment]
-            if param is None or (param.name in values and not param.many):
+            option = options.get(flag)
+            if option is None or (option.name in values and not option.many):
                 return None
+            param = option
             if param.read is None:
                 if eq:
                     return None
