@@ -145,7 +145,7 @@ def test_overview_comes_from_the_log(session_db: Path, html: str) -> None:
     for name in facts["nations"] + facts["orgs"]:
         assert name in overview
     assert "Exercise Control" in overview  # the facilitator named in SessionStarted
-    assert "people" in overview and "bot: self-interested" in overview
+    assert "people" in overview and "bot (self-interested)" in overview
 
 
 def test_summary_and_figures(session_db: Path, report, html: str) -> None:  # type: ignore[no-untyped-def]
@@ -380,7 +380,7 @@ def test_comparison_finds_where_decisions_diverged(session_db: Path, syndicate_b
     assert any(d.inject == "#NotOurPort" for d in pair.diverged)
     assert any(d.inject == "The cranes stop" for d in pair.agreed)
     labels = {f.label: f for f in pair.final}
-    assert "Alliance cohesion" in labels and "Public support at home (Ostrand)" in labels
+    assert "Alliance cohesion" in labels and "Public support at home, Ostrand" in labels
     assert pair.ending_base and pair.ending_other
     paths = write_comparison([session_db, syndicate_b], ["md", "html"], tmp_path)
     html = paths[1].read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from exercise.engine import words
 from exercise.engine.compile import CompiledScenario
 from exercise.engine.events import (
     ClockAdvanced,
@@ -65,12 +66,6 @@ class Narrator:
     def title(self, state: State, inject_id: str, reader: str | None = None) -> str:
         return self.said(state, inject_id, reader).title
 
-    def label(self, state: State, inject_id: str, option: str | None, reader: str | None = None) -> str:
-        if option is None:
-            return "no decision"
-        options = self.said(state, inject_id, reader).options
-        return options[option].label if option in options else option
-
     def wrap(self, text: str, indent: str = "    ") -> None:
         for para in text.strip().split("\n\n"):
             body = " ".join(_shown(para).split())
@@ -95,8 +90,7 @@ class Narrator:
         self.echo(_shown(f"{seed}{sc.turns} turns of {clock.step} from {clock.start}"))
         if started:
             for n, who in started.teams.items():
-                played = "people" if who == "human" else f"bot ({who[4:]})"
-                self.echo(_shown(f"  {sc.name_of(n)}: {played}"))
+                self.echo(_shown(f"  {sc.name_of(n)}: {words.player(who)}"))
 
     def turn(self, turn: int) -> None:
         self.echo("")
@@ -129,8 +123,7 @@ class Narrator:
                     self.wrap(text, "      ")
             case VoteCast():
                 self.echo(_shown(f"  ☐ {sc.name_of(ev.nation)} votes in {sc.name_of(ev.org)} on "
-                                 f"“{self.title(state, ev.inject, ev.nation)}”: "
-                                 f"{self.label(state, ev.inject, ev.option, ev.nation)}"))
+                                 f"“{self.title(state, ev.inject, ev.nation)}”: {words.vote(state, ev)}"))
                 if ev.rationale:
                     self.echo(_styled(f"      “{ev.rationale}”", dim=True))
             case SessionEnded():
@@ -167,22 +160,20 @@ class Narrator:
     def _decided(self, ev: DecisionTaken, state: State) -> None:
         sc = self.sc
         title = self.title(state, ev.inject, ev.team)
-        label = self.label(state, ev.inject, ev.option, ev.team)
+        said = words.decision(state, ev)  # the engine's words: who decided and how, as every screen says it
         if ev.by == "deadline":
-            self.echo(_shown(f"  ⏱ {sc.name_of(ev.team)} let the deadline pass on “{title}”" +
-                             (f": default taken, {label}" if ev.option else ": no decision")))
+            self.echo(_shown(f"  ⏱ {sc.name_of(ev.team)} on “{title}”: {said.line}"))
         elif ev.by == "organisation":
-            self.echo(_styled(f"  ⚖ {sc.name_of(ev.team)} on “{title}”: {label}", bold=True))
-            if ev.rationale:
-                self.echo(_styled(f"      {ev.rationale}", dim=True))
+            self.echo(_styled(f"  ⚖ {sc.name_of(ev.team)} on “{title}”: {said.label}", bold=True))
+            if ev.team in sc.orgs:
+                self.echo(_styled(f"      {words.vote_outcome(state, ev.team, ev.inject, ev.option)}", dim=True))
         else:
-            who = sc.name_of(ev.team) + (" (bot)" if ev.by == "bot" else "")
-            self.echo(_styled(f"  ✔ {who} on “{title}”: {label}", bold=True))
+            self.echo(_styled(f"  ✔ {said.by} on “{title}”: {said.label}", bold=True))
             if ev.rationale:
                 self.echo(_styled(f"      “{ev.rationale}”", dim=True))
-        said = self.said(state, ev.inject, ev.team).options.get(ev.option or "")
-        if said is not None and said.text:
-            self.wrap(said.text, "      ")
+        option = self.said(state, ev.inject, ev.team).options.get(ev.option or "")
+        if option is not None and option.text:
+            self.wrap(option.text, "      ")
 
     def _ended(self, ev: SessionEnded, state: State) -> None:
         sc = self.sc
@@ -203,12 +194,7 @@ class Narrator:
         for key, var, value in zip(sc.layout.keys, sc.layout.var_of, state.vals, strict=True):
             if var in sc.layout.per_pair:
                 continue  # pairwise trust is too much for one screen; the report has it
-            spec = sc.vars.get(var)
-            label = spec.label if spec and spec.label else var.replace("_", " ").capitalize()
-            if var in sc.layout.per_nation:
-                nation = key[len(var) + 1:-1]
-                label += f" ({sc.nations[nation].short or sc.nations[nation].name})" if nation in sc.nations else ""
-            shown.append(f"{label} {value:g}")
+            shown.append(f"{words.variable(sc, key)} {words.number(value)}")
         if shown:
             self.echo("")
             self.echo("  final state:")

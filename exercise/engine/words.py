@@ -10,7 +10,8 @@ The forms, chosen once:
   (how far Norvald trusts Estrava: the row trusts the column, as the scenario's `trust[a][b]` reads);
 - a change: '+8' or '−3' (a true minus), and 'better' or 'worse' by the value's `good` (`CHANGE_LEGEND`);
 - a decision: its label; 'X (bot, cautious)'; 'deadline passed, default taken: X'; 'no decision (deadline
-  passed)'; for an organisation 'X (by consensus)', 'X (by vote: 2 of 3 for it)', 'no consensus, default taken: X';
+  passed)'; an organisation's 'X (carried 2-1 by a majority of 3 members)', 'X (by consensus of all 3 members)',
+  'no consensus (2 for X, 1 did not vote), default taken: Y';
 - a vote: 'majority of 3 members: X carried 2-1', 'consensus reached: all 3 members for X',
   'no majority of 4 members (2 for X, 2 for Y), default taken: Z'.
 """
@@ -29,8 +30,8 @@ from .votes import Tally, tally
 MINUS = "\u2212"  # a true minus: '−3' cannot be read as a dash, nor taken for a formula by a spreadsheet
 
 # Said wherever changes are shown (the debrief, the report; the state panel has a short form of its own).
-CHANGE_LEGEND = ("+ raises a value, − lowers it; better or worse says what that means for the coalition, or for the "
-                 "nation whose value it is (for some values, such as tension, lower is better).")
+CHANGE_LEGEND = ("Changes: + raises a value, − lowers it; better or worse says what that means for the coalition, or "
+                 "for the nation whose value it is (for some values, such as tension, lower is better).")
 
 
 # -- injects and options -------------------------------------------------------------------------------------
@@ -202,15 +203,25 @@ def decision(state: State, ev: DecisionTaken, reader: str | None = None) -> Deci
         return Decision(who, "deadline default", label, f"deadline passed, default taken: {label}", True)
     if ev.by == "organisation" and ev.team in sc.orgs:
         t = vote_tally(state, ev.team, ev.inject)
+        outcome = vote_outcome(state, ev.team, ev.inject, ev.option, reader or ev.team)
         if ev.option is not None and t.carried == ev.option:
             how = "by consensus" if t.rule == "consensus" else \
                 f"by vote: {t.votes_for(ev.option)} of {len(t.members)} for it"
-            return Decision(who, how, label, f"{label} ({how})", False)
+            return Decision(who, how, label, f"{label} ({_carried(t, ev.option)})", False)
         reason = "no consensus" if t.rule == "consensus" else "no majority"
-        if ev.option is None:
-            return Decision(who, f"{reason}, no decision", label, f"{reason}: no decision", True)
-        return Decision(who, f"{reason}, default taken", label, f"{reason}, default taken: {label}", True)
+        tail = "default taken" if ev.option is not None else "no decision"
+        return Decision(who, f"{reason}, {tail}", label, outcome, True)
     return Decision(who, "", label, label, False)
+
+
+def _carried(t: Tally, option: str) -> str:
+    """How a vote carried `option`, for after its label: 'carried 2-1 by a majority of 3 members'."""
+    m = len(t.members)
+    if t.rule == "consensus":
+        return f"by consensus of all {m} members"
+    pro = t.votes_for(option)
+    said = f"carried {pro}-{t.cast - pro} by a majority of {m} members"
+    return said + (f"; {len(t.abstained)} did not vote" if t.abstained else "")
 
 
 def decision_of(state: State, inject_id: str, team: str, reader: str | None = None) -> Decision | None:

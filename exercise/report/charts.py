@@ -7,8 +7,8 @@ from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, InjectReleased, VoteCast
 from ..engine.state import State
 from . import figures as fg
-from .outside import line, part
-from .wording import duration, num, short_name, step_words
+from .outside import part
+from .wording import duration, key_label, num, short_name, step_words, var_label
 
 
 def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
@@ -17,7 +17,7 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
     x_labels = ["start"] + [str(t) for t in range(1, played + 1)]
     x_title = f"turn ({step_words(sc.step_minutes)} each; turn 1 = {sc.time_of(1)})"
     for var, spec in sc.vars.items():
-        label = line(spec.label or var.replace("_", " ").capitalize())
+        label = var_label(sc, var)
         titled = part(label) + (" (hidden from teams)" if spec.hidden else "")  # the label inside sentences
         direction = "lower is better" if spec.good == "low" else "higher is better"
         if spec.per == "global":
@@ -52,7 +52,7 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
         if spec.per != "pair":
             continue
         ids = list(sc.nations)
-        label = part(spec.label or var.replace("_", " ").capitalize())
+        label = part(var_label(sc, var))
 
         def matrix(values: list[float], var: str = var, ids: list[str] = ids) -> list[list[float | None]]:
             return [[None if a == b else values[sc.layout.slot(f"{var}[{a}][{b}]") or 0] for b in ids]
@@ -64,8 +64,7 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
             for j, b in enumerate(ids):
                 s0, s1 = start[i][j], end[i][j]
                 if s0 is not None and s1 is not None and abs(s1 - s0) > 1e-9:
-                    changed.append((abs(s1 - s0), f"{part(short_name(sc, a))} in {part(short_name(sc, b))} "
-                                                  f"{num(s0)} to {num(s1)}"))
+                    changed.append((abs(s1 - s0), f"{key_label(sc, f'{var}[{a}][{b}]')} {num(s0)} to {num(s1)}"))
         changed.sort(key=lambda x: -x[0])
         desc = (f"{label} between each pair of nations at the start and at the end (row: who trusts; column: whom; "
                 f"scale {num(spec.min)} to {num(spec.max)}). " +
@@ -102,9 +101,10 @@ def latency_figure(sc: CompiledScenario, state: State) -> fg.Figure | None:
         if g.decided:
             turns = g.mean_turns or 0.0
             lag = "same turn" if turns < 1e-9 else f"{num(round(turns, 1))} turn{'s' if abs(turns - 1) > 1e-9 else ''}"
-            note = (f"median {duration(g.median_seconds)} · " if have_wall else "") + f"{lag} · {len(g.decided)} taken"
+            median = f"median {duration(g.median_seconds)} · " if have_wall else ""
+            note = f"{median}{lag} · {len(g.decided)} decided"
         else:
-            note = "none taken"
+            note = "none decided"
         if g.defaults:
             note += f", {g.defaults} by deadline"
         rows.append(fg.LatencyRow(short_name(sc, g.team), values, med, note))

@@ -11,14 +11,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine import analysis, comparison, views
+from ..engine import analysis, comparison, views, words
 from ..engine.compile import CompiledScenario
+from ..engine.events import DecisionTaken, VoteCast
 from ..engine.state import State
 from . import figures as fg
 from . import record
 from .errors import ReportError
-from .outside import block, guard_tree, line, part
-from .wording import delta, duration, key_label, num, wall_date, wall_stamp
+from .outside import block, guard_tree, line, part, sentence
+from .wording import (
+    change_words,
+    delta,
+    duration,
+    key_label,
+    num,
+    player_words,
+    short_name,
+    var_label,
+    wall_date,
+    wall_stamp,
+)
 
 if TYPE_CHECKING:
     from ..live import LiveSession
@@ -123,9 +135,8 @@ def _info(letter: str, live: LiveSession) -> SessionInfo:
     rows = live.store.read()
     first, last = (rows[0].wall, rows[-1].wall) if rows else (None, None)
     teams = st.started.teams if st.started else {}
-    players = "; ".join(f"{part(sc.nations[n].short or sc.nations[n].name)}: "
-                        f"{'people' if who == 'human' else part(who.replace('bot:', 'bot, '))}"
-                        for n, who in teams.items() if n in sc.nations)
+    players = "; ".join(f"{part(short_name(sc, n))}: {player_words(who)}" for n, who in teams.items()
+                        if n in sc.nations)
     return SessionInfo(letter, line(Path(str(live.store.path)).name),
                        f"{wall_date(first)} ({duration(analysis.seconds_between(first, last))})",
                        st.seed, st.started.mode if st.started else "", players,
@@ -138,11 +149,11 @@ def _effect(sc: CompiledScenario, c: comparison.Choice | None) -> str:
         return ""
     if c.vote:
         return "(a vote: the organisation's decision carries the effect)"
-    return ", ".join(f"{key_label(sc, k)} {delta(v)}" for k, v in c.effects) or "no change"
+    return change_words(sc, list(c.effects))
 
 
 def _rationale(c: comparison.Choice | None) -> str:
-    if c is None or c.by in ("bot", "deadline"):
+    if c is None or c.by in ("bot", "deadline", "organisation"):  # their notes say nothing the decision does not
         return ""
     return block(c.rationale)
 
@@ -151,10 +162,15 @@ def _choice_row(sc: CompiledScenario, a: State, b: State, d: comparison.ChoiceDi
     turn = d.turn
 
     def word(c: comparison.Choice | None, state: State) -> str:
+        """The decision or vote in the engine's words: 'deadline passed, default taken: Wait', 'X (bot, cautious)'."""
         if c is None:
             return "not decided"
-        extra = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(c.by, "")
-        return _label(state, d.inject, c.option, d.team) + extra
+        ev = state.log[c.seq - 1].event
+        if isinstance(ev, DecisionTaken):
+            return sentence(words.decision(state, ev).line)
+        if isinstance(ev, VoteCast):
+            return sentence(words.vote(state, ev))
+        return _label(state, d.inject, c.option, d.team)
 
     return ChoiceRow(turn, sc.time_of(turn), _title(a, d.inject), line(sc.name_of(d.team)), d.vote,
                      word(d.a, a), word(d.b, b), _rationale(d.a), _rationale(d.b), d.same, _effect(sc, d.a),
@@ -174,9 +190,7 @@ def _pair(base: SessionInfo, other: SessionInfo, a: LiveSession, b: LiveSession)
         slot = sc.layout.slot(key)
         spec = sc.vars[sc.layout.var_of[slot]] if slot is not None else None
         d = vb - va
-        judgement = ""
-        if spec is not None and abs(d) > 1e-9:
-            judgement = "better" if (d > 0) == (spec.good == "high") else "worse"
+        judgement = words.judgement(sc, key, d) if spec is not None else ""
         final.append(FinalRow(key_label(sc, key), num(va), num(vb), delta(d), judgement))
         gaps.append((abs(d), final[-1]))
     headline = []
@@ -209,7 +223,7 @@ def _figures(lives: list[LiveSession], infos: list[SessionInfo]) -> list[fg.Figu
     for var, spec in sc.vars.items():
         if spec.per != "global":
             continue
-        label = line(spec.label or var.replace("_", " ").capitalize())
+        label = var_label(sc, var)
         series = []
         parts = []
         for live, info in zip(lives, infos, strict=True):

@@ -85,6 +85,7 @@ class _Writer(Doc):
             [t(s.label) + (" (hidden from teams)" if s.hidden else ""), s.start, s.end,
              s.change + (f" ({s.judgement})" if s.judgement else ""), s.low, s.high] for s in r.summary.state],
             [6.5, 1.7, 1.7, 3.2, 1.9, 1.9])
+        self.para(t(r.summary.change_legend), italic=True, size=8.5)
         for f in r.figures_in("state"):
             self.figure(f, 9.5)
         for f in r.figures_in("matrix"):
@@ -94,9 +95,10 @@ class _Writer(Doc):
             self.table(["Team", "Inject", "Decision", "When", "Effect"],
                        [[t(mv.team), t(mv.inject), t(mv.option), f"turn {mv.turn} ({mv.time})", t(mv.changes)]
                         for mv in r.summary.moves], [3, 3.2, 4, 2.4, 4.4])
+            self.para(t(r.summary.change_legend), italic=True, size=8.5)
         if r.summary.not_taken:
             self.heading("Paths not taken", 2)
-            self.table(["Team", "Inject", "Chosen", "Not chosen"],
+            self.table(["Team", "Inject", "Decision", "Not chosen"],
                        [[t(p.team), t(p.inject), t(p.chosen), "; ".join(t(x) for x in p.others)]
                         for p in r.summary.not_taken], [3, 3.5, 4.5, 6])
         self.heading("Activity", 2)
@@ -132,9 +134,8 @@ class _Writer(Doc):
                 for i in sec.injects:
                     dec: list[Run] = []
                     for k, d in enumerate(i.decisions):
-                        extra = " (deadline default)" if d.by == "deadline" else " (bot)" if d.by == "bot" else ""
                         dec.append(("", ("\n" if k else "") + f"#{d.seq} {t(d.team)}{' (vote)' if d.vote else ''}: "
-                                    f"{t(d.option)}{extra}"))
+                                    f"{t(d.option)}"))
                         if d.rationale:
                             dec.append(("i", f"\n“{t(d.rationale)}”"))
                     rows.append([f"{t(i.title)} ({t(i.id)})", i.released, t(i.expected), dec or "–"])

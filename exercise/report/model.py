@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine import analysis, chronology, views
+from ..engine import analysis, chronology, views, words
 from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
 from ..engine.session import Session
@@ -42,6 +42,7 @@ from .sections import (
     Summary,
 )
 from .wording import (
+    change_words,
     delta,
     duration,
     join_words,
@@ -90,12 +91,17 @@ class _Builder:
         said = views.words_of(self.state, inject_id, reader).options.get(option)
         return line(said.label if said is not None else option)
 
+    def decided(self, inject_id: str, team: str, option: str | None) -> str:
+        """A decision in the engine's words: 'deadline passed, default taken: Wait', 'Share now (bot, cautious)'."""
+        said = words.decision_of(self.state, inject_id, team)
+        return sentence(said.line) if said is not None else self.option_label(inject_id, option, team)
+
     def evidence(self, seq: int) -> EvidenceItem:
         e = self.entry[seq]
         ev = e.event
         rationale = _own_rationale(ev)
         turn = self.turns[seq]
-        said = sentence(views.describe(self.sc, ev, self.state.written))
+        said = sentence(views.describe(self.sc, ev, state=self.state))
         return EvidenceItem(seq, turn, self.sc.time_of(turn), said, rationale)
 
     def obs(self, o: analysis.Observation) -> ObsView:
@@ -181,10 +187,7 @@ class _Builder:
             start, end = sc.start[slot], st.vals[slot]
             values = [h[2] for h in st.history[slot]]
             d = end - start
-            judgement = ""
-            if abs(d) > 1e-9:
-                better = d > 0 if spec.good == "high" else d < 0
-                judgement = "better" if better else "worse"
+            judgement = words.judgement(sc, key, d)
             label = key_label(sc, key)
             out.append(StateRow(key, label, num(start), num(end), delta(d), judgement, num(min(values)),
                                 num(max(values)), spec.hidden))
@@ -215,8 +218,10 @@ class _Builder:
             ("observations", c.get("ObservationNoted", 0)),
             ("retracted events", len(st.retracted)),
         ]
-        humans = [part(n.name) for n in overview.nations if n.player == "people"]
-        bots = [f"{part(n.name)} ({part(n.player[5:])})" for n in overview.nations if n.player.startswith("bot")]
+        teams = st.started.teams if st.started else {}
+        humans = [part(n.name) for n in overview.nations if teams.get(n.id, "human") == "human"]
+        bots = [f"{part(n.name)} ({part(teams[n.id][4:])})" for n in overview.nations
+                if teams.get(n.id, "").startswith("bot:")]
         paras = []
         who = []
         if humans:
@@ -249,15 +254,16 @@ class _Builder:
                          f"{'is' if len(ip) == 1 else 'are'} carried into the improvement plan.")
         moves = []
         for mv in views.biggest_moves(st, top=5):
-            changes = ", ".join(f"{key_label(sc, k)} {delta(v)}" for k, v in mv.changes.items() if abs(v) > 1e-9)
-            moves.append(MoveView(self.name(mv.team), self.inject_title(mv.inject), self.option_label(mv.inject,
-                                  mv.option, mv.team), mv.turn, sc.time_of(mv.turn), changes))
+            moves.append(MoveView(self.name(mv.team), self.inject_title(mv.inject),
+                                  self.decided(mv.inject, mv.team, mv.option), mv.turn, sc.time_of(mv.turn),
+                                  change_words(sc, mv.changes)))
         nt = []
         for p in sorted(views.paths_not_taken(st), key=lambda p: st.decided_seq.get((p.inject, p.team), 0)):
             nt.append(NotTakenView(self.name(p.team), self.inject_title(p.inject),
-                                   self.option_label(p.inject, p.chosen, p.team),
+                                   self.decided(p.inject, p.team, p.chosen),
                                    [line(label) for _, label in p.others]))
-        return Summary([" ".join(p.split()) for p in paras], counts, self.state_rows(), moves, nt)
+        return Summary([" ".join(p.split()) for p in paras], counts, self.state_rows(), moves, nt,
+                       words.CHANGE_LEGEND)
 
     def objectives(self) -> list[ObjectiveSection]:
         sc, st = self.sc, self.state
@@ -274,11 +280,10 @@ class _Builder:
                     t = self.turns[seq]
                     if isinstance(e, VoteCast):
                         decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.nation),
-                                                      self.option_label(inject_id, e.option, e.nation), e.by,
-                                                      _own_rationale(e), True))
+                                                      sentence(words.vote(st, e)), e.by, _own_rationale(e), True))
                     elif isinstance(e, DecisionTaken):
                         decisions.append(DecisionView(seq, t, sc.time_of(t), self.name(e.team),
-                                                      self.option_label(inject_id, e.option, e.team), e.by,
+                                                      sentence(words.decision(st, e).line), e.by,
                                                       _own_rationale(e)))
                 ci = sc.injects.get(inject_id)
                 injects.append(InjectEvidence(
@@ -324,9 +329,8 @@ class _Builder:
         for e in self.live:
             ev = e.event
             if isinstance(ev, DecisionTaken):
-                how = {"deadline": " (deadline default)", "bot": " (bot)", "organisation": " (by vote)"}.get(ev.by, "")
                 decided.setdefault(ev.inject, []).append(
-                    f"{part(sc.name_of(ev.team))}: {part(self.option_label(ev.inject, ev.option, ev.team))}{how}, "
+                    f"{part(sc.name_of(ev.team))}: {sentence(words.decision(self.state, ev).line)}, "
                     f"turn {self.turns[e.seq]}")
         rows = []
         for r in chronology.msel(self.session):
@@ -339,9 +343,10 @@ class _Builder:
 
 
 def _own_rationale(ev: Event) -> str:
-    """A decision's or vote's rationale when a person gave it; a bot's or a deadline's says nothing new."""
-    if isinstance(ev, (DecisionTaken, VoteCast)) and ev.by not in ("bot", "deadline"):
-        return line(ev.rationale) if ev.by == "organisation" else block(ev.rationale)
+    """A decision's or vote's rationale when a person gave it; a bot's, a deadline's or an organisation's note
+    says nothing the decision's own words do not (`chronology.own_rationale`)."""
+    if isinstance(ev, (DecisionTaken, VoteCast)) and ev.by != "bot":
+        return block(chronology.own_rationale(ev))
     return ""
 
 

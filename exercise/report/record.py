@@ -56,10 +56,8 @@ def timeline(sc: CompiledScenario, state: State, entry: dict[int, Entry]) -> lis
             summary = f"{part(sc.name_of(ev.sender))} → {to}" + (
                 f" ({part(ev.channel)})" if ev.channel != "direct" else "")
             detail = ev.text
-        elif isinstance(ev, DecisionTaken):
-            detail = "" if ev.by == "deadline" else ev.rationale
-        elif isinstance(ev, VoteCast):
-            detail = ev.rationale
+        elif isinstance(ev, (DecisionTaken, VoteCast)):
+            detail = chronology.own_rationale(ev)  # none for a default or an organisation: the summary says it
         elif isinstance(ev, ObservationNoted):
             summary = ev.kind.capitalize() + (f" on {part(ev.objective)}" if ev.objective else "") + (
                 f", rated {ev.rating} ({views.RATING_WORDS[ev.rating]})" if ev.rating else "")

@@ -43,7 +43,7 @@ class DecisionView:
     turn: int
     time: str
     team: str
-    option: str
+    option: str  # the decision (or the vote) in the engine's words: 'deadline passed, default taken: Wait'
     by: str
     rationale: str
     vote: bool = False
@@ -235,6 +235,7 @@ class Summary:
     state: list[StateRow]
     moves: list[MoveView]
     not_taken: list[NotTakenView]
+    change_legend: str = ""  # what '+8' and 'better' mean (`words.CHANGE_LEGEND`), under each table of changes
 
 
 @dataclass

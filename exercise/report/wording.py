@@ -6,9 +6,10 @@ templates' filters, so a number reads the same in the text and in the tables.
 
 from __future__ import annotations
 
-from ..engine import analysis
+from ..engine import analysis, words
 from ..engine.compile import CompiledScenario
-from .outside import line, part
+from ..engine.text import without_isolates
+from .outside import line, sentence
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -21,9 +22,8 @@ def num(v: float | int | None) -> str:
 
 
 def delta(v: float) -> str:
-    if abs(v) < 1e-9:
-        return "±0"
-    return ("+" if v > 0 else "-") + num(abs(v))
+    """A change as the engine says it everywhere: '+8', '−3' (a true minus), '±0'; rounded as `num` rounds."""
+    return words.signed(float(num(v)))
 
 
 def duration(seconds: float | None) -> str:
@@ -59,36 +59,29 @@ def wall_stamp(at: str | None) -> str:
 
 
 def short_name(sc: CompiledScenario, who: str) -> str:
-    """A nation's or organisation's short name, shown on one line."""
-    if who in sc.nations:
-        return line(sc.nations[who].short or sc.nations[who].name)
-    if who in sc.orgs:
-        return line(sc.orgs[who].short or sc.orgs[who].name)
-    return line(sc.name_of(who))
+    """A nation's or organisation's short name (`words.short_name`), shown on one line."""
+    return line(words.short_name(sc, who))
 
 
 def key_label(sc: CompiledScenario, key: str) -> str:
-    """A state key in words: 'Public support at home (Maren)', 'Trust (Maren → Tarvos)'; the scenario's label
-    and names in it isolated where they are right-to-left, as it often stands inside a sentence."""
-    slot = sc.layout.slot(key)
-    if slot is None:
-        return part(key)
-    var = sc.layout.var_of[slot]
-    spec = sc.vars[var]
-    label = part(spec.label or var.replace("_", " ").capitalize())
-    inner = key[len(var):].strip("[]")
-    if not inner:
-        return label
-    names = inner.split("][")
-    return f"{label} ({' → '.join(part(short_name(sc, x)) for x in names)})"
+    """A state key in the engine's words (`words.variable`): 'Public support at home, Maren', 'Trust, Maren →
+    Tarvos'; the scenario's label and names in it isolated where they are right-to-left."""
+    return sentence(words.variable(sc, key))
+
+
+def var_label(sc: CompiledScenario, var: str) -> str:
+    """A state variable's label (`words.variable_label`), on one line."""
+    return line(without_isolates(words.variable_label(sc, var)))
+
+
+def change_words(sc: CompiledScenario, changes: dict[str, float] | list[tuple[str, float]]) -> str:
+    """Changes as the engine says them: 'Alliance cohesion +5 (better); Public support at home, Maren −6 (worse)'."""
+    return sentence(words.changes(sc, changes))
 
 
 def player_words(who: str) -> str:
-    if who == "human":
-        return "people"
-    if who.startswith("bot:"):
-        return f"bot: {who[4:]}"
-    return who
+    """Who plays a nation: 'people', 'bot (cautious)' (`words.player`)."""
+    return sentence(words.player(who))
 
 
 def step_words(minutes: int) -> str:
