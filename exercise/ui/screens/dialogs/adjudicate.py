@@ -72,7 +72,7 @@ class AdjudicateDialog(Dialog):
         state = self.controller.state
         # In the layout's order: the global values, then each per-nation variable for every nation in turn, then
         # the pairs; each named with its nation(s) in words, as the log and the report name it.
-        options = [(plain_line(f"{words.variable(sc, k)}  (now {number(state.value(k))})"), k) for k in sc.layout.keys]
+        options = [(plain_line(f"{words.variable(sc, k)} (now {number(state.value(k))})"), k) for k in sc.layout.keys]
         yield field("State value", first=True)
         yield Select(options, id="key", prompt="Choose a state value", compact=True,
                      value=self.initial if self.initial in sc.layout.keys else Select.NULL)
