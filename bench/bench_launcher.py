@@ -16,7 +16,9 @@ percentile) beside it as its spread:
    kept, as after an install (pip compiles every module; a checkout writes __pycache__ on the first run):
    in a folder of the run's own (PYTHONPYCACHEPREFIX), so an environment that sets PYTHONDONTWRITEBYTECODE
    (as these machines do) does not charge `tabletop` for compiling its own modules at every start. One round
-   first, untimed, writes it. 20 rounds.
+   first, untimed, writes it. 20 rounds. Then, with no target, the same with bytecode compiled at every start
+   (PYTHONDONTWRITEBYTECODE=1 and nothing cached yet for the checkout's modules: an editable install in such an
+   environment), 10 rounds.
 2. In the process, to see where the frame's own work goes (no target): imports loaded once beforehand, each
    app started headless at 120x40 and timed from its creation to that frame (Textual's `_display` of the first
    screen with the content), then closed; each after a garbage collection; 30 rounds. Two reference apps
@@ -61,6 +63,7 @@ from exercise.ui.screens.launcher import LauncherScreen
 
 ROUNDS = 30
 PTY_ROUNDS = 20
+PTY_UNCACHED_ROUNDS = 10
 PTY_TARGET = 1.5
 PTY_GOAL = 1.2
 SIZE = (120, 40)
@@ -218,23 +221,28 @@ def _shows(argv: list[str], marker: bytes, cwd: Path, env: dict[str, str]) -> fl
     raise RuntimeError(f"{argv[0]} never showed {marker.decode()!r}; its screen ended with: {tail!r}")
 
 
-def as_a_person(work: Path) -> dict[str, list[float]] | None:
-    """Seconds to the first frame with content, per app, over PTY_ROUNDS shuffled rounds."""
+def as_a_person(work: Path, *, cached: bool, rounds: int) -> dict[str, list[float]] | None:
+    """Seconds to the first frame with content, per app, over `rounds` shuffled rounds; `cached`: with the
+    bytecode kept from an untimed first round, else compiled at every start."""
     tabletop = Path(sys.executable).with_name("tabletop")
     if not tabletop.exists():
         return None
     bare_script = work / "bare.py"
     bare_script.write_text(BARE_SOURCE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
-    env.update(TERM="xterm-256color", PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    env["TERM"] = "xterm-256color"
+    if cached:
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    else:  # where no bytecode was written for the checkout: Textual's, from its install, is still read
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     apps = {"bare": ([sys.executable, str(bare_script)], b"hello"),
             "play": ([str(tabletop), "play"], b"Estimated duration")}
     names = list(apps)
-    for name in names:  # writes the bytecode; not timed
+    for name in names:  # warms the file cache and writes the bytecode (if kept); not timed
         _shows(*apps[name], work, env)
     times: dict[str, list[float]] = {name: [] for name in names}
     order = random.Random(1)
-    for _ in range(PTY_ROUNDS):
+    for _ in range(rounds):
         order.shuffle(names)
         for name in names:
             times[name].append(_shows(*apps[name], work, env))
@@ -259,7 +267,8 @@ def _spread(times: dict[str, list[float]], name: str) -> str:
 def run() -> list[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)  # no local scenarios or sessions: the bundled scenarios only
-        spawned = as_a_person(work)
+        spawned = as_a_person(work, cached=True, rounds=PTY_ROUNDS)
+        uncached = as_a_person(work, cached=False, rounds=PTY_UNCACHED_ROUNDS)
         times = in_process(work)
     rows = []
     if spawned is not None:
@@ -270,6 +279,9 @@ def run() -> list[tuple[str, float, str]]:
             (f"ratio tabletop play / bare (target <= {PTY_TARGET}, goal {PTY_GOAL})", _paired(spawned, "play"),
              f"as a person starts them; {_spread(spawned, 'play')}"),
         ]
+    if uncached is not None:
+        rows.append(("the same, bytecode compiled at every start", _paired(uncached, "play"),
+                     f"no target; {_spread(uncached, 'play')}"))
     b, o, r = (statistics.median(times[k]) for k in ("bare", "launcher", "ready"))
     rows += [
         ("first paint in process: bare Textual app (ms)", b * 1000, "baseline: Header, 'hello', Footer"),
