@@ -26,6 +26,7 @@ from textual.timer import Timer
 
 from ..engine.diagnostics import ScenarioError
 from . import text as shown
+from . import textual_fixes  # noqa: F401 - its guards apply on import
 from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
 from .errors import one_line
