@@ -14,6 +14,7 @@ from textual.widgets import Input, Select, Static
 from exercise.engine.session import Session
 from exercise.ui.screens.debrief import DebriefScreen
 from exercise.ui.screens.dialogs import AdjudicateDialog
+from exercise.ui.screens.hotwash import HotWashScreen
 from exercise.ui.widgets.confirm import ConfirmScreen
 from exercise.ui.widgets.inject_preview import InjectPreview
 from exercise.ui.widgets.msel_table import MselTable
@@ -100,3 +101,16 @@ async def test_the_debrief_says_the_deadline_took_the_default(tmp_path: Path) ->
     assert "✓ decision:  deadline passed, default taken: Wait" in not_taken
     assert "Chose" not in moves and "taken: Wait" in not_taken
     assert "Changes: + raises a value" in " ".join(ending.split())  # the legend under the changes
+
+
+async def test_the_hot_wash_starts_from_what_happened_in_the_engines_words(tmp_path: Path) -> None:
+    db = drill_session(tmp_path, lambda s: s.advance(), lambda s: s.end("time is up"))  # Norvia let it lapse
+    app = control_app(db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HotWashScreen)
+        said = [" ".join(str(w.content).split()) for w in app.screen.query(".happened").results(Static)]
+    assert said[0] == \
+        "What happened: • Rolling blackouts · Norvia: deadline passed, default taken: Wait for attribution"
+    assert said[1] == "What happened: no decision on this objective"  # O2's summit is still open

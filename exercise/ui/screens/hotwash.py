@@ -19,16 +19,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from ...engine import views
-from ...engine.events import ObservationNoted, Rating
+from ...engine import analysis, views, words
+from ...engine.events import DecisionTaken, ObservationNoted, Rating
 from ...engine.session import Session
-from ...engine.state import Entry
+from ...engine.state import Entry, State
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
 from ..messages import SessionUpdated
 from ..reports import full, report_command, report_dir
-from ..text import plain, plain_line
+from ..text import Hanging, Lines, plain, plain_line
 from ..widgets.gauges import Palette
 
 HOTWASH_KINDS = ("strength", "improvement", "hotwash")
@@ -74,6 +74,22 @@ def _write_in_thread(screen: Screen[Any], writer: Any, db: Path, out_dir: Path, 
     screen.run_worker(job, thread=True, exclusive=True, group="report", name="write-report")
 
 
+def what_happened(state: State, seqs: list[int]) -> Lines:
+    """The decisions on an objective's injects, for the room to start from, in the engine's words: a default the
+    deadline took and a bot's choice say so ('Estrava: deadline passed, default taken: Wait')."""
+    head = Text("What happened:")
+    out = Lines([head])
+    for seq in seqs:
+        ev = state.log[seq - 1].event
+        if isinstance(ev, DecisionTaken):
+            title = views.words_of(state, ev.inject, ev.team).title
+            who = words.short_name(state.scenario, ev.team)
+            out.append(Hanging(Text("• "), plain(f"{title} · {who}: {words.decision(state, ev).line}")))
+    if len(out.items) == 1:
+        head.append(" no decision on this objective")
+    return out
+
+
 class HotWashScreen(Screen[None]):
     CSS_PATH = "hotwash.tcss"
     ACTIONS: ClassVar[list[Action]] = [
@@ -109,11 +125,13 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
         with VerticalScroll(id="hotwash-body"):
             yield Static("Ask the room, objective by objective. Short answers are best; empty boxes are "
                          "skipped. Saved answers are listed at the bottom.", classes="hint")
+            happened = {ev.id: ev for ev in analysis.objective_evidence(state)}
             for o in sc.model.objectives:
                 with Vertical(classes="objective"):
                     yield Label(plain(f"{o.id}  {o.text}"), classes="objective-title")
                     if o.capability:
                         yield Label(plain(o.capability), classes="hint")
+                    yield Static(what_happened(state, happened[o.id].decisions), classes="hint happened")
                     yield Label(f"What went well for {o.id}?", classes="prompt")
                     yield Input(id=f"strength-{o.id}", placeholder="a strength to keep", compact=True)
                     yield Label("What should improve?", classes="prompt")
@@ -216,4 +234,11 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
+        """Escape never throws away what was typed: from a box, with answers not yet saved, it leaves the box
+        (as in the dialogs) and says what Escape again does; the Back button goes back."""
+        if isinstance(self.focused, Input) and self.answers():
+            self.query_one("#hotwash-body").focus()
+            self.notify("Out of the text box, your answers kept: Esc again goes back to the console without "
+                        "saving them, ctrl+s saves.", title="Hot wash", timeout=6)
+            return
         self.dismiss(None)
