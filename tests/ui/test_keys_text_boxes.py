@@ -144,3 +144,23 @@ async def test_toasts_keep_clear_of_the_why_box_and_send(tmp_path: Path, size: t
         assert box.height and send.height
         for toast in toasts:
             assert not toast.overlaps(box) and not toast.overlaps(send), (toast, box, send)
+
+
+async def test_escape_in_the_hot_wash_leaves_the_box_before_it_goes_back(tmp_path: Path) -> None:
+    from exercise.ui.screens.hotwash import HotWashScreen
+
+    app = control_app(drill_session(tmp_path, lambda s: s.end("time is up")), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HotWashScreen)  # ended before its hot wash: it opens there
+        box = app.focused
+        assert isinstance(box, Input)
+        await type_text(pilot, "attribution was fast")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HotWashScreen) and not isinstance(app.focused, Input)
+        assert box.value == "attribution was fast"
+        await pilot.press("escape")  # asked twice: back to the console
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)

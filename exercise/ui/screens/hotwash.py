@@ -234,4 +234,11 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
+        """Escape never throws away what was typed: from a box, with answers not yet saved, it leaves the box
+        (as in the dialogs) and says what Escape again does; the Back button goes back."""
+        if isinstance(self.focused, Input) and self.answers():
+            self.query_one("#hotwash-body").focus()
+            self.notify("Out of the text box, your answers kept: Esc again goes back to the console without "
+                        "saving them, ctrl+s saves.", title="Hot wash", timeout=6)
+            return
         self.dismiss(None)
