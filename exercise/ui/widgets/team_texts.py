@@ -76,8 +76,8 @@ def history_text(state: State, nation: str) -> Text:
         if isinstance(ev, DecisionTaken) and ev.by == "deadline":
             mark = "⏱"
         t.append(plain(f"  {mark} {item.summary}\n"))
-        why = getattr(ev, "rationale", "")
-        if why and not isinstance(ev, MessageSent):
+        why = item.rationale  # the reason a person or a bot gave: none for a default or a vote's resolution
+        if why:
             t.append("      Why: ", style="dim")
             t.append(plain(why + "\n"))
     return t
