@@ -93,8 +93,8 @@ class DecisionPanel(Vertical):
             head.append(plain(f"\nIf the deadline passes: {default}." if default else
                               "\nIf the deadline passes, no decision is recorded.", style="dim"))
         cast = Text()  # a member a line: long labels read better one under another than run together
-        for n, o in view.votes.items():
-            cast.append_text(plain(f"\n• {n}: {self._label(view, o)}"))
+        for member, option in view.votes.items():
+            cast.append_text(plain(f"\n• {member}: {self._label(view, option)}"))
         if view.votes and view.via:
             head.append(f"\nVotes so far ({len(view.votes)} of {len(sc.orgs[view.via].members)}):", style="bold")
             head.append_text(cast)
