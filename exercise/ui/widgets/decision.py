@@ -204,6 +204,11 @@ class DecisionPanel(Vertical):
         self._key = None
         self.show(self.inject)
 
+    @on(TextBox.Left, ".rationale")
+    def _left(self) -> None:
+        """Escape in the rationale: back to the options, the reason kept for when the person returns."""
+        self.focus_options()
+
     @on(Input.Submitted, ".rationale")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -216,11 +221,6 @@ class DecisionPanel(Vertical):
 
     def send(self) -> bool:
         if self.inject is None:
-    @on(TextBox.Left, ".rationale")
-    def _left(self) -> None:
-        """Escape in the rationale: back to the options, the reason kept for when the person returns."""
-        self.focus_options()
-
             return False
         if self.choice is None:
             highlighted = self.query_one(".options", OptionList).highlighted_option
