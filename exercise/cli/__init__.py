@@ -4,7 +4,7 @@ Layout
     _app.py       the Typer `app`, the error handling every command shares, small helpers
     _fast.py      plain `tabletop play` lines read from play's typer signature without typer's parser (start-up)
     _render.py    events told as readable lines (used by `tabletop run`; reusable by others)
-    _script.py    `tabletop run --script` files, one-bot-decision-at-a-time play, script resume
+    _script.py    `tabletop run --script` files, script resume
     author.py     scenarios, validate, schema, test
     msel.py       msel export, msel import
     new.py        new

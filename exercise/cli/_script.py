@@ -1,4 +1,4 @@
-"""Scripts for `tabletop run --script`, the bots' one-decision-at-a-time play, and script resume (see run.py)."""
+"""Scripts for `tabletop run --script`, and how far a killed script got (see run.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,7 @@ from exercise.engine.typed import SEED_LIMIT
 
 if TYPE_CHECKING:
     from exercise.engine.diagnostics import Diagnostic
-    from exercise.engine.session import Session
-    from exercise.engine.state import Entry
     from exercise.live import LiveSession
-
-
 
 
 class Script(BaseModel):
@@ -95,18 +91,6 @@ def _is_float(text: object) -> bool:
     except ValueError:
         return False
     return True
-
-
-# -- the bots, one decision per command ------------------------------------------------------------
-
-def bot_move_or_advance(session: Session) -> list[Entry]:
-    """`tabletop run --bots`, one command at a time: a bot's pending decision, or else the next turn
-    (nothing once the session has ended, perhaps by another process sharing the file)."""
-    if session.state.ended is not None:
-        return []
-    from exercise.engine.bots import next_bot_move
-
-    return next_bot_move(session) or session.advance()
 
 
 # -- the script: how far did an earlier run get? ---------------------------------------------------

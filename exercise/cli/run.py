@@ -124,7 +124,7 @@ def run(
                                        help="YAML script: optional seed and teams, then steps (the same steps "
                                        "as a scenario's tests)."),
     bots: bool = typer.Option(False, "--bots", help="Every nation is played by its bot (the profile the scenario "
-                              "gives it) until the exercise ends."),
+                              "gives it) until the exercise ends; manual injects are released as in solo play."),
     seed: int | None = typer.Option(None, "--seed", metavar="N",
                                     help="Seed of a new session (default: the script's, else random)."),
     pace: float = typer.Option(0.0, "--pace", min=0.0, metavar="SECONDS",
@@ -162,7 +162,7 @@ def run(
 
 
 def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pace: float) -> None:
-    from exercise.cli._script import bot_move_or_advance
+    from exercise.engine.autopilot import next_step
 
     if resumed:
         if live.state.ended is not None:
@@ -173,10 +173,15 @@ def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pa
         narrator.entries(live.state, live.state.log)
     told_end = False
     while live.state.ended is None:
-        # One transaction decides on the latest state: a bot's decision if one is pending, else the clock
-        # advances. Deciding "nothing left, advance" in the same transaction keeps two runners on one
-        # file (or a facilitator acting meanwhile) from skipping a turn's decisions.
-        entries = live.execute(bot_move_or_advance)
+        # One transaction decides on the latest state, by the turn policy every mode uses: a bot's decision
+        # if one is pending, else the stand-in's release of a due manual inject, else the clock. Deciding
+        # "nothing left, advance" in the same transaction keeps two runners on one file (or a facilitator
+        # acting meanwhile) from skipping a turn's decisions.
+        entries = live.execute(next_step)
+        if not entries and live.state.ended is None:
+            # Only a pause stops the policy when nobody is watching: someone paused the session meanwhile.
+            fail(f"the session in {display(db)} is paused; resume it in its console (tabletop play --db "
+                 f"{display(db)}), then run this command again")
         narrator.entries(live.state, entries)
         told_end = any(e.event.type == "SessionEnded" for e in entries)
         turned = told_end or any(e.event.type == "ClockAdvanced" for e in entries)

@@ -152,11 +152,20 @@ def bot_profile(state: State, team: str) -> str | None:
     return who[4:] if who.startswith("bot:") else None
 
 
+def bots_waiting(state: State) -> bool:
+    """Whether a bot nation has a decision or vote open: a cheap look at the state, before asking for the
+    store's write lock to let it move (`next_bot_move` then decides on the latest state)."""
+    if state.ended is not None or state.paused:
+        return False
+    return any(bot_profile(state, p.team) is not None for p in state.pending())
+
+
 def next_bot_move(session: Session, only: set[str] | None = None) -> list[Entry]:
     """The first pending bot decision or vote, taken; [] when no bot can act.
 
     A function of the state alone (what is pending, the seed, the log's length), so a resumed run, a
-    simulation, `tabletop run --bots` and the solo UI all make the same moves from the same log.
+    simulation, `tabletop run --bots`, solo play and the facilitator's console all make the same moves from
+    the same log. The first step of the turn policy (autopilot.py).
     """
     state = session.state
     if state.ended is not None or state.paused:
@@ -175,7 +184,7 @@ def next_bot_move(session: Session, only: set[str] | None = None) -> list[Entry]
 
 
 def stand_in_release(session: Session) -> list[Entry]:
-    """Stand in for a facilitator where there is none (solo play, simulation): a manual inject is
+    """Stand in for a facilitator where there is none (solo play, simulation, `run --bots`): a manual inject is
     released at a turn drawn from the seed, about once in two games, so solo players meet those
     cards too. One inject per call; [] when none is due this turn."""
     state = session.state

@@ -1,8 +1,9 @@
 """Headless playthroughs: thousands of games with bots or random choices, to find what authors miss.
 
 Coverage of injects, options and endings, the range each state value reached, dead ends (games that stop
-with no ending) and content nothing reaches. Manual injects are released by a simulated facilitator at a
-random turn, so they are covered too.
+with no ending) and content nothing reaches. A game is played by the turn policy (autopilot.py), as
+`tabletop run --bots` plays it: manual injects are released by the engine's stand-in at a turn drawn from the
+seed, so they are covered too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bots import play_bots, stand_in_release
+from .autopilot import next_step
 from .compile import CompiledScenario
 from .models import BOT_PROFILES
 from .session import Session
@@ -77,12 +78,8 @@ def play_one(scenario: CompiledScenario, seed: int, profile: str | None) -> Sess
     teams = {n: f"bot:{profile}" for n in scenario.nations} if profile else {}
     session = Session(scenario)
     session.start(seed, teams)
-    state = session.state
-    while state.ended is None:
-        play_bots(session)
-        while stand_in_release(session):
-            play_bots(session)
-        session.advance()
+    while session.state.ended is None and next_step(session):
+        pass
     return session
 
 
