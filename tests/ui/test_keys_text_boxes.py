@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from _play_support import MINI, SIZES, TUTORIAL, app_for, control_app, drill_session, type_text, until
-from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, TextArea
 from textual.widgets._toast import Toast
 
@@ -117,16 +117,38 @@ async def test_escape_in_a_dialog_leaves_the_box_before_it_cancels(tmp_path: Pat
 
 
 # -- toasts ---------------------------------------------------------------------------------------------------
-async def toasts_shown(pilot: Pilot[None], count: int) -> list[Region]:
+async def toasts_shown(pilot: Pilot[None], count: int) -> None:
     app = pilot.app
     assert await until(pilot, lambda: len(app.screen.query(Toast)) >= count and all(
         t.region.height for t in app.screen.query(Toast)))
     await pilot.pause()
-    return [t.region for t in app.screen.query(Toast)]
+
+
+def uncovered(app: TtxApp, widget: Widget) -> bool:
+    """Every cell of the widget shows the widget itself (or a part of it): nothing drawn over it."""
+    region = widget.region
+    assert region.height, widget
+    for y in range(region.y, region.bottom):
+        for x in range(region.x, region.right):
+            top, _ = app.screen.get_widget_at(x, y)
+            if widget is not top and widget not in top.ancestors:
+                return False
+    return True
+
+
+def four_toasts(app: TtxApp) -> None:
+    """As many as an end of turn brings, one of them long."""
+    app.notify("New inject: a long title that wraps onto a second line of the toast", title="From Control",
+               timeout=60)
+    app.notify("Ostrand chose: share the indicators with all partners now; Tarvos chose: wait",
+               title="Meanwhile", timeout=60)
+    app.notify("New inject: A claim from 'Low Tide'", title="From the monitoring desk", timeout=60)
+    app.notify("Turn 2 begins (D+0 18:00): 2 new injects.", title="The clock moves", timeout=60)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_toasts_keep_clear_of_the_why_box_and_send(tmp_path: Path, size: tuple[int, int]) -> None:
+async def test_toasts_keep_clear_of_the_why_box_send_and_the_composer(tmp_path: Path,
+                                                                      size: tuple[int, int]) -> None:
     app = solo_app(tmp_path, TUTORIAL, "maren")
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.pause()
@@ -134,16 +156,17 @@ async def test_toasts_keep_clear_of_the_why_box_and_send(tmp_path: Path, size: t
         await pilot.press("d", "enter")
         await type_text(pilot, "because")
         assert isinstance(app.screen, TeamScreen)
-        app.notify("New inject: a long title that wraps onto a second line of the toast", title="From Control",
-                   timeout=60)
-        app.notify("Ostrand chose: share the indicators with all partners now; Tarvos chose: wait",
-                   title="Meanwhile", timeout=60)
-        toasts = await toasts_shown(pilot, 2)
-        box = app.screen.query_one("#decision .rationale", Input).region
-        send = app.screen.query_one("#decision .send-decision", Button).region
-        assert box.height and send.height
-        for toast in toasts:
-            assert not toast.overlaps(box) and not toast.overlaps(send), (toast, box, send)
+        four_toasts(app)
+        await toasts_shown(pilot, 4)
+        decision = app.screen.query_one("#decision")
+        assert uncovered(app, decision.query_one(".rationale")) and uncovered(app, decision.query_one(Button))
+        newest, _ = app.screen.get_widget_at(*app.screen.query(Toast).last().region.offset)
+        assert isinstance(newest, Toast)  # the newest is in view (the oldest may scroll off)
+        await pilot.press("escape", "m")  # the message composer, the toasts still up
+        await toasts_shown(pilot, 4)
+        panel = app.screen.query_one("#team-messages")
+        for part in (".recipient", ".message-text", ".send"):
+            assert uncovered(app, panel.query_one(part)), part
 
 
 async def test_escape_in_the_hot_wash_leaves_the_box_before_it_goes_back(tmp_path: Path) -> None:

@@ -238,13 +238,6 @@ class TeamScreen(TeamPlace, Screen[str]):
             self._typing_until = monotonic() + TYPING_PAUSE
             self._typing_warned = False
 
-    def on_descendant_focus(self) -> None:
-        """Toasts keep clear of the box being typed in: at the top (team.tcss), or at the bottom while the
-        focused box is in the top half of the screen."""
-        focused = self.focused
-        high = isinstance(focused, Input) and focused.region.y < self.size.height // 2
-        self.set_class(high, "-toasts-below")
-
     @on(MessagePanel.Sent)
     @on(DecisionPanel.Decided)
     @on(TextBox.Left)
