@@ -387,7 +387,7 @@ async def test_tabs_and_log(tmp_path: Path) -> None:
         await pilot.pause()
         log = app.screen.query_one("#event-log")
         lines = " ".join(" ".join(line.text for line in log.lines).split())
-        assert "Adjudication: Public support[norvia] -6 (a leak to the press)" in lines.replace("\n", "")
+        assert "Adjudication: Public support, Norvia −6 (a leak to the press)" in lines.replace("\n", "")
 
 
 # -- live: another terminal's act shows within a second ------------------------------------------------
