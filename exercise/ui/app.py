@@ -57,8 +57,8 @@ class TtxApp(App[None]):
         Action("Light or dark theme", "toggle_theme", "Switch between the light and the dark theme", key="f2",
                footer="Theme", priority=True),
         Action("Quit", "quit",
-               "Leave tabletop; the session is saved as it goes, run `tabletop play --db FILE` to return",
-               key="ctrl+q", priority=True),
+               "Leave tabletop; the session is saved as it goes: with one open, it asks first and names the "
+               "command that returns to it", key="ctrl+q", priority=True),
     ]
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {ActionsProvider}

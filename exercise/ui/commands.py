@@ -89,7 +89,7 @@ FRAMEWORK_KEYS: dict[str, tuple[str, str]] = {
     "app.focus_next": ("Next area", "Move to the next area of the screen"),
     "app.focus_previous": ("Previous area", "Move to the previous area of the screen"),
     "screen.copy_text": ("Copy", "Copy the text selected with the mouse"),
-    "help_quit": ("How to quit", "Say which key quits"),
+    "help_quit": ("How to quit", "With no text selected: say which key quits"),
     "command_palette": ("Command palette", "Every action of this screen, by name"),
 }
 

@@ -194,7 +194,7 @@ class DebriefScreen(Screen[None]):
             t.append("✓ Written: ", style="bold")
             t.append(plain(", ".join(full(p) for p in self.written) + "\n"))
         else:
-            t.append(plain(f"Press w to write it (Markdown and HTML, into {full(self.out_dir)}/), or run:\n"))
+            t.append(plain(f"Press w to write it (Markdown and HTML, into {self.shown(self.out_dir)}/), or run:\n"))
         db = self.shown(self.db_path)
         t.append(plain(f"  {report_command(db, self.shown(self.out_dir))}\n", style="bold"))
         t.append(plain(f"\nThis session is saved in {db}; `tabletop play --db {shlex.quote(db)}` reopens it.",

@@ -69,8 +69,10 @@ class HelpScreen(ModalScreen[None]):
         self.query_one(VerticalScroll).border_title = "Help"
         table = Table(title="Keys on this screen", title_justify="left", title_style="bold", expand=True,
                       show_edge=False, box=None, padding=(0, 1))
-        table.add_column("Key", no_wrap=True)
-        table.add_column("Action", no_wrap=True)
+        # Narrow key and action columns (a long pair of keys wraps), so that at 80 columns what a key does
+        # still reads as a sentence rather than a word a line.
+        table.add_column("Key", max_width=12)
+        table.add_column("Action", max_width=24)
         table.add_column("What it does", ratio=1)
         self.rows = key_rows(below, self.app)
         for row in self.rows:
