@@ -10,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from ...engine.text import without_isolates
 from ...engine.views import InjectView
 from ..text import plain, plain_line, reflow
 from .gauges import Palette
@@ -52,7 +53,8 @@ def inject_renderable(view: InjectView, palette: Palette, *, control: bool = Fal
             parts.append(Text.assemble(("Objectives: ", "bold"), plain(", ".join(view.objectives))))
     if view.decided is not None or view.outcome:
         parts.append(Text(""))
-        if view.decision and not view.via:  # a default the deadline took, a bot's choice: said so
+        chosen = next((o.label for o in view.options if o.chosen), None)
+        if view.decision and not view.via and without_isolates(view.decision) != chosen:  # a default, a bot's choice
             parts.append(Text.assemble(("Decided: ", "bold"), plain(view.decision)))
         if view.result:
             parts.append(Text.assemble(("Result: ", "bold"), plain(view.result)))
