@@ -118,7 +118,7 @@ def test_a_change_says_its_sign_and_whether_it_is_better(sc: CompiledScenario) -
     assert words.change(sc, "water_stress", -4) == "Water stress −4 (better)"  # good: low
     assert words.change(sc, "tension[estrava]", 2) == "Tension, Estrava +2 (worse)"
     assert words.change(sc, "trust[norvald][estrava]", 5) == "Trust, Norvald → Estrava +5 (better)"
-    # Largest first, apart by semicolons: the value's own words hold a comma.
+    # Largest first, separated by semicolons: the value's own words hold a comma.
     assert words.changes(sc, {"cohesion": 2, "support[estrava]": -5, "water_stress": 0}) == \
         "Public support at home, Estrava −5 (worse); Alliance cohesion +2 (better)"
     assert words.changes(sc, {}) == "no change"

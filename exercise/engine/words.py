@@ -127,7 +127,7 @@ def change(sc: CompiledScenario, key: str, amount: float) -> str:
 
 
 def changes(sc: CompiledScenario, moved: dict[str, float] | list[tuple[str, float]]) -> str:
-    """Several changes, largest first, each as `change` says it, apart by semicolons (a value's words hold a
+    """Several changes, largest first, each as `change` says it, separated by semicolons (a value's words hold a
     comma); 'no change' when none moved."""
     items = list(moved.items()) if isinstance(moved, dict) else list(moved)
     shown = [(k, v) for k, v in sorted(items, key=lambda kv: -abs(kv[1])) if abs(v) > 1e-9]
