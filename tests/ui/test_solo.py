@@ -243,8 +243,8 @@ async def test_coalition_tab_shows_what_the_partners_did(tmp_path: Path) -> None
         await pilot.pause()
         assert app.screen.query_one("#tabs").active == "coalition"
         feed = str(app.screen.query_one("#coalition-text", Static).render())
-        assert "Inject 'Facilitator's card: the cable' released by control" in feed
-        assert "Ostrand (bot, hawkish) decided on 'Facilitator's card: the cable'" in feed and "why: " in feed
+        assert "Inject 'The Ardel-1 cable is cut' released by control" in feed
+        assert "Ostrand (bot, hawkish) decided on 'The Ardel-1 cable is cut'" in feed and "why: " in feed
         assert "Maren decided" not in feed  # its own moves are in History, not here
 
 
