@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..engine import presence
-from ..engine.bots import next_bot_move
+from ..engine.autopilot import next_step
+from ..engine.bots import bots_waiting, next_bot_move
 from ..engine.compile import CompiledScenario
 from ..engine.session import Refused, Session
 from ..engine.state import Entry, State
@@ -213,3 +214,24 @@ class SessionController:
 
     def close(self) -> None:
         self.live.close()
+
+    # -- nobody at the controls: the turn policy (engine/autopilot.py) ------------------------------------
+    def host_bots(self) -> int:
+        """The console hosting a facilitated session plays its bot nations after every change it hears of:
+        each move its own command, decided in the store's write lock on the latest state, so a second console
+        doing the same finds the move made and makes none. The lock is asked for only when our view has a bot
+        with a decision open."""
+        if not bots_waiting(self.state):
+            return 0
+        return self.play_bots()
+
+    def play_turn(self, seen: int | None) -> list[Entry]:
+        """The turn policy, one command at a time, until the clock has moved or the session ended: the entries
+        stored, in order. It stops earlier, the clock unmoved, when people are to decide first: a decision
+        released after log position `seen` (what they have seen) to a nation they play."""
+        done: list[Entry] = []
+        while True:
+            out = self.execute(lambda s: next_step(s, seen=seen), quiet=True)
+            done += out.entries
+            if not out.entries or any(e.event.type in ("ClockAdvanced", "SessionEnded") for e in out.entries):
+                return done

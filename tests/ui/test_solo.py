@@ -214,6 +214,7 @@ async def end_turn(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_end_turn_lets_the_stand_in_release_manual_injects(tmp_path: Path) -> None:
+    """The stand-in's card is the player's to decide: the clock waits for it, and moves once they have."""
     from exercise.engine.events import InjectReleased
 
     app = tutorial_solo(tmp_path)  # seed 2: the stand-in releases the manual 'cable-cut' at turn 1
@@ -222,16 +223,48 @@ async def test_end_turn_lets_the_stand_in_release_manual_injects(tmp_path: Path)
         assert "cable-cut" not in app.controller.state.released
         await end_turn(pilot)
         st = app.controller.state
-        assert st.turn == 2
         released = [e.event for e in st.log if isinstance(e.event, InjectReleased) and e.event.inject == "cable-cut"]
         assert len(released) == 1 and released[0].by == "control"
-        assert "cable-cut" in st.inbox("maren")
-        # the bots answered the card before the clock moved
+        assert st.turn == 1 and "cable-cut" in [p.inject for p in st.pending("maren")]  # the clock waits
+        assert app.screen.current == "cable-cut"  # on screen, to decide
+        just_in = [n.message for n in app._notifications if n.title == "Just in"]
+        assert just_in and "needs your decision before the clock moves" in just_in[-1]
+        assert "Facilitator" not in just_in[-1]
+        # the bots answered the card meanwhile
         bots = {ev.team for e in st.log if isinstance(ev := e.event, DecisionTaken) and ev.inject == "cable-cut"
                 and ev.by == "bot"}
         assert bots == {"ostrand", "tarvos"}
         meanwhile = [n.message for n in app._notifications if n.title == "Meanwhile"]
         assert meanwhile and "Ostrand chose" in meanwhile[-1] and "Tarvos chose" in meanwhile[-1]
+        await pilot.press("d")  # the open decision on screen: the card
+        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "survey it together")
+        await pilot.press("enter")
+        await pilot.pause()
+        st = app.controller.state
+        assert st.turn == 1  # deciding is not ending the turn
+        ours = [ev for e in st.log if isinstance(ev := e.event, DecisionTaken) and ev.inject == "cable-cut"
+                and ev.team == "maren"]
+        assert [(d.by, d.rationale) for d in ours] == [("team", "survey it together")]
+        await end_turn(pilot)
+        assert app.controller.state.turn == 2
+
+
+async def test_ending_the_turn_again_leaves_the_stand_ins_card_to_its_default(tmp_path: Path) -> None:
+    app = tutorial_solo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await end_turn(pilot)
+        assert app.controller.state.turn == 1
+        await end_turn(pilot)  # asked about the open decisions, and said yes: the player has seen the card
+        st = app.controller.state
+        assert st.turn == 2
+        lapsed = [ev for e in st.log if isinstance(ev := e.event, DecisionTaken) and ev.inject == "cable-cut"
+                  and ev.team == "maren"]
+        assert [d.by for d in lapsed] == ["deadline"]
+        assert not any(isinstance(e.event, DecisionTaken) and e.event.team == "maren" and e.event.by == "team"
+                       for e in st.log)
 
 
 async def test_coalition_tab_shows_what_the_partners_did(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -275,6 +275,27 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
         view.expected, view.objectives = control.expected, control.objectives
         detail.show(view, control=True, turn_now=max(self.controller.state.turn, 1))
         self.query_one("#detail-box").border_title = label(f"{inject} — as {name} reads it")
+
+    # -- the nations no team plays: this console plays their bots ----------------------------------------------
+    _bots_queued = False
+
+    @on(events.Mount)
+    def _host_bots(self) -> None:
+        """The console hosting a session plays its bot nations (team consoles never do), as soon as a decision
+        opens to one: after every change it hears of, its own acts and what it polls from the team terminals.
+        The app's log_seq, not SessionUpdated, which goes to whatever screen is on top (a dialog)."""
+        self.watch(self.app, "log_seq", self._log_moved, init=False)
+        self._log_moved()
+
+    def _log_moved(self) -> None:
+        # Later, not inside the change being announced: a bot's move is itself a change.
+        if not self._bots_queued:
+            self._bots_queued = True
+            self.call_later(self._play_bots)
+
+    def _play_bots(self) -> None:
+        self._bots_queued = False
+        self.controller.host_bots()
 
     # -- what may be done now ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -232,9 +232,9 @@ class HandoverScreen(Screen[None]):
 
     def advance(self) -> None:
         ctl = self.controller
-        ctl.play_bots()
-        out = ctl.execute(lambda s: s.advance())
-        if out.ok:
+        turn = ctl.state.turn
+        ctl.play_turn(seen=None)  # the bots play first; nobody here is waited for, the teams have had their go
+        if ctl.state.turn != turn or ctl.state.ended is not None:
             self._sync_turn()
             self.save()
             if ctl.state.ended is None:

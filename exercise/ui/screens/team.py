@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
 
-from ...engine.bots import stand_in_release
+from ...engine.autopilot import fresh_for_people
 from ...engine.views import inject_view
 from ..commands import Action, bindings
 from ..controller import SessionController
@@ -367,27 +367,39 @@ class TeamScreen(TeamPlace, Screen[str]):
         self.end_turn()
 
     def end_turn(self) -> None:
+        """The turn policy plays what nobody is at the controls for (the bots, the stand-in control's manual
+        injects), then moves the clock; unless the stand-in gave this player a decision, which is theirs to
+        take first (`_before_the_clock`)."""
         ctl = self.controller
-        since = ctl.state.log[-1].seq if ctl.state.log else 0
-        ctl.play_bots()
-        # No facilitator in solo play: the engine's stand-in releases the manual injects that are due,
-        # one at a time, and the bots answer each before the clock moves.
-        for _ in range(len(ctl.scenario.injects) + 1):
-            released = ctl.execute(stand_in_release, quiet=True)
-            if not released.ok or not released.entries:
-                break
-            ctl.play_bots()
-        self._tell_what_others_did(since)
+        since = ctl.state.next_seq - 1
+        turn = ctl.state.turn
         before = set(ctl.state.inbox(self.nation))
-        out = ctl.execute(lambda s: s.advance())
-        if out.ok and ctl.state.ended is None:
-            sc = ctl.scenario
-            new = [i for i in ctl.state.inbox(self.nation) if i not in before]
-            self.notify(f"Turn {ctl.state.turn} begins ({sc.time_of(ctl.state.turn)}): "
+        ctl.play_turn(seen=since)
+        self._tell_what_others_did(since)
+        st = ctl.state
+        if st.ended is None and st.turn == turn:
+            self._before_the_clock(since)
+        elif st.ended is None:
+            new = [i for i in st.inbox(self.nation) if i not in before]
+            self.notify(f"Turn {st.turn} begins ({ctl.scenario.time_of(st.turn)}): "
                         f"{len(new)} new inject{'s' if len(new) != 1 else ''}.", title="The clock moves")
             if new:
                 self.current = None
         self.refresh_all()
+
+    def _before_the_clock(self, since: int) -> None:
+        """The clock waits: say what arrived for this player to decide, and show the first of it."""
+        fresh = [p for p in fresh_for_people(self.controller.state, since) if p.team == self.nation]
+        if not fresh:
+            return
+        st = self.controller.state
+        titles = [inject_view(self.controller.session, p.inject, self.nation).title for p in fresh]
+        what = f"'{titles[0]}' needs" if len(titles) == 1 else f"{len(titles)} new injects need"
+        lapse = (" If the turn ends first, the default is taken for you." if any(p.deadline_turn <= st.turn
+                                                                                 for p in fresh) else "")
+        self.notify(f"{what} your decision before the clock moves. Press e again to end the turn.{lapse}",
+                    title="Just in", timeout=12)
+        self.current = fresh[0].inject
 
     def action_hand_over(self) -> None:
         if self.hotseat:
