@@ -36,6 +36,7 @@ PLAIN = [
     ["--db", "sessions/x.sqlite", "--team", "norvia"],
     ["--db=s.sqlite"],
     ["scenario.yaml", "--db", "s.sqlite", "--solo", "[bold]x[/]"],
+    ["northern-shield", "--db", "w.sqlite", "--facilitate", "--bot", "estrava=cautious", "--bot=lindmark=hawkish"],
 ]
 # Lines only typer reads: help, checked or odd values, mistakes. Typer says what they mean.
 TYPERS = [

@@ -6,6 +6,9 @@
     tabletop play --db FILE                    resume a session: the facilitator console, the solo game, hot-seat
     tabletop play --db FILE --team NATION      join a session as NATION's team console
     tabletop play SCENARIO --db FILE           start a new session in FILE (launcher to pick the mode)
+    tabletop play SCENARIO --db FILE --facilitate [--bot NATION=PROFILE]...
+                                               the facilitator's console on a new session in FILE; the nations
+                                               named are played by bots, the others join with --team
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ def play(
     solo: str | None = typer.Option(None, "--solo", metavar="NATION",
                                     help="play this nation alone; bots play the others"),
     seed: int | None = typer.Option(None, "--seed", metavar="N", help="the seed of a new session (repeatable)"),
+    facilitate: bool = typer.Option(False, "--facilitate",
+                                    help="open the facilitator's console on a new session in --db FILE, without "
+                                    "the launcher; teams join it with --db FILE --team NATION"),
+    bot: list[str] = typer.Option([], "--bot", metavar="NATION=PROFILE",
+                                  help="with --facilitate: this nation is played by its bot with this profile "
+                                  "(repeatable)"),
     library_path: list[Path] = library_option(),
 ) -> None:
     """The terminal UI: with no scenario, a launcher listing the scenarios and the sessions to resume."""
@@ -44,12 +53,17 @@ def play(
 
     if team and solo:
         fail("--team joins a running session and --solo starts a new one: give one of them")
+    if bot and not facilitate:
+        fail("--bot chooses the bots of a new facilitated session: give --facilitate too")
+    if facilitate:
+        _check_facilitate(scenario, db, team, solo)
     existing = db is not None and db.is_file() and db.stat().st_size > 0
     if team and not existing:
         fail("--team joins a session: give its file with --db FILE" if db is None else
              f"{display(db)}: no such session file (the facilitator creates it; then join with --db FILE --team "
              f"{team})")
     path: Path | None = None
+    bots: dict[str, str] = {}
     if existing:
         assert db is not None
         _check_session(db, team)
@@ -68,6 +82,7 @@ def play(
         compiled = load(scenario, library_path)  # a broken scenario is reported here, with every problem, not in the UI
         if solo and solo not in compiled.nations:
             fail(f"'{solo}' is not a nation of {compiled.title} (nations: {', '.join(compiled.nations)})")
+        bots = _bot_profiles(bot, list(compiled.nations), compiled.title)
     elif solo:
         fail("--solo starts a new game: give the SCENARIO to play (tabletop scenarios lists them)")
     elif db is not None:
@@ -80,7 +95,7 @@ def play(
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
     config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd(),
-                       library=library_path)
+                       library=library_path, facilitate=facilitate, bots=bots)
     run_in_terminal(make_app(config))
 
 
@@ -127,6 +142,40 @@ def run_in_terminal(app: TtxApp) -> None:
 def _session_hint(app: TtxApp) -> str | None:
     command = app.resume_command()
     return None if command is None else f"the session is saved; `{command}` returns to it"
+
+
+def _check_facilitate(scenario: str | None, db: Path | None, team: str | None, solo: str | None) -> None:
+    """`--facilitate` starts a new session in a new file: one line for each way the line cannot."""
+    if team or solo:
+        fail(f"--facilitate opens the facilitator's console; {'--team' if team else '--solo'} opens a team's: "
+             "give one of them")
+    if not scenario:
+        fail("--facilitate starts a new session: give the SCENARIO to run (tabletop scenarios lists them)")
+    if db is None:
+        fail("--facilitate needs the new session's file: --db FILE (the teams join with tabletop play --db FILE "
+             "--team NATION)")
+    if db.exists() or db.is_symlink():
+        fail(f"{display(db)} already exists: --facilitate starts a new session in a new file "
+             f"(tabletop play --db {display(db)} returns to this one)")
+
+
+def _bot_profiles(given: list[str], nations: list[str], title: str) -> dict[str, str]:
+    """`--bot NATION=PROFILE`, each checked: nation -> profile."""
+    from exercise.engine.models import BOT_PROFILES
+
+    out: dict[str, str] = {}
+    for item in given:
+        nation, eq, profile = (part.strip() for part in item.partition("="))
+        if not eq or not nation or not profile:
+            fail(f"--bot {item}: give NATION=PROFILE, e.g. --bot {nations[0]}=cautious")
+        if nation not in nations:
+            fail(f"--bot {item}: '{nation}' is not a nation of {title} (nations: {', '.join(nations)})")
+        if profile not in BOT_PROFILES:
+            fail(f"--bot {item}: '{profile}' is not a bot profile (profiles: {', '.join(BOT_PROFILES)})")
+        if nation in out:
+            fail(f"--bot names {nation} twice")
+        out[nation] = profile
+    return out
 
 
 def _check_session(db: Path, team: str | None) -> None:

@@ -78,10 +78,11 @@ class TtxApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
     def _asks_for_console(self) -> bool:
-        """`tabletop play --db FILE [--team NATION]` or `tabletop play SCENARIO --solo NATION`: straight to a
-        console."""
+        """`tabletop play --db FILE [--team NATION]`, `tabletop play SCENARIO --solo NATION` or `tabletop play
+        SCENARIO --db FILE --facilitate`: straight to a console."""
         cfg = self.config
-        return (cfg.db is not None and cfg.db.exists()) or (cfg.scenario is not None and cfg.solo is not None)
+        return (cfg.db is not None and cfg.db.exists()) or \
+            (cfg.scenario is not None and (cfg.solo is not None or cfg.facilitate))
 
     def get_default_screen(self) -> Screen[None]:
         """The launcher is the first screen itself (not pushed over a blank one): its first frame is the
@@ -107,6 +108,10 @@ class TtxApp(App[None]):
             if cfg.db is not None and cfg.db.exists():
                 live = LiveSession.open(cfg.db, clock=cfg.clock)
                 self.open_session(live, self._role_for(live, cfg.team))
+            elif cfg.facilitate:
+                assert cfg.scenario is not None
+                self.start_session(cfg.scenario, "facilitated", seed=cfg.seed,
+                                   teams={n: f"bot:{profile}" for n, profile in cfg.bots.items()})
             else:
                 assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "solo", nation=cfg.solo, seed=cfg.seed)

@@ -14,6 +14,8 @@ class AppConfig:
     db: Path | None = None  # an existing session file to resume or join
     team: str | None = None  # join `db` as this nation's team console
     solo: str | None = None  # play `scenario` alone as this nation, bots play the others
+    facilitate: bool = False  # start `scenario` in the new file `db` and open the facilitator's console on it
+    bots: dict[str, str] = field(default_factory=dict)  # with facilitate: nation -> bot profile (others: people)
     seed: int | None = None
     workdir: Path = field(default_factory=Path.cwd)  # local scenarios are found here
     sessions_dir: Path | None = None  # new session files go here (default: workdir / "sessions")
