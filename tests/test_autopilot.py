@@ -177,3 +177,18 @@ def test_two_consoles_on_one_file_never_double_a_bots_move(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_run_bots_plays_the_game_simulate_plays(tmp_path: Path) -> None:
+    """`tabletop run --bots` and `tabletop simulate` ask the same policy: the same seed, the same game, the
+    stand-in's card included."""
+    from _session_log import log_without_wall
+    from harness import in_process
+
+    db = tmp_path / "b.sqlite"
+    done = in_process("run", TUTORIAL, "--db", db, "--bots", "--seed", MARE_SEED)
+    assert done.returncode == 0, done.stderr
+    stored = [{k: v for k, v in e.items() if k != "seq"} for e in log_without_wall(db)]
+    game = [event_to_dict(e.event) for e in play_one(tutorial(), MARE_SEED, None).state.log]
+    assert any(e["type"] == "InjectReleased" and e["inject"] == "cable-cut" for e in stored)
+    assert stored == game
