@@ -110,6 +110,14 @@ def _state(node: DOMNode, action: str) -> bool | None:
         return False
 
 
+def _said(found: list[Binding]) -> list[str]:
+    """The keys as help writes them; a Mac's command key beside its ctrl twin (super+c by ctrl+c) left unsaid,
+    as terminals seldom pass it on."""
+    keys = [b.key_display or b.key for b in found]
+    plain = [k for k in keys if not k.startswith("super+")]
+    return plain or keys
+
+
 def key_rows(screen: Screen[object] | None, app: App[object]) -> list[KeyRow]:
     """Every key of a screen and of the app, one row per action: the declared actions in their order, then
     each binding no action declares (a dialog's own, Textual's). What the node hides at this moment
@@ -142,7 +150,7 @@ def key_rows(screen: Screen[object] | None, app: App[object]) -> list[KeyRow]:
                 continue
             title, said = FRAMEWORK_KEYS.get(action, (found[0].description, found[0].tooltip))
             rows.append(KeyRow(tuple(b.key for b in found), title or action, said or "", not_now=state is None,
-                               shown=" / ".join(b.key_display or b.key for b in found)))
+                               shown=" / ".join(_said(found))))
     return rows
 
 

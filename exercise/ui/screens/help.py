@@ -71,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
                       show_edge=False, box=None, padding=(0, 1))
         # Narrow key and action columns (a long pair of keys wraps), so that at 80 columns what a key does
         # still reads as a sentence rather than a word a line.
-        table.add_column("Key", max_width=12)
+        table.add_column("Key", max_width=10)
         table.add_column("Action", max_width=24)
         table.add_column("What it does", ratio=1)
         self.rows = key_rows(below, self.app)

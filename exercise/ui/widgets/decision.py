@@ -21,7 +21,7 @@ from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
 from ..text import Hanging, plain
 from .inject_card import rationale_of, vote_of
-from .text_box import LEAVE_HINT, TextBox
+from .text_box import TextBox
 
 
 class DecisionPanel(Vertical):
@@ -48,8 +48,8 @@ class DecisionPanel(Vertical):
         with Vertical(classes="form"):
             yield Label("Why? (required before sending)", classes="why-label")
             with Horizontal(classes="form-row"):
-                yield TextBox(placeholder=f"One sentence: why this option (Enter sends, {LEAVE_HINT.lower()})",
-                              classes="rationale", compact=True)
+                # The placeholder is cut at 80 columns: the footer is where Escape is offered ("Leave the box").
+                yield TextBox(placeholder="One sentence: why this option", classes="rationale", compact=True)
                 yield Button("Send", classes="send-decision", variant="primary", compact=True)
 
     # -- showing -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ...engine.events import ClockAdvanced, MessageSent
 from ...engine.state import Entry, State
 from ..controller import SessionController
 from ..text import plain, plain_line
-from .text_box import LEAVE_HINT, TextBox
+from .text_box import TextBox
 
 ALL = "all"
 SHOWN = 200  # the traffic shows this many of the latest messages
@@ -67,8 +67,7 @@ class MessagePanel(Vertical):
             options = self.recipients()
             yield Select([(plain_line(name), value) for name, value in options], prompt="To…", allow_blank=False,
                          value=options[0][1] if options else Select.NULL, classes="recipient", compact=True)
-            yield TextBox(placeholder=f"Write a message: Enter sends, {LEAVE_HINT.lower()}", classes="message-text",
-                          compact=True)
+            yield TextBox(placeholder="Write a message, Enter sends", classes="message-text", compact=True)
             yield Button("Send", classes="send", compact=True)
 
     def on_mount(self) -> None:

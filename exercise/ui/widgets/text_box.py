@@ -14,8 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-LEAVE_HINT = "Esc leaves the box"
-
 
 class TextBox(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
