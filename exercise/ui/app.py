@@ -58,7 +58,7 @@ class TtxApp(App[None]):
                footer="Theme", priority=True),
         Action("Quit", "quit",
                "Leave tabletop; the session is saved as it goes: with one open, it asks first and names the "
-               "command that returns to it", key="ctrl+q", priority=True),
+               "command that returns to it (tabletop play --db FILE)", key="ctrl+q", priority=True),
     ]
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {ActionsProvider}
