@@ -20,7 +20,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -62,7 +62,7 @@ class TtxApp(App[None]):
     ]
     BINDINGS = bindings(ACTIONS)
     COMMANDS = App.COMMANDS | {ActionsProvider}
-    log_seq: reactive[int] = reactive(0, init=False)
+    log_seq: var[int] = var(0, init=False)  # a var: a new value redraws nothing by itself
     """The last event of the open session's log: the one signal a widget drawn from the session redraws on
     (`self.watch(self.app, "log_seq", ...)`), set whenever the log changes, by this terminal or another."""
 

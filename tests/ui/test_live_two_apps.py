@@ -47,8 +47,10 @@ async def test_facilitator_and_team_apps_see_each_other(tmp_path: Path) -> None:
         assert await until(cp, lambda: ("grid-down", "norvia") in control.controller.state.chosen)
         ev = [e.event for e in control.controller.state.log if isinstance(e.event, DecisionTaken)][-1]
         assert (ev.team, ev.option, ev.rationale) == ("norvia", "share", "share early")
-        # and a message from control reaches the team's message panel
+        # and a message from control reaches the team: its tab counts it, and it is there when the team looks
         assert control.controller.execute(lambda s: s.send("control", ["norvia"], "noted, thanks")).ok
+        assert await until(tp, lambda: "Messages (1)" in str(team.screen.query_one("#tabs").get_tab("messages").label))
+        await tp.press("2")
         assert await until(tp, lambda: "noted, thanks" in str(
             team.screen.query_one("#team-messages .traffic-text", Static).render()))
 

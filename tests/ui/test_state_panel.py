@@ -10,6 +10,7 @@ import pytest
 from _play_support import drill_clock, drill_session
 from rich.console import Console
 from textual.app import App, ComposeResult
+from textual.reactive import reactive
 
 from exercise.live import LiveSession
 from exercise.ui.controller import SessionController
@@ -32,9 +33,13 @@ def controller(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 class PanelApp(App[None]):
+    log_seq: reactive[int] = reactive(0, init=False)  # the signal TtxApp sets as the log changes
+
     def __init__(self, controller: SessionController, reader: str | None) -> None:
         super().__init__()
         self.c, self.reader = controller, reader
+        controller.listeners.append(lambda _entries: setattr(self, "log_seq", controller.state.next_seq - 1))
+        self.log_seq = controller.state.next_seq - 1
 
     def compose(self) -> ComposeResult:
         yield StatePanel(self.c, self.reader, id="panel")
@@ -77,9 +82,17 @@ async def test_redraws_when_the_state_changes(controller: SessionController) -> 
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         panel = app.query_one(StatePanel)
-        controller.execute(lambda s: s.adjudicate("cohesion", 20, "a breakthrough", mode="set"))
-        panel.refresh_from_state()
+        draws: list[object] = []
+        drawn = panel.draw
+        panel.draw = lambda new: (draws.append(new), drawn(new))  # type: ignore[method-assign]
+        controller.execute(lambda s: s.send("norvia", ["kessland"], "a word between partners"))
+        controller.execute(lambda s: s.pause())
         await pilot.pause()
+        assert draws == []  # a message or a pause moves no value: nothing is laid out again
+        controller.execute(lambda s: s.resume())
+        controller.execute(lambda s: s.adjudicate("cohesion", 20, "a breakthrough", mode="set"))
+        await pilot.pause()
+        assert len(draws) == 1
         assert "20" in text(panel).split("Alliance cohesion")[1].splitlines()[0]
 
 

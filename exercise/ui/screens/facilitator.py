@@ -200,29 +200,11 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
         self.refresh_from_state()
 
     def refresh_from_state(self) -> None:
-        """Redraw what is in view; hidden panels redraw when they are shown."""
+        """The selected inject's card. Every panel redraws itself as the log changes (widgets/drawn.py), and
+        one out of view (another tab, the side column on a narrow terminal) when it comes into view."""
         if not self.is_mounted:
             return
-        self.query_one(ClockBar).refresh_from_state()
-        self.query_one(MselTable).refresh_from_state()
         self._show_detail()
-        active = self.query_one(TabbedContent).active
-        if self._wide:
-            self.query_one("#side-teams", TeamStatusPanel).refresh_from_state()
-            self.query_one("#side-state", StatePanel).refresh_from_state()
-        self._refresh_tab(active)
-
-    def _refresh_tab(self, tab: str) -> None:
-        if tab == "teams":
-            self.query_one("#teams-panel", TeamStatusPanel).refresh_from_state()
-        elif tab == "state":
-            self.query_one("#state-panel", StatePanel).refresh_from_state()
-        elif tab == "traffic-tab":
-            self.query_one("#traffic", MessagePanel).refresh_from_state()
-        elif tab == "log":
-            self.query_one(EventLog).refresh_from_state()
-        elif tab == "notes":
-            self.query_one(ObservationList).refresh_from_state()
 
     PANE_FOCUS: ClassVar[dict[str, str]] = {"msel": "#msel-table", "teams": "#teams-panel-box", "state": "#state-panel",
                   "traffic-tab": "#traffic", "log": "#event-log", "notes": "#observations"}
@@ -235,7 +217,6 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
         if focused is None or (not (focused is event.pane or event.pane in focused.ancestors) and \
                 not isinstance(focused, Tabs)):
             self._focus_pane(pane)
-        self.call_after_refresh(self._refresh_tab, pane)
 
     def _focus_pane(self, pane: str) -> None:
         # The traffic's reading area, not its composer: number keys keep switching tabs; m writes.

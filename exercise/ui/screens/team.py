@@ -28,6 +28,7 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.decision import DecisionPanel
 from ..widgets.inbox_list import inbox_options
 from ..widgets.inject_card import InjectCard
+from ..widgets.log_text import LogText
 from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
@@ -75,11 +76,8 @@ class TeamScreen(TeamPlace, Screen[str]):
         self._saved_place: str | None = None
         self._tab = "inbox"  # kept here, not read from the DOM, so the place can be saved while unmounting
         self._place_timer: Timer | None = None
-        self._seen_inbox: set[str] | None = None
         self._typing_until = 0.0  # a keystroke went into a text box until shortly before this (monotonic)
         self._typing_warned = False
-        self._feed_key: tuple[int, int] | None = None
-        self._history_key: tuple[int, int] | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -98,9 +96,10 @@ class TeamScreen(TeamPlace, Screen[str]):
             with TabPane("Brief", id="brief"), VerticalScroll(id="brief-scroll"):
                 yield Static(id="brief-text")
             with TabPane("History", id="history"), VerticalScroll(id="history-scroll"):
-                yield Static(id="history-text")
+                yield LogText(self.controller, lambda: history_text(self.controller.state, self.nation),
+                              id="history-text")
             with TabPane("Coalition", id="coalition"), VerticalScroll(id="coalition-scroll"):
-                yield Static(id="coalition-text")
+                yield LogText(self.controller, lambda: feed_text(self.controller, self.nation), id="coalition-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,6 +109,7 @@ class TeamScreen(TeamPlace, Screen[str]):
         self.sub_title = one_line(f"{sc.title} · {mode}")
         self.query_one("#brief-text", Static).update(brief_text(self.controller.state, self.nation))
         tab = self._restore_place()
+        self.watch(self.app, "log_seq", self._announce_new, init=False)
         self.refresh_all()
         if tab != "inbox":
             self.action_tab(tab)
@@ -119,7 +119,6 @@ class TeamScreen(TeamPlace, Screen[str]):
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self) -> None:
         self._tab = self.query_one("#tabs", TabbedContent).active or "inbox"
-        self.refresh_history()
         self._place_changed()
 
     def on_screen_resume(self) -> None:
@@ -131,14 +130,9 @@ class TeamScreen(TeamPlace, Screen[str]):
     # -- drawing -----------------------------------------------------------------------------
     def refresh_all(self) -> None:
         st = self.controller.state
-        self._announce_new()
         self.refresh_status()
         self.refresh_inbox()
         self.show_inject(self.current)
-        self.query_one("#team-messages", MessagePanel).refresh_from_state()
-        self.query_one("#team-state", StatePanel).refresh_from_state()
-        self.refresh_history()
-        self.refresh_feed()
         if self._bindings_for != (st.ended is not None):
             self._bindings_for = st.ended is not None
             self.refresh_bindings()
@@ -146,27 +140,14 @@ class TeamScreen(TeamPlace, Screen[str]):
             self._debriefed = True
             self.call_after_refresh(self.action_debrief)
 
-    def _log_version(self) -> tuple[int, int]:
-        """Changes whenever the log does (an event, or a retraction): what the tabs that read it all key on."""
+    def _announce_new(self, before: int, now: int) -> None:
+        """Say which injects reached this nation's inbox since the log stood at `before` (by this terminal's
+        act or another's): the app's `log_seq` moved."""
         st = self.controller.state
-        return len(st.log), len(st.retracted)
-
-    def refresh_history(self) -> None:
-        """The History tab walks the whole timeline: drawn only while shown, and only when the log changed."""
-        key = self._log_version()
-        if self._tab != "history" or key == self._history_key:
-            return
-        self._history_key = key
-        self.query_one("#history-text", Static).update(history_text(self.controller.state, self.nation))
-
-    def _announce_new(self) -> None:
-        inbox = set(self.controller.state.inbox(self.nation))
-        if self._seen_inbox is not None:
-            for inject in self.controller.state.inbox(self.nation):
-                if inject not in self._seen_inbox:
-                    view = inject_view(self.controller.session, inject, self.nation)
-                    self.notify(f"New inject: {view.title}", title=f"From {view.sender}", timeout=8)
-        self._seen_inbox = inbox
+        for inject in st.inbox(self.nation):
+            if st.release_seq.get(inject, 0) > before:
+                view = inject_view(self.controller.session, inject, self.nation)
+                self.notify(f"New inject: {view.title}", title=f"From {view.sender}", timeout=8)
 
     def refresh_status(self) -> None:
         st, sc = self.controller.state, self.controller.scenario
@@ -216,14 +197,6 @@ class TeamScreen(TeamPlace, Screen[str]):
         view = inject_view(self.controller.session, inject, self.nation) if inject else None
         self.query_one("#card", InjectCard).show(view, state=self.controller.state, reader=self.nation)
         self.query_one("#decision", DecisionPanel).show(inject)
-
-    def refresh_feed(self) -> None:
-        """The Coalition tab: what this nation can see the others (and control) do, newest last."""
-        key = self._log_version()
-        if key == self._feed_key:
-            return
-        self._feed_key = key
-        self.query_one("#coalition-text", Static).update(feed_text(self.controller, self.nation))
 
     def _tell_what_others_did(self, since: int) -> None:
         """One line: what the other nations visibly did since log position `since`."""

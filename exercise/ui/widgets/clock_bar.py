@@ -8,36 +8,39 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from ...engine.state import Entry
 from ...engine.views import ending_words
 from ..controller import SessionController
 from ..text import label
+from .drawn import DrawnFromLog
 
 
-class ClockBar(Static):
+class ClockBar(DrawnFromLog, Static):
     DEFAULT_CSS = """
     ClockBar { height: 1; width: 1fr; padding: 0 1; background: $panel; color: $foreground; }
     ClockBar.-paused { background: $warning-muted; }
     ClockBar.-ended { background: $error-muted; }
     """
 
+    draw_hidden = True  # one line, always in view
+
     def __init__(self, controller: SessionController, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.controller = controller
-        self._drawn: tuple[int, int] | None = None
-        self._shown = ""
 
     def on_mount(self) -> None:
-        self.refresh_from_state()
+        self.follow_log()
 
     def on_resize(self) -> None:
-        self.refresh_from_state()
+        self.redraw()  # narrow and wide say it in fewer or more words
 
     def refresh_from_state(self) -> None:
+        """Draw now if the log moved since the last draw (it redraws itself as the log changes)."""
+        if self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
         state = self.controller.state
-        key = (state.next_seq, self.size.width)
-        if key == self._drawn:
-            return
-        self._drawn = key
         sc = self.controller.scenario
         turn = max(state.turn, 1)
         if state.ended is not None:
@@ -61,10 +64,7 @@ class ClockBar(Static):
                 parts.append(Content(_count(due, "inject", "due")))
         self.set_class(state.paused and state.ended is None, "-paused")
         self.set_class(state.ended is not None, "-ended")
-        content = Content(" · ").join(parts)
-        if content.plain != self._shown:
-            self._shown = content.plain
-            self.update(content, layout=False)  # one line, always: no new layout needed
+        self.update(Content(" · ").join(parts), layout=False)  # one line, always: no new layout needed
 
 
 def _count(n: int, noun: str, what: str) -> str:

@@ -14,14 +14,17 @@ from textual import events, on
 from textual.widgets import RichLog
 
 from ...engine import chronology
+from ...engine.events import EventRetracted
+from ...engine.state import Entry
 from ..controller import SessionController
 from ..text import plain
+from .drawn import DrawnFromLog
 from .gauges import Palette
 
 SHOWN = 300
 
 
-class EventLog(RichLog):
+class EventLog(DrawnFromLog, RichLog):
     DEFAULT_CSS = """
     EventLog { height: 1fr; background: $surface; color: $foreground; scrollbar-gutter: stable; }
     """
@@ -30,48 +33,40 @@ class EventLog(RichLog):
         super().__init__(id=id, wrap=True, markup=False, highlight=False, auto_scroll=True)
         self.controller = controller
         self.shown = shown
-        self._drawn: tuple[int, int, str] | None = None
-        self._last_seq = 0
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self.refresh_from_state(force=True), init=False)
-
-    def on_show(self) -> None:
-        self.refresh_from_state()
+        self.follow_log(draw_now=False)  # drawn when its tab is first shown
 
     @on(events.Resize)
     def _rewrap(self) -> None:
         # Lines are wrapped when written: write them again at the new width (RichLog's own handler runs too).
-        if self._drawn is not None:
-            self.refresh_from_state(force=True)
+        self.redraw()
 
     def refresh_from_state(self, *, force: bool = False) -> None:
-        if not self.is_mounted or (not self.is_on_screen and not force):
-            return
+        """Draw now if the log moved since the last draw (it redraws itself as the log changes)."""
+        if force or self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
+        """Only the new events' lines, unless something was retracted (its line is struck through)."""
         state = self.controller.state
-        key = (state.next_seq, len(state.retracted), self.app.theme)
-        if key == self._drawn and not force:
-            return
-        grew_only = (self._drawn is not None and not force and self._drawn[1] == len(state.retracted)
-                     and self._drawn[2] == self.app.theme)
-        self._drawn = key
+        grew_only = bool(new) and not any(isinstance(e.event, EventRetracted) for e in new or ())
         palette = Palette.of(self.app.get_css_variables())
         # The panel's own width: left to RichLog, a line is measured against the app's console, 80 columns
         # under test, and wrapped there however wide the panel is.
         width = self.scrollable_content_region.width or None
         items = chronology.timeline(state)
-        if grew_only:
-            new = [i for i in items if i.seq > self._last_seq]
+        if grew_only and new:
+            lines = [i for i in items if i.seq >= new[0].seq]
         else:
             self.clear()
-            new = items[-self.shown:]
+            lines = items[-self.shown:]
             if len(items) > self.shown:
                 path = self.controller.location()
                 self.write(plain(f"… {len(items) - self.shown} earlier events: `tabletop log {path}` lists them all",
                                  style=palette.muted), width=width)
-        for item in new:
+        for item in lines:
             self.write(self._line(item, palette), width=width)
-        self._last_seq = items[-1].seq if items else 0
 
     @staticmethod
     def _line(item: chronology.TimelineItem, palette: Palette) -> Table:

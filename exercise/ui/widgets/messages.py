@@ -2,8 +2,7 @@
 
 `MessagePanel(controller, sender)` shows the latest messages (the last 200, and says so) visible to
 `sender` (a nation id, or "control" for the facilitator, who sees all traffic) and sends as `sender`.
-The screen that holds it calls
-`refresh_from_state()` when it hears `SessionUpdated`; the panel also refreshes after its own sends.
+It redraws itself when a message (or a retraction) reaches the log, while it is in view.
 Direction is shown by words and arrows ("You →", "→ You"), never by colour alone.
 """
 
@@ -19,17 +18,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from ...engine.events import ClockAdvanced, MessageSent
+from ...engine.events import ClockAdvanced, EventRetracted, MessageSent
 from ...engine.state import Entry, State
 from ..controller import SessionController
 from ..text import plain, plain_line
+from .drawn import DrawnFromLog
 from .text_box import TextBox
 
 ALL = "all"
 SHOWN = 200  # the traffic shows this many of the latest messages
 
 
-class MessagePanel(Vertical):
+class MessagePanel(DrawnFromLog, Vertical):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
 
     class Sent(Message):
@@ -44,9 +44,7 @@ class MessagePanel(Vertical):
         super().__init__(id=id, classes="message-panel")
         self.controller = controller
         self.sender = sender
-        self._shown: tuple[int, int] | None = None  # (count, last seq) of what is on screen
         self._lines: dict[int, Text] = {}  # seq -> its drawn line, for the messages on screen
-        self._retracted = 0
         self.border_title = "Messages"
 
     # -- building ----------------------------------------------------------------------------
@@ -71,22 +69,25 @@ class MessagePanel(Vertical):
             yield Button("Send", classes="send", compact=True)
 
     def on_mount(self) -> None:
-        self.refresh_from_state()
+        self.follow_log(draw_now=False)  # drawn when its tab is first shown
 
     # -- reading -----------------------------------------------------------------------------
+    def concerns(self, new: list[Entry]) -> bool:
+        return any(isinstance(e.event, (MessageSent, EventRetracted)) for e in new)
+
     def refresh_from_state(self) -> None:
+        """Draw now if the log moved since the last draw (it redraws itself as messages arrive)."""
+        if self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
         """Show the last SHOWN messages; a message is drawn once and kept, so new traffic costs only its
         own lines (a long session's thousands of messages are counted, not drawn)."""
         st = self.controller.state
         entries = st.messages(None if self.sender == "control" else self.sender)
-        key = (len(entries), entries[-1].seq if entries else 0)
-        if key == self._shown:
-            return
-        self._shown = key
         shown = entries[-SHOWN:]
-        if len(st.retracted) != self._retracted:  # a retraction refolds the log: turns may have moved
-            self._retracted = len(st.retracted)
-            self._lines.clear()
+        if new is None or any(isinstance(e.event, EventRetracted) for e in new):
+            self._lines.clear()  # a retraction refolds the log: turns may have moved
         turn_of = _turns(st, [e.seq for e in shown if e.seq not in self._lines])
         lines = {e.seq: self._lines.get(e.seq) or self._line(e, turn_of(e.seq)) for e in shown}
         self._lines = lines

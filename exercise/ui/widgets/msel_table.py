@@ -15,8 +15,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from ...engine import chronology
+from ...engine.state import Entry
 from ..controller import SessionController
 from ..text import one_line
+from .drawn import DrawnFromLog
 from .gauges import Palette
 
 STATUS_MARK = {"released": "✓", "due": "●", "scheduled": "○", "conditional": "◇", "manual": "□"}
@@ -33,7 +35,7 @@ class Row:
     objective: str
 
 
-class MselTable(DataTable[Text]):
+class MselTable(DrawnFromLog, DataTable[Text]):
     DEFAULT_CSS = """
     MselTable { height: 1fr; }
     """
@@ -49,7 +51,7 @@ class MselTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.controller = controller
         self._rows: list[Row] = []
-        self._drawn: tuple[int, str, int] | None = None
+        self._rebuild = True  # lay the table out again (new width, new theme), not only the changed cells
 
     def _add_columns(self) -> None:
         self.add_column("#", key="number")
@@ -59,10 +61,15 @@ class MselTable(DataTable[Text]):
         self.add_column("Inject", key="description")
         self.add_column("Obj", key="objective")
 
+    draw_hidden = True  # the first tab, and its cursor is what the console's acts work on
+
     def on_mount(self) -> None:
         self._add_columns()
-        self.watch(self.app, "theme", lambda _: self.refresh_from_state(force=True), init=False)
-        self.refresh_from_state()
+        self.follow_log()
+
+    def restyle(self) -> None:
+        self._rebuild = True
+        self.redraw()
 
     @property
     def selected(self) -> str | None:
@@ -121,6 +128,13 @@ class MselTable(DataTable[Text]):
         if self._rows:
             self.refresh_from_state(force=True)
 
+    def refresh_from_state(self, *, force: bool = False) -> None:
+        """Draw now if the log moved since the last draw (it redraws itself as the log changes); with `force`,
+        lay the table out again at its present width."""
+        self._rebuild = self._rebuild or force
+        if force or self._stale:
+            self.redraw()
+
     def _budgets(self, rows: list[Row]) -> tuple[int, int, int]:
         """Widths for the When, To and Inject columns: the table fits the screen without scrolling, and
         what When and To do not need goes to the inject's title."""
@@ -130,12 +144,8 @@ class MselTable(DataTable[Text]):
         to = min(24, max(10, rest // 4), max((len(r.to) for r in rows), default=4))
         return when, to, max(12, rest - when - to)
 
-    def refresh_from_state(self, *, force: bool = False) -> None:
-        state = self.controller.state
-        key = (state.next_seq, self.app.theme, self.size.width)
-        if key == self._drawn and not force:
-            return
-        self._drawn = key
+    def draw(self, new: list[Entry] | None) -> None:
+        force, self._rebuild = self._rebuild, False
         palette = Palette.of(self.app.get_css_variables())
         rows = self.msel_rows()
         colours = {"released": palette.muted, "due": palette.fair, "scheduled": "", "conditional": palette.accent,

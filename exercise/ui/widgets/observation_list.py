@@ -12,9 +12,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...engine import views
-from ...engine.events import ObservationNoted
+from ...engine.events import EventRetracted, ObservationNoted
+from ...engine.state import Entry
 from ..controller import SessionController
 from ..text import plain, plain_line
+from .drawn import DrawnFromLog
 from .gauges import Palette
 
 SHOWN = 100
@@ -22,7 +24,7 @@ KIND_WORDS = {"observation": "Observation", "strength": "Strength", "improvement
               "hotwash": "Hot wash"}
 
 
-class ObservationList(VerticalScroll):
+class ObservationList(DrawnFromLog, VerticalScroll):
     DEFAULT_CSS = """
     ObservationList { height: 1fr; padding: 0 1; }
     ObservationList > Static { height: auto; }
@@ -31,22 +33,22 @@ class ObservationList(VerticalScroll):
     def __init__(self, controller: SessionController, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.controller = controller
-        self._drawn: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="observations-body")
 
-    def on_show(self) -> None:
-        self.refresh_from_state()
+    def on_mount(self) -> None:
+        self.follow_log(draw_now=False)  # drawn when its tab is first shown
+
+    def concerns(self, new: list[Entry]) -> bool:
+        return any(isinstance(e.event, (ObservationNoted, EventRetracted)) for e in new)
 
     def refresh_from_state(self, *, force: bool = False) -> None:
-        if not self.is_mounted or (not self.is_on_screen and not force):
-            return
-        state = self.controller.state
-        key = (state.next_seq, self.app.theme)
-        if key == self._drawn and not force:
-            return
-        self._drawn = key
+        """Draw now if the log moved since the last draw (it redraws itself as the log changes)."""
+        if force or self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
         self.query_one("#observations-body", Static).update(self.render_state())
 
     def render_state(self) -> RenderableType:

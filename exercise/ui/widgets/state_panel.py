@@ -18,14 +18,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...engine import views, words
+from ...engine.events import ClockAdvanced, EventRetracted
 from ...engine.models import StateVar
+from ...engine.state import Entry
 from ..controller import SessionController
 from ..text import one_line, plain_line
+from .drawn import DrawnFromLog
 from .gauges import Palette, bar, delta, number, share, spark
 
 
-class StatePanel(VerticalScroll):
-    """Redraws from the session's state when `refresh_from_state()` is called (cheap when nothing changed)."""
+class StatePanel(DrawnFromLog, VerticalScroll):
+    """Redraws itself when a new event moves a value or the clock (a pause, a message or a note redraws
+    nothing: a redraw means a new layout, the costly part on a big session)."""
 
     DEFAULT_CSS = """
     StatePanel { height: 1fr; padding: 0 1; }
@@ -37,7 +41,6 @@ class StatePanel(VerticalScroll):
         super().__init__(id=id)
         self.controller = controller
         self.reader = reader
-        self._drawn: tuple[object, ...] | None = None
         self.can_focus = True
 
     def compose(self) -> ComposeResult:
@@ -46,24 +49,25 @@ class StatePanel(VerticalScroll):
         yield Static(id="state-pairs", classes="state-section")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self.refresh_from_state(force=True), init=False)
-        self.refresh_from_state()
+        self.follow_log()
 
     def on_resize(self) -> None:
-        self.refresh_from_state()
+        self.redraw()  # bars and sparklines are drawn to the width
+
+    def concerns(self, new: list[Entry]) -> bool:
+        """What is drawn depends on the values, their history and the turn only."""
+        changes = self.controller.state.changes
+        moved = bool(new) and bool(changes) and changes[-1].seq >= new[0].seq
+        return moved or any(isinstance(e.event, (ClockAdvanced, EventRetracted)) for e in new)
 
     # -- drawing -----------------------------------------------------------------------------
     def refresh_from_state(self, *, force: bool = False) -> None:
-        if not self.is_mounted:
-            return
-        state = self.controller.state
+        """Draw now if the log moved it since the last draw (it redraws itself as the log changes)."""
+        if force or self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
         width = self.scrollable_content_region.width or self.size.width or 60
-        # What is drawn depends on the values and their history only: a pause, a message or a note
-        # redraws nothing (a redraw means a new layout, the costly part on a big session).
-        key = (tuple(state.vals), state.turn, len(state.changes), len(state.retracted), width, self.app.theme)
-        if key == self._drawn and not force:
-            return
-        self._drawn = key
         palette = Palette.of(self.app.get_css_variables())
         sc = self.controller.scenario
         keys = set(views.visible_keys(sc)) if self.reader is not None else set(sc.layout.keys)

@@ -1,7 +1,9 @@
-"""Each team at a glance: who plays it, the decisions it still owes with their deadlines, its last act.
+"""Each team at a glance: who plays it, whether its console is connected and when it last acted, the
+decisions it still owes with their deadlines, its last act, and the command its team types to join.
 
-From `views.team_status` (and `State.pending` for each open decision's own deadline). A deadline that
-lapses at the next advance says so in words, not only in colour.
+From `views.team_status` (and `State.pending` for each open decision's own deadline), and the controller's
+`room()` (presence, kept beside the log) and `join_commands()`. A deadline that lapses at the next advance
+says so in words, not only in colour; connected or not is a word and a marker (● ○), not a colour.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...engine import views, words
+from ...engine.presence import HEARTBEAT_SECONDS, TeamPresence
+from ...engine.state import Entry
 from ..controller import SessionController
-from ..text import plain_line
+from ..text import plain, plain_line
+from .drawn import DrawnFromLog
 from .gauges import Palette
 
+COPY_HINT = "c copies a team's join command"
 
-class TeamStatusPanel(Static):
+
+class TeamStatusPanel(DrawnFromLog, Static):
     DEFAULT_CSS = """
     TeamStatusPanel { height: auto; padding: 0 1; }
     """
@@ -26,12 +33,13 @@ class TeamStatusPanel(Static):
         super().__init__(id=id)
         self.controller = controller
         self.compact = compact
-        self._drawn: tuple[object, ...] | None = None
         self._titles: dict[str, str] = {}
+        self._lines: list[Text] = []  # what is on screen: a redraw that would show the same is not laid out again
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _: self.refresh_from_state(force=True), init=False)
-        self.refresh_from_state()
+        self.follow_log()
+        # Who is connected, and 'acted 2 min ago', move with the clock as well as with the log.
+        self.set_interval(HEARTBEAT_SECONDS, self.redraw)
 
     def _title(self, inject: str, reader: str) -> str:
         # An inject's title for the team that reads it; titles do not change, so remember them.
@@ -41,21 +49,49 @@ class TeamStatusPanel(Static):
         return self._titles[key]
 
     def refresh_from_state(self, *, force: bool = False) -> None:
-        state = self.controller.state
-        # Redraw only when what is shown changed (a redraw means a new layout).
-        key = (state.turn, state.ended is not None, tuple(state.pending()), tuple(sorted(state.last_action.items())),
-               len(state.retracted), self.app.theme)
-        if key == self._drawn and not force:
-            return
-        self._drawn = key
-        self.update(self.render_state())
+        """Draw now if the log moved since the last draw (it redraws itself as the log changes)."""
+        if force or self._stale:
+            self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
+        # Most events (a pause, a note, a message between others) leave every line as it was; a new layout
+        # of the console is the costly part of a redraw, so the lines are compared before anything is updated.
+        lines = self.status_lines()
+        if lines != self._lines:
+            self._lines = lines
+            self.update(Group(*lines))
+
+    def _where(self, palette: Palette) -> Text:
+        """Where the session is kept, as the facilitator would type it."""
+        where = Text.assemble(("Session file ", palette.muted), plain(self.controller.location(), style="bold"))
+        if not self.compact and self.controller.join_commands():
+            where.append(f"\nEach team joins from its own terminal with the command under its name ({COPY_HINT}).",
+                         style=palette.muted)
+        return where
+
+    def _presence(self, ts: views.TeamStatus, here: TeamPresence, palette: Palette) -> Text:
+        """'● connected · acted 2 min ago'; a bot's nation only says when it acted (this console plays it)."""
+        line = Text("  ")
+        if ts.player == "human" and self.controller.state.ended is None:
+            mark = "●" if here.consoles else "○"
+            line.append(f"{mark} {here.connection}", style=Style(bold=True) if here.consoles else palette.muted)
+            if not here.consoles and self.compact:
+                line.append(" (c: its join command)", style=palette.muted)
+            line.append(" · ", style=palette.muted)
+        line.append(here.acted, style=palette.muted)
+        return line
 
     def render_state(self) -> RenderableType:
+        return Group(*self.status_lines())
+
+    def status_lines(self) -> list[Text]:
         state = self.controller.state
         sc = self.controller.scenario
         palette = Palette.of(self.app.get_css_variables())
         turn = max(state.turn, 1)
-        blocks: list[RenderableType] = []
+        room = {p.nation: p for p in self.controller.room()}
+        joins = dict(self.controller.join_commands()) if state.ended is None else {}
+        blocks: list[Text] = [self._where(palette), Text("")]
         for ts in views.team_status(state):
             who = words.player_tag(ts.player)
             name = (sc.nations[ts.team].short or ts.name) if self.compact else ts.name
@@ -66,7 +102,7 @@ class TeamStatusPanel(Static):
                             style=Style(color=palette.fair, bold=True))
             else:
                 head.append("  nothing pending", style=palette.muted)
-            lines: list[RenderableType] = [head]
+            lines: list[Text] = [head, self._presence(ts, room[ts.team], palette)]
             for p in open_:
                 title = self._title(p.inject, ts.team)
                 via = f"(vote in {sc.orgs[p.org].short or sc.orgs[p.org].name})" if p.org else ""
@@ -83,8 +119,9 @@ class TeamStatusPanel(Static):
                 lines.append(line)
             last = Text.assemble(("  last: ", palette.muted), plain_line(ts.last_action))
             lines.append(last)
-            blocks.append(Group(*lines))
+            if ts.team in joins and not self.compact:
+                lines.append(Text.assemble(("  join: ", palette.muted), plain_line(joins[ts.team])))
+            blocks.extend(lines)
             blocks.append(Text(""))
-        if blocks:
-            blocks.pop()
-        return Group(*blocks)
+        blocks.pop()
+        return blocks
