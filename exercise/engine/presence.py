@@ -101,7 +101,7 @@ class TeamPresence:
 
     nation: str
     consoles: int  # team consoles connected for it now
-    connection: str  # "connected", "2 consoles connected", "lost contact 3 min ago", "no console yet"
+    connection: str  # "connected", "2 consoles connected", "lost contact 3 min ago", "not connected"
     acted: str  # "acted 2 min ago", "has not acted yet"
 
 
@@ -127,7 +127,7 @@ def room(state: State, seats: list[Seat], now: datetime) -> list[TeamPresence]:
             last = max((t for t in (wall_time(s.seen) for s in mine) if t is not None), default=None)
             connection = f"lost contact {ago(last, now)}" if last else "lost contact"
         else:
-            connection = "no console yet"
+            connection = "not connected"
         acted_at = last_acted(state, nation)
         acted = f"acted {ago(acted_at, now)}" if acted_at else "has not acted yet"
         out.append(TeamPresence(nation, len(live), connection, acted))

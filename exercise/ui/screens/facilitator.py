@@ -77,6 +77,8 @@ class FacilitatorScreen(ControlActions, Screen[None]):
                "session file", key="x", footer="Report"),
         Action("Send a message", "message", "Write to a nation, an organisation or everyone as control", key="m",
                show=False),
+        Action("Join commands", "join", "Where the session file is and the command each team types to join it; "
+               "Enter copies one", key="c", show=False),
         Action("MSEL", "tab('msel')", "The master scenario events list: every inject and its status", key="1",
                show=False),
         Action("Teams", "tab('teams')", "Each team's pending decisions, deadlines and last action", key="2",
@@ -311,6 +313,11 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
             self.notify(message)
         self.refresh_from_state()
         self._refresh_bindings()
+
+    def action_join(self) -> None:
+        from .join import JoinScreen
+
+        self.app.push_screen(JoinScreen(self.controller))
 
     @on(MselTable.RowSelected)
     def _row_chosen(self, event: MselTable.RowSelected) -> None:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ..commands import Action, KeyRow, bindings, key_rows
+from ..text import plain, plain_line
 
 GUIDE = [
     ("How tabletop works",
@@ -51,6 +52,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield Static(id="help-session")
             yield Static(id="help-actions")
             yield Static(self._guide(), id="guide")
         yield Footer()
@@ -81,7 +83,33 @@ class HelpScreen(ModalScreen[None]):
             # cells as Text: Rich reads a str as markup
             table.add_row(Text(row.label, style=style), Text(row.title, style=style), Text(what, style=style))
         self.query_one("#help-actions", Static).update(table)
+        session = self._session()
+        self.query_one("#help-session", Static).update(session or "")
+        self.query_one("#help-session", Static).display = session is not None
         self.query_one(VerticalScroll).focus()
+
+    def _session(self) -> Text | None:
+        """Where the open session is kept, the command back to this console, and each team's join command."""
+        controller = getattr(self.app, "controller", None)
+        if controller is None:
+            return None
+        t = Text()
+        t.append("This session\n", style="bold")
+        t.append("Session file: ")
+        t.append_text(plain(controller.location()))
+        back = getattr(self.app, "resume_command", lambda: None)()
+        if back:
+            t.append("\nThis console returns with: ")
+            t.append_text(plain(back))
+        joins = controller.join_commands()
+        if joins:
+            t.append("\nEach team joins from its own terminal with (c on the facilitator's console copies one):")
+            for nation, command in joins:
+                t.append("\n  ")
+                t.append_text(plain_line(controller.scenario.nations[nation].name, "bold"))
+                t.append(": ")
+                t.append_text(plain_line(command))
+        return t
 
     def action_close(self) -> None:
         self.dismiss()

@@ -64,8 +64,9 @@ class TeamStatusPanel(DrawnFromLog, Static):
     def _where(self, palette: Palette) -> Text:
         """Where the session is kept, as the facilitator would type it."""
         where = Text.assemble(("Session file ", palette.muted), plain(self.controller.location(), style="bold"))
-        if not self.compact and self.controller.join_commands():
-            where.append(f"\nEach team joins from its own terminal with the command under its name ({COPY_HINT}).",
+        if self.controller.join_commands():
+            where.append(" (c: join commands)" if self.compact else
+                         f"\nEach team joins from its own terminal with the command under its name ({COPY_HINT}).",
                          style=palette.muted)
         return where
 
@@ -75,8 +76,6 @@ class TeamStatusPanel(DrawnFromLog, Static):
         if ts.player == "human" and self.controller.state.ended is None:
             mark = "●" if here.consoles else "○"
             line.append(f"{mark} {here.connection}", style=Style(bold=True) if here.consoles else palette.muted)
-            if not here.consoles and self.compact:
-                line.append(" (c: its join command)", style=palette.muted)
             line.append(" · ", style=palette.muted)
         line.append(here.acted, style=palette.muted)
         return line
