@@ -33,12 +33,13 @@ from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
 from ..widgets.text_box import TextBox
+from .team_draft import TeamDraft
 from .team_place import TeamPlace
 
 TYPING_PAUSE = 0.8  # seconds after the last keystroke in a text box during which letter shortcuts are ignored
 
 
-class TeamScreen(TeamPlace, Screen[str]):
+class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
     CSS_PATH = "team.tcss"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Decide", "decide", "Go to the next open decision and choose an option", key="d"),
@@ -111,6 +112,7 @@ class TeamScreen(TeamPlace, Screen[str]):
         tab = self._restore_place()
         self.watch(self.app, "log_seq", self._announce_new, init=False)
         self.refresh_all()
+        self._restore_draft()
         if tab != "inbox":
             self.action_tab(tab)
         else:

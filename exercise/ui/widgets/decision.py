@@ -17,15 +17,18 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...engine.state import Entry
 from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
 from ..text import Hanging, plain
+from .drawn import DrawnFromLog
 from .inject_card import rationale_of, vote_of
 from .text_box import TextBox
 
 
-class DecisionPanel(Vertical):
+class DecisionPanel(DrawnFromLog, Vertical):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text(encoding="utf-8")
+    draw_hidden = True  # it hides itself when the inject asks nothing: it must still hear of the next one
 
     class Decided(Message):
         def __init__(self, inject: str, option: str) -> None:
@@ -33,13 +36,15 @@ class DecisionPanel(Vertical):
             self.inject = inject
             self.option = option
 
+    class Drafted(Message):
+        """The option chosen (not yet sent) changed: the console keeps its draft."""
+
     def __init__(self, controller: SessionController, nation: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.controller = controller
         self.nation = nation
         self.inject: str | None = None
         self.choice: str | None = None
-        self._key: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="decision-head")
@@ -57,17 +62,23 @@ class DecisionPanel(Vertical):
         st = self.controller.state
         return any(p.inject == self.inject for p in st.pending(self.nation))
 
+    def on_mount(self) -> None:
+        self.follow_log(draw_now=False)  # drawn when the console shows its first inject
+
     def show(self, inject: str | None) -> None:
-        """Show the decision of `inject` (or hide the panel when it asks nothing of this nation)."""
-        st = self.controller.state
-        key = (inject, len(st.log), st.paused, st.ended is not None)
-        if key == self._key:
+        """Show the decision of `inject` (or hide the panel when it asks nothing of this nation); it redraws
+        itself as the log changes."""
+        if inject == self.inject and not self._stale:
             return
         if inject != self.inject:
             self.choice = None
             self.query_one(".rationale", Input).value = ""
-        self._key = key
         self.inject = inject
+        self.redraw()
+
+    def draw(self, new: list[Entry] | None) -> None:
+        st = self.controller.state
+        inject = self.inject
         view = inject_view(self.controller.session, inject, self.nation) if inject else None
         if view is None or not view.options:
             self.display = False
@@ -179,6 +190,7 @@ class DecisionPanel(Vertical):
             self.choice = event.option.id
             self._mark()
             self._update_choice_line()
+            self.post_message(self.Drafted())
 
     def _mark(self) -> None:
         """Move the "▶" marker to the chosen option without rebuilding the list."""
@@ -201,8 +213,24 @@ class DecisionPanel(Vertical):
 
     def choose(self, option: str) -> None:
         self.choice = option
-        self._key = None
-        self.show(self.inject)
+        self.redraw()
+        self.post_message(self.Drafted())
+
+    # -- the unsent draft (kept beside the log by the console, so a restarted console has it back) ---------
+    def draft(self) -> dict[str, str]:
+        """The option chosen and the reason typed so far, while the decision is open (empty otherwise)."""
+        why = self.query_one(".rationale", Input).value
+        if self.inject is None or not self.pending_here() or not (self.choice or why):
+            return {}
+        return {"inject": self.inject, "option": self.choice or "", "why": why}
+
+    def restore(self, option: str, why: str) -> None:
+        """Put a saved draft back (the option only if it can still be chosen)."""
+        options = self.query_one(".options", OptionList)
+        if any(o.id == option and not o.disabled for o in options.options):
+            self.choice = option
+        self.query_one(".rationale", Input).value = why
+        self.redraw()
 
     @on(TextBox.Left, ".rationale")
     def _left(self) -> None:
@@ -233,8 +261,7 @@ class DecisionPanel(Vertical):
         why = box.value.strip()
         if not why:
             self.app.notify("Say why before sending: a decision needs a rationale.", severity="warning")
-            self._key = None
-            self.show(self.inject)
+            self.redraw()
             box.focus()
             return False
         inject, option = self.inject, self.choice
@@ -243,6 +270,6 @@ class DecisionPanel(Vertical):
             return False
         box.value = ""
         self.choice = None
-        self._key = None
+        self.redraw()
         self.post_message(self.Decided(inject, option))
         return True

@@ -148,6 +148,21 @@ class MessagePanel(DrawnFromLog, Vertical):
         """Escape in the composer: to the traffic, the draft kept in the box."""
         self.query_one(".traffic", VerticalScroll).focus()
 
+    # -- the unsent draft (kept beside the log by the console, so a restarted console has it back) ---------
+    def draft(self) -> dict[str, str]:
+        """The message being written and to whom (empty when nothing is written)."""
+        text = self.query_one(".message-text", Input).value
+        to = self.query_one(".recipient", Select).value
+        if not text:
+            return {}
+        return {"message": text, "to": to if isinstance(to, str) else ""}
+
+    def restore(self, to: str, text: str) -> None:
+        """Put a saved draft back (the recipient only if it is still one of the choices)."""
+        if to in {value for _, value in self.recipients()}:
+            self.query_one(".recipient", Select).value = to
+        self.query_one(".message-text", Input).value = text
+
     def focus_composer(self) -> None:
         self.query_one(".message-text", Input).focus()
 

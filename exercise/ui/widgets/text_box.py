@@ -8,7 +8,7 @@ shortcuts again.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -19,6 +19,11 @@ class TextBox(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave the box", tooltip="Keep what you typed; the keys are shortcuts again"),
     ]
+
+    def __init__(self, *args: Any, select_on_focus: bool = False, **kwargs: Any) -> None:
+        # Coming back to a box (after Escape, or a draft restored after a crash) goes on from where the text
+        # ends: selecting it all would let the first key typed wipe what was there.
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
     class Left(Message):
         """Escape was pressed in the box: the focus is to go elsewhere (the box keeps its text)."""
