@@ -285,7 +285,7 @@ async def test_retract_the_last_event_with_a_reason(tmp_path: Path) -> None:
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
-        assert "Adjudication: Alliance cohesion -20 (typo)" in text_of(dialog.query_one("#confirm-text"))
+        assert "Adjudication: Alliance cohesion −20 (typo)" in text_of(dialog.query_one("#confirm-text"))
         await pilot.press("ctrl+s")  # a reason is required
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)

@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 100; max-width: 96%; height: 90%; border: round $primary; background: $surface; padding: 0 1;
-        border-title-style: bold;
+        border-title-style: bold; scrollbar-gutter: stable;
     }
     HelpScreen Static { margin-bottom: 1; }
     """
@@ -83,12 +83,12 @@ class HelpScreen(ModalScreen[None]):
             # cells as Text: Rich reads a str as markup
             table.add_row(Text(row.label, style=style), Text(row.title, style=style), Text(what, style=style))
         self.query_one("#help-actions", Static).update(table)
-        session = self._session()
+        session = self._session(facilitator=below is not None and getattr(below, "nation", None) is None)
         self.query_one("#help-session", Static).update(session or "")
         self.query_one("#help-session", Static).display = session is not None
         self.query_one(VerticalScroll).focus()
 
-    def _session(self) -> Text | None:
+    def _session(self, *, facilitator: bool) -> Text | None:
         """Where the open session is kept, the command back to this console, and each team's join command."""
         controller = getattr(self.app, "controller", None)
         if controller is None:
@@ -103,7 +103,8 @@ class HelpScreen(ModalScreen[None]):
             t.append_text(plain(back))
         joins = controller.join_commands()
         if joins:
-            t.append("\nEach team joins from its own terminal with (c on the facilitator's console copies one):")
+            copies = " (c on this console copies one)" if facilitator else ""
+            t.append(f"\nEach team joins from its own terminal with{copies}:")
             for nation, command in joins:
                 t.append("\n  ")
                 t.append_text(plain_line(controller.scenario.nations[nation].name, "bold"))
