@@ -80,6 +80,7 @@ class State:
     decided_seq: dict[tuple[str, str], int] = field(default_factory=dict)
     capabilities: dict[tuple[str, str], int] = field(default_factory=dict)
     votes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (org, inject) -> nation -> option
+    vote_seq: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)  # ... -> nation -> its VoteCast
     delays: dict[str, int] = field(default_factory=dict)
     written: dict[str, InjectWritten] = field(default_factory=dict)
     # The words each reader was shown: inject -> reader ('control' or a nation; a nation not listed reads
@@ -270,6 +271,7 @@ class State:
 
     def _voted(self, ev: VoteCast, seq: int) -> None:
         self.votes.setdefault((ev.org, ev.inject), {})[ev.nation] = ev.option
+        self.vote_seq.setdefault((ev.org, ev.inject), {})[ev.nation] = seq
         self.last_action[ev.nation] = seq
 
     def _message(self, ev: MessageSent, seq: int) -> None:

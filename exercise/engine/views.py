@@ -36,7 +36,17 @@ from .inject_words import first_line as _first_line
 from .session import Session
 from .state import State
 from .text import isolate
-from .words import bot_tag, decision, decision_of, number, short_name, signed, variable, vote_result, words_of
+from .words import (
+    bot_tag,
+    decision,
+    decision_of,
+    number,
+    signed,
+    variable,
+    vote_result,
+    votes_cast,
+    words_of,
+)
 
 __all__ = ["text_context", "words_of"]  # read models and the narrator take them from here
 
@@ -72,7 +82,7 @@ class InjectView:
     options: list[OptionView] = field(default_factory=list)
     decided: str | None = None  # the option this reader (or its organisation) took
     deadline_turn: int | None = None
-    votes: dict[str, str] = field(default_factory=dict)  # nation's short name -> option (organisation injects)
+    votes: dict[str, str] = field(default_factory=dict)  # nation's short name -> its vote in words (`words.votes_cast`)
     outcome: str | None = None  # the text of the chance outcome rolled, if any
     result: str | None = None  # the chosen option's own text
     via: str | None = None  # the organisation through which this reader decides
@@ -115,7 +125,7 @@ def inject_view(session: Session, inject_id: str, reader: str | None) -> InjectV
         why = avail.get(oid)
         view.options.append(OptionView(oid, said.label, (said.unavailable or why) if why else None, chosen == oid))
     if view.via:
-        view.votes = {short_name(sc, n): o for n, o in st.votes.get((view.via, inject_id), {}).items()}
+        view.votes = votes_cast(st, view.via, inject_id, reader)
         view.vote_result = vote_result(st, view.via, inject_id, reader)
         view.via_name = sc.name_of(view.via)
     if decider is not None:

@@ -237,6 +237,16 @@ def vote(state: State, ev: VoteCast, reader: str | None = None) -> str:
     return f"{label} ({bot_tag(state, ev.nation)})" if ev.by == "bot" else label
 
 
+def votes_cast(state: State, org: str, inject_id: str, reader: str | None = None) -> dict[str, str]:
+    """Each member's vote so far in words, by its short name: {'Vittmark': 'Pass summaries (bot, cautious)'}."""
+    cast = {}
+    for nation, seq in state.vote_seq.get((org, inject_id), {}).items():
+        ev = state.log[seq - 1].event
+        if isinstance(ev, VoteCast):
+            cast[short_name(state.scenario, nation)] = vote(state, ev, reader)
+    return cast
+
+
 # -- how a vote went ----------------------------------------------------------------------------------------
 
 def vote_tally(state: State, org: str, inject_id: str) -> Tally:

@@ -103,6 +103,11 @@ class Hanging:
     def __str__(self) -> str:
         return self.plain
 
+    def __eq__(self, other: object) -> bool:  # a widget compares what it would draw with what it shows
+        return isinstance(other, Hanging) and (self.lead, self.body) == (other.lead, other.body)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         grid = Table.grid()
         grid.add_column(width=cell_len(self.lead.plain), no_wrap=True)

@@ -36,7 +36,7 @@ async def test_the_decision_says_the_default_in_the_team_words(tmp_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("d")
         await pilot.pause()
-        head = str(app.screen.query_one(".decision-head", Static).render())
+        head = str(app.screen.query_one(".decision-head", Static).content)
         assert "If the deadline passes: Wait in Kessland." in head
         prompts = [str(o.prompt) for o in app.screen.query_one(".options", OptionList).options]
         assert any("Wait in Kessland" in p for p in prompts) and not any("{{" in p for p in prompts)

@@ -46,7 +46,7 @@ async def test_team_sees_its_inject_brief_and_deadline(db: Path, tmp_path: Path)
         assert isinstance(app.screen, TeamScreen)
         assert "Blackouts across Norvia." in card_text(app)
         panel = app.screen.query_one("#decision", DecisionPanel)
-        head = str(panel.query_one(".decision-head", Static).render())
+        head = str(panel.query_one(".decision-head", Static).content)
         assert "decide before turn 2 begins (D+0 12:00)" in head
         assert "If the deadline passes: Wait." in head
         assert "Share now" in options_text(app) and "Wait" in options_text(app)
@@ -158,9 +158,9 @@ async def test_vote_in_an_organisation_and_see_votes_so_far(db: Path, tmp_path: 
         await pilot.press("d")
         await pilot.pause()
         assert app.screen.current == "summit"
-        head = str(app.screen.query_one("#decision .decision-head", Static).render())
+        head = str(app.screen.query_one("#decision .decision-head", Static).content)
         assert "Your vote in the North Atlantic Compact" in head
-        assert "Votes so far (1 of 2):\n• Kessland: Act together" in head
+        assert "Votes so far (1 of 2):\n  • Kessland: Act together" in head
         await pilot.press("enter")
         await type_text(pilot, "united")
         await pilot.press("enter")
@@ -169,8 +169,8 @@ async def test_vote_in_an_organisation_and_see_votes_so_far(db: Path, tmp_path: 
         assert [(v.nation, v.option, v.rationale) for v in votes] == [("kessland", "act", "together"),
                                                                     ("norvia", "act", "united")]
         assert app.controller.state.chosen[("summit", "nac")] == "act"
-        head = str(app.screen.query_one("#decision .decision-head", Static).render())
-        assert "How the North Atlantic Compact voted: consensus reached: all 2 members for Act together" in head
+        head = str(app.screen.query_one("#decision .decision-head", Static).content)
+        assert "The North Atlantic Compact's vote: consensus reached: all 2 members for Act together" in head
 
 
 async def test_command_palette_offers_the_screens_actions(db: Path, tmp_path: Path) -> None:

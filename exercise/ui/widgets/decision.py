@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from ...engine.state import Entry
 from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
-from ..text import Hanging, plain
+from ..text import Hanging, Lines, plain, plain_line
 from .drawn import DrawnFromLog
 from .inject_card import rationale_of, vote_of
 from .text_box import TextBox
@@ -103,35 +103,36 @@ class DecisionPanel(DrawnFromLog, Vertical):
                         f"({sc.time_of(view.deadline_turn)}).")
             head.append(plain(f"\nIf the deadline passes: {default}." if default else
                               "\nIf the deadline passes, no decision is recorded.", style="dim"))
-        cast = Text()  # a member a line: long labels read better one under another than run together
-        for member, option in view.votes.items():
-            cast.append_text(plain(f"\n• {member}: {self._label(view, option)}"))
-        if view.votes and view.via:
-            head.append(f"\nVotes so far ({len(view.votes)} of {len(sc.orgs[view.via].members)}):", style="bold")
-            head.append_text(cast)
+        # a member a line, wrapped under the vote: long labels read better one under another than run together
+        cast = [Hanging(Text("  • "), Text.assemble(plain_line(member), ": ", plain(said)))
+                for member, said in view.votes.items()]
+        shown = Lines([head])  # then a line a vote, then what follows them
+        if cast and view.via:
+            head.append(f"\nVotes so far ({len(cast)} of {len(sc.orgs[view.via].members)}):", style="bold")
+            shown.items.extend(cast)
         mine = vote_of(st, view.via, view.id, self.nation) if view.via else None
         if mine and not view.decided:
-            head.append("\n✓ You voted: ", style="bold")
-            head.append(plain(self._label(view, mine)))
             why = rationale_of(st, view.id, self.nation)
-            head.append(plain(f" (why: {why})" if why else ""))
-            head.append("\nWaiting for the other members.", style="dim")
+            shown.append(Text.assemble(("✓ You voted: ", "bold"), plain(self._label(view, mine)),
+                                       plain(f" (why: {why})" if why else "")))
+            shown.append(Text("Waiting for the other members.", style="dim"))
         if not pending and (view.decided is not None or view.decision is not None):
             head = Text()
             head.append("The options", style="bold")
             head.append(" (✓ the one taken)", style="dim")
+            shown = Lines([head])
             # How it was decided, in the engine's words: the vote's result, a default, a bot's choice.
             if view.via and view.vote_result:
-                head.append(plain(f"\nHow the {sc.orgs[view.via].name} voted: ", style="bold"))
+                head.append(plain(f"\nThe {sc.orgs[view.via].name}'s vote: ", style="bold"))
                 head.append(plain(view.vote_result))
-                head.append_text(cast)
+                shown.items.extend(cast)
             elif view.decision and view.decision != self._label(view, view.decided or ""):
                 head.append(plain(f"\n{view.decision}"))
         if st.paused and pending:
-            head.append("\n⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold")
+            shown.append(Text("⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold"))
         if st.ended is not None:
-            head.append("\nThe exercise has ended.", style="bold")
-        self.query_one(".decision-head", Static).update(head)
+            shown.append(Text("The exercise has ended.", style="bold"))
+        self.query_one(".decision-head", Static).update(shown)
         options = self.query_one(".options", OptionList)
         items = []
         for o in view.options:

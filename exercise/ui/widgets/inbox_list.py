@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets.option_list import Option
 
 from ...engine.views import inject_view
+from ...engine.words import decision_of
 from ..controller import SessionController
 from ..text import Hanging, one_line, plain_line
 
@@ -25,8 +26,10 @@ def inbox_options(controller: SessionController, nation: str, inbox: list[str], 
             t.append(f"\nturn {view.turn} · decide before turn {deadlines[inject]}", style="dim")
         elif view.options:
             mark, t = Text("✓ "), plain_line(view.title)
-            label = next((o.label for o in view.options if o.id == view.decided), None)
-            state = f"decided: {label}" if label else "voted, waiting" if view.via else "no decision"
+            # the engine's words for how it was decided: a deadline's default or a bot's choice is never "decided"
+            taken = decision_of(controller.state, inject, view.via or nation, nation)
+            state = ("voted, waiting" if view.via else "no decision") if taken is None else \
+                taken.line if taken.how else f"decided: {taken.line}"
             t.append(f"\nturn {view.turn} · {_clip(one_line(state), max(width - 12, 16))}", style="dim")
         else:
             mark, t = Text("· "), plain_line(view.title)

@@ -17,7 +17,7 @@ from ...engine import views, words
 from ...engine.presence import HEARTBEAT_SECONDS, TeamPresence
 from ...engine.state import Entry
 from ..controller import SessionController
-from ..text import plain, plain_line
+from ..text import Hanging, plain, plain_line
 from .drawn import DrawnFromLog
 from .gauges import Palette
 
@@ -34,7 +34,7 @@ class TeamStatusPanel(DrawnFromLog, Static):
         self.controller = controller
         self.compact = compact
         self._titles: dict[str, str] = {}
-        self._lines: list[Text] = []  # what is on screen: a redraw that would show the same is not laid out again
+        self._lines: list[Text | Hanging] = []  # on screen: the same lines are not laid out again
 
     def on_mount(self) -> None:
         self.follow_log()
@@ -83,14 +83,14 @@ class TeamStatusPanel(DrawnFromLog, Static):
     def render_state(self) -> RenderableType:
         return Group(*self.status_lines())
 
-    def status_lines(self) -> list[Text]:
+    def status_lines(self) -> list[Text | Hanging]:
         state = self.controller.state
         sc = self.controller.scenario
         palette = Palette.of(self.app.get_css_variables())
         turn = max(state.turn, 1)
         room = {p.nation: p for p in self.controller.room()}
         joins = dict(self.controller.join_commands()) if state.ended is None else {}
-        blocks: list[Text] = [self._where(palette), Text("")]
+        blocks: list[Text | Hanging] = [self._where(palette), Text("")]
         for ts in views.team_status(state):
             who = words.player_tag(ts.player)
             name = (sc.nations[ts.team].short or ts.name) if self.compact else ts.name
@@ -101,7 +101,7 @@ class TeamStatusPanel(DrawnFromLog, Static):
                             style=Style(color=palette.fair, bold=True))
             else:
                 head.append("  nothing pending", style=palette.muted)
-            lines: list[Text] = [head, self._presence(ts, room[ts.team], palette)]
+            lines: list[Text | Hanging] = [head, self._presence(ts, room[ts.team], palette)]
             for p in open_:
                 title = self._title(p.inject, ts.team)
                 via = f"(vote in {sc.orgs[p.org].short or sc.orgs[p.org].name})" if p.org else ""
@@ -113,13 +113,11 @@ class TeamStatusPanel(DrawnFromLog, Static):
                 else:
                     when = Text(f"deadline turn {p.deadline_turn}", style=palette.muted)
                     mark = "•"
-                line = Text.assemble(f"  {mark} ", plain_line(f"{title} {via}"), " — ")
-                line.append_text(when)
-                lines.append(line)
-            last = Text.assemble(("  last: ", palette.muted), plain_line(ts.last_action))
-            lines.append(last)
+                # wrapped lines start under the text, not at the panel's edge
+                lines.append(Hanging(Text(f"  {mark} "), Text.assemble(plain_line(f"{title} {via}"), " — ", when)))
+            lines.append(Hanging(Text("  last: ", palette.muted), plain_line(ts.last_action)))
             if ts.team in joins and not self.compact:
-                lines.append(Text.assemble(("  join: ", palette.muted), plain_line(joins[ts.team])))
+                lines.append(Hanging(Text("  join: ", palette.muted), plain_line(joins[ts.team])))
             blocks.extend(lines)
             blocks.append(Text(""))
         blocks.pop()
