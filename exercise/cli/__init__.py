@@ -62,7 +62,7 @@ __all__ = ["CliError", "app", "commands", "main"]
 def commands() -> typer.Typer:
     """The `tabletop` app with every command registered on it."""
     # Imported for the commands each registers on `app` (see "Adding a command" above).
-    from exercise.cli import author, msel, new, play, report_cmd, run, sessions, simulate  # noqa: F401
+    from exercise.cli import author, msel, new, play, report_cmd, run, serve, sessions, simulate  # noqa: F401
 
     return _app.app
 

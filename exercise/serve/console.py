@@ -1,0 +1,46 @@
+"""The process `serve` starts for one browser connection: the console of one role on the served session.
+
+    python -m exercise.serve.console --db FILE --team NATION     a team's console
+    python -m exercise.serve.console --db FILE --facilitator     the facilitator's console
+
+The role arrives here as these words only; the join code that earned it never leaves the server. textual-serve
+sets TEXTUAL_DRIVER in the environment, so the app draws to the browser through stdout, not to a terminal
+(which is why this is not `tabletop play`, which insists on one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def console_argv(db: Path, nation: str | None) -> list[str]:
+    """The command line of the console for a team (`nation`) or, with None, for the facilitator."""
+    role = ["--team", nation] if nation is not None else ["--facilitator"]
+    return [sys.executable, "-m", "exercise.serve.console", "--db", str(db), *role]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m exercise.serve.console")
+    parser.add_argument("--db", type=Path, required=True)
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--team", metavar="NATION")
+    who.add_argument("--facilitator", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.db.is_file():
+        print(f"{args.db}: no such session file", file=sys.stderr)
+        return 1
+
+    from exercise.ui.app import make_app
+    from exercise.ui.config import AppConfig
+
+    app = make_app(AppConfig(db=args.db, team=args.team, workdir=Path.cwd()))
+    app.run()
+    if app.failure is not None:
+        print(app.failure, file=sys.stderr)
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
