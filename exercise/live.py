@@ -18,9 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .engine.commands import Command, Start
 from .engine.compile import CompiledScenario, content_hash, file_hashes, load_sources
 from .engine.diagnostics import ScenarioError
 from .engine.events import event_from_dict, event_to_dict
+from .engine.roles import LOCAL, Actor, NotAllowed, refusal
 from .engine.session import Session
 from .engine.state import Entry, State
 from .engine.text import one_line
@@ -172,7 +174,7 @@ class LiveSession:
             raise SessionFileError(str(exc)) from None
         live = cls(store, scenario, [])
         try:
-            live.execute(lambda s: s.start(seed, teams, mode=mode, facilitator=facilitator))
+            live.execute(Start(seed, teams, mode, facilitator), actor=LOCAL)
         except BaseException:
             store.close()  # a start refused (an unknown nation in teams) must not leak the open file
             raise
@@ -248,8 +250,13 @@ class LiveSession:
         self.session.catch_up(new)
         return new
 
-    def execute(self, command: Callable[[Session], list[Entry]]) -> list[Entry]:
+    def execute(self, command: Command | Callable[[Session], list[Entry]], *, actor: Actor = LOCAL) -> list[Entry]:
         """Run a command against the latest state and store its events, all inside one write lock.
+
+        `actor` is who gives it (roles.Actor): what it may not give is refused with `NotAllowed` (a `Refused`)
+        after catching up with the log and before anything is appended. The default is the local authority,
+        the process that holds the file (`tabletop run`, scripts, tests); a console reached any other way
+        passes its own actor. A bare callable says nothing of what it asks, so only the local authority runs one.
 
         Raises the engine's `Refused` untouched (nothing is written); any other failure leaves the
         store as it was and reloads our state from it.
@@ -258,9 +265,15 @@ class LiveSession:
             with self.store.write() as tx:
                 known = self.session.state.next_seq - 1
                 self.session.catch_up([to_entry(r) for r in tx.read_after(known)])
+                why = refusal(actor, command, self.session.state) if isinstance(command, Command) else \
+                    None if actor.local else f"Not allowed: {actor.words(self.session.state)} may give only " \
+                    "named commands"
+                if why is not None:
+                    raise NotAllowed(why)
+                run = command.run if isinstance(command, Command) else command
                 before = self.session.state.next_seq
                 try:
-                    entries = command(self.session)
+                    entries = run(self.session)
                 except BaseException:
                     if self.session.state.next_seq != before:
                         self._reload()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,9 +30,6 @@ if TYPE_CHECKING:
     from exercise.cli._render import Narrator
     from exercise.cli._script import Script
     from exercise.engine.compile import CompiledScenario
-    from exercise.engine.models import Step
-    from exercise.engine.session import Session
-    from exercise.engine.state import Entry
     from exercise.live import LiveSession
 
 
@@ -162,7 +158,7 @@ def run(
 
 
 def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pace: float) -> None:
-    from exercise.engine.autopilot import next_step
+    from exercise.engine.commands import NextStep
 
     if resumed:
         if live.state.ended is not None:
@@ -177,7 +173,7 @@ def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pa
         # if one is pending, else the stand-in's release of a due manual inject, else the clock. Deciding
         # "nothing left, advance" in the same transaction keeps two runners on one file (or a facilitator
         # acting meanwhile) from skipping a turn's decisions.
-        entries = live.execute(next_step)
+        entries = live.execute(NextStep())
         if not entries and live.state.ended is None:
             # Only a pause stops the policy when nobody is watching: someone paused the session meanwhile.
             fail(f"the session in {display(db)} is paused; resume it in its console (tabletop play --db "
@@ -195,15 +191,10 @@ def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pa
     note(f"stored in {display(db)}: tabletop log {display(db)} lists the events")
 
 
-def _apply(session: Session, step: Step) -> list[Entry]:
-    from exercise.engine.transcript import apply_step
-
-    return apply_step(session, step)
-
-
 def _run_script(live: LiveSession, parsed: Script, script: Path, db: Path, narrator: Narrator, resumed: bool,
                 pace: float) -> None:
     from exercise.cli._script import ScriptMismatch, load_script, steps_done
+    from exercise.engine.commands import ScriptStep
     from exercise.engine.session import Refused
 
     steps = parsed.steps
@@ -228,7 +219,7 @@ def _run_script(live: LiveSession, parsed: Script, script: Path, db: Path, narra
         step = steps[k]
         _sleep(pace if step.advance or step.end else pace / 4)
         try:
-            entries = live.execute(partial(_apply, step=step))
+            entries = live.execute(ScriptStep(step))
         except Refused as exc:
             mark = positions.at(("steps", k))
             raise Refused(f"{mark.file}:{mark.line}:{mark.col}: step {k + 1}: {exc}") from None

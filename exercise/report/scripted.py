@@ -12,11 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ..engine.commands import ScriptStep
 from ..engine.compile import CompiledScenario, load_scenario
 from ..engine.models import Step
-from ..engine.session import Session
-from ..engine.state import Entry
-from ..engine.transcript import apply_step
 from ..live import LiveSession
 
 
@@ -57,10 +55,5 @@ def run_script(scenario: CompiledScenario | str | Path, db: str | Path, script: 
     live = LiveSession.create(db, sc, seed=seed, teams={str(k): str(v) for k, v in teams.items()}, mode=mode,
                               clock=clock)
     for raw in steps:
-        step = Step.model_validate(raw)
-
-        def command(session: Session, step: Step = step) -> list[Entry]:
-            return apply_step(session, step)
-
-        live.execute(command)
+        live.execute(ScriptStep(Step.model_validate(raw)))
     return live

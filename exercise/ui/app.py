@@ -33,6 +33,7 @@ from .errors import one_line
 from .messages import SessionUpdated
 
 if TYPE_CHECKING:
+    from ..engine.roles import Actor
     from ..engine.state import Entry
     from ..live import LiveSession
     from .controller import SessionController
@@ -44,6 +45,20 @@ RoleKind = Literal["facilitator", "team", "solo", "hotseat"]
 class Role:
     kind: RoleKind
     nation: str | None = None  # the team's nation (team, solo); None for control and hot-seat
+
+    def actors(self) -> tuple[Actor, Actor | None]:
+        """Who this console's commands come from, and who plays the bots and the turn policy from it (None: it
+        hosts nothing). Solo: the player's nation for its own commands, a stand-in control for the rest. The
+        hot-seat is everyone at one shared screen: the local authority, which may act as each nation in turn."""
+        from ..engine.roles import LOCAL, Actor
+
+        if self.kind == "facilitator":
+            return Actor.control(), Actor.control()
+        if self.kind == "hotseat":
+            return LOCAL, Actor.control()
+        if self.nation is None:
+            raise ValueError(f"a {self.kind} console needs its nation")
+        return Actor.team(self.nation), (Actor.control() if self.kind == "solo" else None)
 
 
 class TtxApp(App[None]):
@@ -179,8 +194,10 @@ class TtxApp(App[None]):
         if self.controller is not None:
             self.controller.leave()
             self.controller.close()
+        actor, host = role.actors()
         self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s),  # type: ignore[arg-type]
-                                            clock=self.config.clock, workdir=self.config.workdir)
+                                            actor=actor, host=host, clock=self.config.clock,
+                                            workdir=self.config.workdir)
         self.controller.listeners.append(self._broadcast)
         self.role = role
         self.log_seq = self.controller.state.next_seq - 1

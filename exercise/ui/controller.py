@@ -1,8 +1,10 @@
 """The one door between the terminal UI and a session: read the state, send commands, hear of changes, and
 the side data kept beside the log (who is at which console, unsent drafts, each console's place).
 
-Screens never talk to the store or fold events themselves. They call `controller.execute(...)` with an
-engine command; a refusal comes back as a notification, never a traceback. A timer polls the store
+Screens never talk to the store or fold events themselves. They call `controller.execute(...)` with a named
+engine command (engine/commands.py); the controller gives it as the actor it was made for (engine/roles.py),
+and the session layer refuses what that actor may not give. A refusal comes back as a notification, never a
+traceback. Widgets never decide who may do what. A timer polls the store
 (cheaply: one `last_seq` read) so that another terminal's events show within a second.
 """
 
@@ -18,9 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..engine import presence
-from ..engine.autopilot import next_step
-from ..engine.bots import bots_waiting, next_bot_move
+from ..engine.bots import bots_waiting
+from ..engine.commands import BotMove, Command, NextStep
 from ..engine.compile import CompiledScenario
+from ..engine.roles import Actor
 from ..engine.session import Refused, Session
 from ..engine.state import Entry, State
 from ..live import LiveSession, SessionFileError
@@ -44,8 +47,14 @@ class Outcome:
 
 class SessionController:
     def __init__(self, live: LiveSession, notify: Callable[[str, str], None] | None = None, *,
-                 clock: Callable[[], datetime] | None = None, workdir: Path | None = None) -> None:
+                 actor: Actor, host: Actor | None = None, clock: Callable[[], datetime] | None = None,
+                 workdir: Path | None = None) -> None:
+        """`actor` gives this console's commands; `host`, when this console hosts the session (the facilitator's,
+        solo's stand-in control, the hot-seat), plays the bot nations and the turn policy with control's
+        authority. A team's or an observer's console hosts nothing."""
         self.live = live
+        self.actor = actor
+        self.host = host
         self._notify = notify or (lambda message, severity: None)
         self.listeners: list[Callable[[list[Entry]], None]] = []
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -169,11 +178,12 @@ class SessionController:
         return None
 
     # -- commands ------------------------------------------------------------------------------------------
-    def execute(self, command: Callable[[Session], list[Entry]], *, quiet: bool = False) -> Outcome:
-        """Run an engine command in the store's write lock; tell the person if it is refused. A command given
-        here (not quietly, as a bot's move or the stand-in's is) is this console acting: its presence says so."""
+    def execute(self, command: Command, *, quiet: bool = False, actor: Actor | None = None) -> Outcome:
+        """Run an engine command in the store's write lock, as this console's actor (`actor`: the host, for the
+        bots and the turn policy); tell the person if it is refused. A command given here (not quietly, as a
+        bot's move or the stand-in's is) is this console acting: its presence says so."""
         try:
-            entries = self.live.execute(command)
+            entries = self.live.execute(command, actor=actor or self.actor)
         except Refused as exc:
             if not quiet:
                 self._notify(str(exc), "warning")
@@ -200,9 +210,12 @@ class SessionController:
     def play_bots(self, only: set[str] | None = None) -> int:
         """Let bot nations take their pending decisions, each stored as its own command (the same moves
         `tabletop run --bots` and the simulator make from the same log)."""
+        if self.host is None:
+            return 0  # a team's console never plays another nation
         taken = 0
+        command = BotMove(frozenset(only) if only is not None else None)
         while self.state.ended is None and not self.state.paused:
-            out = self.execute(lambda s: next_bot_move(s, only), quiet=True)
+            out = self.execute(command, quiet=True, actor=self.host)
             if not out.ok or not out.entries:
                 break
             taken += 1
@@ -230,8 +243,10 @@ class SessionController:
         stored, in order. It stops earlier, the clock unmoved, when people are to decide first: a decision
         released after log position `seen` (what they have seen) to a nation they play."""
         done: list[Entry] = []
+        if self.host is None:
+            return done
         while True:
-            out = self.execute(lambda s: next_step(s, seen=seen), quiet=True)
+            out = self.execute(NextStep(seen), quiet=True, actor=self.host)
             done += out.entries
             if not out.entries or any(e.event.type in ("ClockAdvanced", "SessionEnded") for e in out.entries):
                 return done

@@ -8,6 +8,7 @@ from pathlib import Path
 from _play_support import app_for, new_session, type_text, until
 from textual.widgets import Static
 
+from exercise.engine.commands import Advance
 from exercise.engine.events import DecisionTaken, VoteCast
 from exercise.ui.screens.team import TeamScreen
 from exercise.ui.widgets.event_log import EventLog
@@ -50,7 +51,7 @@ async def test_the_facilitators_console_plays_the_bots_as_soon_as_a_decision_ope
             log = control.screen.query_one(EventLog)
             assert await until(cp, lambda: "bot" in log_text(log) and "Norvia" in log_text(log))
             # The clock moves: the Compact's vote opens for both; the bot votes at once, the team in its console.
-            assert control.controller.execute(lambda s: s.advance()).ok
+            assert control.controller.execute(Advance()).ok
             assert await until(cp, lambda: ("norvia", "summit", "bot") in bot_moves(control))
             assert ("summit", "nac") not in control.controller.state.chosen  # waiting for the team's vote
             assert await until(tp, lambda: ("norvia", "summit", "bot") in bot_moves(team))

@@ -11,6 +11,7 @@ from pathlib import Path
 from _play_support import ROOT, app_for, new_session, type_text, until
 from textual.widgets import OptionList, Static
 
+from exercise.engine.commands import Decide, Release, Send
 from exercise.engine.events import DecisionTaken, InjectReleased, MessageSent
 from exercise.ui.config import AppConfig
 from exercise.ui.screens.team import TeamScreen
@@ -32,7 +33,7 @@ async def test_facilitator_and_team_apps_see_each_other(tmp_path: Path) -> None:
         assert isinstance(team.screen, TeamScreen)
         assert "summit" not in inbox(team)
         # control releases an inject early: the team's inbox shows it after its next poll
-        assert control.controller.execute(lambda s: s.release("summit")).ok
+        assert control.controller.execute(Release("summit")).ok
         assert await until(tp, lambda: "summit" in inbox(team))
         # the toast follows as its own message to the app: wait for it too, not just for the inbox
         assert await until(tp, lambda: any("New inject" in n.message for n in team._notifications))
@@ -48,7 +49,7 @@ async def test_facilitator_and_team_apps_see_each_other(tmp_path: Path) -> None:
         ev = [e.event for e in control.controller.state.log if isinstance(e.event, DecisionTaken)][-1]
         assert (ev.team, ev.option, ev.rationale) == ("norvia", "share", "share early")
         # and a message from control reaches the team: its tab counts it, and it is there when the team looks
-        assert control.controller.execute(lambda s: s.send("control", ["norvia"], "noted, thanks")).ok
+        assert control.controller.execute(Send("control", ("norvia",), "noted, thanks")).ok
         assert await until(tp, lambda: "Messages (1)" in str(team.screen.query_one("#tabs").get_tab("messages").label))
         await tp.press("2")
         assert await until(tp, lambda: "noted, thanks" in str(
@@ -78,6 +79,6 @@ async def test_another_process_appends_and_the_team_sees_it_within_a_second(tmp_
                    for e in team.controller.state.log)
         assert any(isinstance(e.event, MessageSent) for e in team.controller.state.log)
         # the team then decides on top of the other process's events: one log, in order, no gaps
-        assert team.controller.execute(lambda s: s.decide("norvia", "grid-down", "wait", "later")).ok
+        assert team.controller.execute(Decide("norvia", "grid-down", "wait", "later")).ok
         seqs = [e.seq for e in team.controller.state.log]
         assert seqs == list(range(1, len(seqs) + 1))

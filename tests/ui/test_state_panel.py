@@ -12,6 +12,8 @@ from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.reactive import reactive
 
+from exercise.engine.commands import Adjudicate, Pause, Resume, Send
+from exercise.engine.roles import LOCAL
 from exercise.live import LiveSession
 from exercise.ui.controller import SessionController
 from exercise.ui.widgets.gauges import Palette, bar, delta, spark
@@ -27,7 +29,7 @@ def controller(tmp_path: Path):  # type: ignore[no-untyped-def]
                        lambda s: s.adjudicate("support[kessland]", +7, "good speech"),
                        lambda s: s.adjudicate("leak_risk", +30, "a journalist calls"))
     live = LiveSession.open(db, clock=drill_clock)
-    c = SessionController(live)
+    c = SessionController(live, actor=LOCAL)
     yield c
     c.close()
 
@@ -85,12 +87,12 @@ async def test_redraws_when_the_state_changes(controller: SessionController) -> 
         draws: list[object] = []
         drawn = panel.draw
         panel.draw = lambda new: (draws.append(new), drawn(new))  # type: ignore[method-assign]
-        controller.execute(lambda s: s.send("norvia", ["kessland"], "a word between partners"))
-        controller.execute(lambda s: s.pause())
+        controller.execute(Send("norvia", ("kessland",), "a word between partners"))
+        controller.execute(Pause())
         await pilot.pause()
         assert draws == []  # a message or a pause moves no value: nothing is laid out again
-        controller.execute(lambda s: s.resume())
-        controller.execute(lambda s: s.adjudicate("cohesion", 20, "a breakthrough", mode="set"))
+        controller.execute(Resume())
+        controller.execute(Adjudicate("cohesion", 20, "a breakthrough", "set"))
         await pilot.pause()
         assert len(draws) == 1
         assert "20" in text(panel).split("Alliance cohesion")[1].splitlines()[0]

@@ -14,6 +14,18 @@ from rich.text import Text
 from textual.widgets import TabbedContent
 
 from ...engine import views
+from ...engine.commands import (
+    Adjudicate,
+    Advance,
+    Delay,
+    End,
+    Pause,
+    Release,
+    Resume,
+    Retract,
+    WriteInject,
+    observe,
+)
 from ..text import plain
 from ..widgets.messages import MessagePanel
 from ..widgets.msel_table import MselTable
@@ -90,7 +102,7 @@ class ControlActions(_Base):
                              lambda r: self._advance(after_end=last) if r is not None else None)
 
     def _advance(self, after_end: bool = False) -> None:
-        out = self.controller.execute(lambda s: s.advance())
+        out = self.controller.execute(Advance())
         state = self.controller.state
         if out.ok:
             if state.ended is not None:
@@ -106,10 +118,10 @@ class ControlActions(_Base):
 
     def action_pause_resume(self) -> None:
         if self.controller.state.paused:
-            out = self.controller.execute(lambda s: s.resume())
+            out = self.controller.execute(Resume())
             self._after(out.ok, "Resumed: the clock and the teams' decisions are open again.")
         else:
-            out = self.controller.execute(lambda s: s.pause())
+            out = self.controller.execute(Pause())
             self._after(out.ok, "Paused: nothing moves until you resume (p).")
 
     # -- injects -----------------------------------------------------------------------------
@@ -146,7 +158,7 @@ class ControlActions(_Base):
                              lambda ok: self._release(inject) if ok is not None else None)
 
     def _release(self, inject: str) -> None:
-        out = self.controller.execute(lambda s: s.release(inject))
+        out = self.controller.execute(Release(inject))
         self._after(out.ok, f"Released '{inject}'." + (
             f" {len(out.entries) - 1} more released with it." if len(out.entries) > 1 else ""))
 
@@ -156,7 +168,7 @@ class ControlActions(_Base):
             self._delay(inject)
 
     def _delay(self, inject: str) -> None:
-        out = self.controller.execute(lambda s: s.delay(inject, 1))
+        out = self.controller.execute(Delay(inject, 1))
         total = self.controller.state.delays.get(inject, 0)
         self._after(out.ok, f"Delayed '{inject}' one turn (delayed {total} in all).")
 
@@ -166,8 +178,9 @@ class ControlActions(_Base):
     def _written(self, w: WrittenInject | None) -> None:
         if w is None:
             return
-        out = self.controller.execute(lambda s: s.write_inject(w.id, w.to, w.text, title=w.title,
-                                                               objective=w.objective, options=w.options))
+        out = self.controller.execute(WriteInject(
+            w.id, tuple(w.to), w.text, title=w.title, objective=w.objective,
+            options=tuple(tuple(o.items()) for o in w.options)))
         if out.ok:
             self.query_one(MselTable).refresh_from_state()
             self.query_one(MselTable).select(w.id)
@@ -181,7 +194,7 @@ class ControlActions(_Base):
         if a is None:
             return
         before = self.controller.state.value(a.key)
-        out = self.controller.execute(lambda s: s.adjudicate(a.key, a.change, a.reason, mode=a.mode))
+        out = self.controller.execute(Adjudicate(a.key, a.change, a.reason, a.mode))
         after = self.controller.state.value(a.key)
         self._after(out.ok, f"{self.controller.scenario.label_of(a.key)}: {before:g} → {after:g}.")
 
@@ -191,7 +204,7 @@ class ControlActions(_Base):
     def _observed(self, o: Observation | None) -> None:
         if o is None:
             return
-        out = self.controller.execute(lambda s: s.observe(o.objective, o.text, o.rating))
+        out = self.controller.execute(observe(o.objective, o.text, o.rating))
         self._after(out.ok, "Observation noted" + (f" on {o.objective}" if o.objective else "")
                     + (f" [{o.rating}]." if o.rating else "."))
 
@@ -219,7 +232,7 @@ class ControlActions(_Base):
     def _retract(self, reason: str | None) -> None:
         if reason is None:
             return
-        out = self.controller.execute(lambda s: s.retract(reason))
+        out = self.controller.execute(Retract(reason))
         self._after(out.ok, "Retracted.")
 
     def action_end(self) -> None:
@@ -238,7 +251,7 @@ class ControlActions(_Base):
     def _end(self, reason: str | None) -> None:
         if reason is None:
             return
-        out = self.controller.execute(lambda s: s.end(reason or "ended by control"))
+        out = self.controller.execute(End(reason or "ended by control"))
         self._after(out.ok)
         if out.ok:
             self.action_hotwash()

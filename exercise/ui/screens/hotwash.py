@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from ...engine import analysis, views, words
+from ...engine.commands import Observe
 from ...engine.events import DecisionTaken, ObservationNoted, Rating
-from ...engine.session import Session
-from ...engine.state import Entry, State
+from ...engine.state import State
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
@@ -205,13 +205,7 @@ log, where the after-action report finds them. Empty boxes are skipped. **ctrl+r
             self.notify("Nothing to save: type an answer or pick a rating first.", severity="warning")
             return
 
-        def command(s: Session) -> list[Entry]:
-            entries: list[Entry] = []
-            for objective, text, rating, kind in todo:
-                entries += s.observe(objective, text, rating, kind=kind)
-            return entries
-
-        out = self.controller.execute(command)
+        out = self.controller.execute(Observe(tuple(todo)))
         if not out.ok:
             return
         for widget in self.query(Input):

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...engine.commands import Decide
 from ...engine.state import Entry
 from ...engine.views import InjectView, inject_view
 from ..controller import SessionController
@@ -266,7 +267,7 @@ class DecisionPanel(DrawnFromLog, Vertical):
             box.focus()
             return False
         inject, option = self.inject, self.choice
-        out = self.controller.execute(lambda s: s.decide(self.nation, inject, option, why))
+        out = self.controller.execute(Decide(self.nation, inject, option, why))
         if not out.ok:
             return False
         box.value = ""

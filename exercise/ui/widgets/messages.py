@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
+from ...engine.commands import Send
 from ...engine.events import ClockAdvanced, EventRetracted, MessageSent
 from ...engine.state import Entry, State
 from ..controller import SessionController
@@ -135,7 +136,7 @@ class MessagePanel(DrawnFromLog, Vertical):
         if to is Select.NULL or not isinstance(to, str):
             self.app.notify("Choose who the message is for.", severity="warning")
             return False
-        out = self.controller.execute(lambda s: s.send(self.sender, [to], text))
+        out = self.controller.execute(Send(self.sender, (to,), text))
         if out.ok:
             box.value = ""
             label = dict((v, k) for k, v in self.recipients()).get(to, to)
