@@ -156,6 +156,15 @@ async def test_a_websocket_from_another_site_is_refused_even_with_the_cookie(ser
     assert spawns.argv == []
 
 
+async def test_the_join_form_sent_from_its_own_page_is_accepted(served: Served, client: TestClient[Any, Any]) -> None:
+    page = await client.get("/")
+    # Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with the form, which would be refused.
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    own = f"http://{client.server.host}:{client.server.port}"
+    assert (await _join(client, served.codes.facilitator, Origin=own)).status == 303
+    assert (await _join(client, served.codes.facilitator, Origin="null")).status == 403
+
+
 async def test_an_observer_joins_and_is_told_observers_come_next(served: Served, client: TestClient[Any, Any],
                                                                  spawns: Spawns) -> None:
     assert (await _join(client, served.codes.observer)).status == 303
