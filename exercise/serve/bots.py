@@ -12,7 +12,9 @@ import logging
 import threading
 from pathlib import Path
 
-from exercise.engine.bots import bots_waiting, next_bot_move
+from exercise.engine.bots import bots_waiting
+from exercise.engine.commands import BotMove
+from exercise.engine.roles import Actor
 from exercise.engine.session import Refused
 from exercise.live import LiveSession, SessionFileError
 
@@ -55,7 +57,8 @@ class BotHost(threading.Thread):
         live.refresh()
         made = 0
         while bots_waiting(live.state) and not self._halt.is_set():
-            if not live.execute(next_bot_move):
+            # As control, not as the process holding the file: control may make the bot nations' moves only.
+            if not live.execute(BotMove(), actor=Actor.control()):
                 break
             made += 1
         self.moves += made

@@ -13,12 +13,37 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from exercise.ui.app import TtxApp
+    from exercise.ui.config import AppConfig
 
 
 def console_argv(db: Path, nation: str | None) -> list[str]:
     """The command line of the console for a team (`nation`) or, with None, for the facilitator."""
     role = ["--team", nation] if nation is not None else ["--facilitator"]
     return [sys.executable, "-m", "exercise.serve.console", "--db", str(db), *role]
+
+
+def served_app(config: AppConfig) -> TtxApp:
+    """The app for one served role. Where the terminal app falls back to its launcher when the session does not
+    open, this one stops: the launcher lists and opens every session under the server's folder, in any role,
+    which is not for a browser that joined as one team."""
+    from exercise.ui import app as ui_app
+    from exercise.ui.app import TtxApp
+
+    class ServedApp(TtxApp):
+        # Textual reads a relative CSS_PATH from the folder of the class that names it: this one's is elsewhere.
+        CSS_PATH = str(Path(ui_app.__file__).with_name("app.tcss"))
+
+        def _open_from_config(self) -> bool:
+            if super()._open_from_config():
+                return True
+            self.exit(return_code=1, message="The console could not open the session: ask the facilitator.")
+            return True  # no launcher
+
+    return ServedApp(config)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,10 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.db}: no such session file", file=sys.stderr)
         return 1
 
-    from exercise.ui.app import make_app
     from exercise.ui.config import AppConfig
 
-    app = make_app(AppConfig(db=args.db, team=args.team, workdir=Path.cwd()))
+    app = served_app(AppConfig(db=args.db, team=args.team, workdir=Path.cwd()))
     app.run()
     if app.failure is not None:
         print(app.failure, file=sys.stderr)

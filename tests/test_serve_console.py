@@ -1,0 +1,56 @@
+"""The console a served connection runs: its role's console, and never the launcher."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _serve_support import facilitated_mini
+
+from exercise.serve.console import console_argv, served_app
+from exercise.ui.config import AppConfig
+from exercise.ui.screens import launcher
+from exercise.ui.screens.team import TeamScreen
+
+
+async def _screens(config: AppConfig, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int | None]:
+    """The screens the served app made (by class name) and its exit code."""
+    made: list[str] = []
+    real = launcher.LauncherScreen.__init__
+
+    def recording(self: launcher.LauncherScreen, *args: Any, **kwargs: Any) -> None:
+        made.append("LauncherScreen")
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(launcher.LauncherScreen, "__init__", recording)
+    app = served_app(config)
+    async with app.run_test():
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if app.return_code is not None or any(isinstance(s, TeamScreen) for s in app.screen_stack):
+                break
+        made += [type(s).__name__ for s in app.screen_stack]
+    return made, app.return_code
+
+
+async def test_a_team_cookie_opens_that_teams_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = facilitated_mini(tmp_path)
+    screens, code = await _screens(AppConfig(db=served.db, team="norvia", workdir=tmp_path), monkeypatch)
+    assert "TeamScreen" in screens and "LauncherScreen" not in screens
+    assert code in (None, 0)
+
+
+async def test_a_console_that_cannot_open_its_session_stops_instead_of_offering_the_launcher(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = facilitated_mini(tmp_path)
+    screens, code = await _screens(AppConfig(db=served.db, team="atlantis", workdir=tmp_path), monkeypatch)
+    assert "LauncherScreen" not in screens
+    assert code == 1
+
+
+def test_the_role_reaches_the_console_as_words_on_its_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    assert console_argv(db, "norvia")[-5:] == ["exercise.serve.console", "--db", str(db), "--team", "norvia"]
+    assert console_argv(db, None)[-1] == "--facilitator"
