@@ -75,6 +75,14 @@ class SessionController:
     def scenario(self) -> CompiledScenario:
         return self.live.scenario
 
+    def reader(self, nation: str | None) -> Actor:
+        """Who a view of `nation` (None: control's whole picture) is read as, through engine/role_views.py. A
+        team's or an observer's console reads as itself whatever a screen asks; a console with control's
+        authority (the facilitator's preview, the hot-seat's screens) reads as the nation it shows."""
+        if self.actor.role != "control":
+            return self.actor
+        return Actor.team(nation) if nation is not None else Actor.control()
+
     # -- where the session is kept, and how each team joins it ------------------------------------------------
     @property
     def path(self) -> Path:

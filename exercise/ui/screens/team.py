@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
 
 from ...engine.autopilot import fresh_for_people
-from ...engine.views import inject_view
+from ...engine.role_views import inject_for, injects_for, messages_for, pending_for
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
@@ -67,6 +67,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         super().__init__()
         self.controller = controller
         self.nation = nation
+        self.reader = controller.reader(nation)  # what this console may read: engine/role_views.py
         self.solo = solo
         self.hotseat = hotseat
         self.current: str | None = None  # the inject shown
@@ -108,7 +109,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         mode = "solo against bots" if self.solo else "hot-seat" if self.hotseat else "team console"
         self.title = one_line(sc.nations[self.nation].name)
         self.sub_title = one_line(f"{sc.title} · {mode}")
-        self.query_one("#brief-text", Static).update(brief_text(self.controller.state, self.nation))
+        self.query_one("#brief-text", Static).update(brief_text(self.controller.state, self.reader))
         tab = self._restore_place()
         self.watch(self.app, "log_seq", self._announce_new, init=False)
         self.refresh_all()
@@ -146,14 +147,16 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         """Say which injects reached this nation's inbox since the log stood at `before` (by this terminal's
         act or another's): the app's `log_seq` moved."""
         st = self.controller.state
-        for inject in st.inbox(self.nation):
+        for inject in injects_for(st, self.reader):
             if st.release_seq.get(inject, 0) > before:
-                view = inject_view(self.controller.session, inject, self.nation)
+                view = inject_for(self.controller.session, self.reader, inject)
+                if view is None:
+                    continue
                 self.notify(f"New inject: {view.title}", title=f"From {view.sender}", timeout=8)
 
     def refresh_status(self) -> None:
         st, sc = self.controller.state, self.controller.scenario
-        pending = st.pending(self.nation)
+        pending = pending_for(st, self.reader)
         t = Text()
         t.append(f"Turn {min(st.turn, sc.turns)}/{sc.turns}", style="bold")
         t.append(f" · {sc.time_of(st.turn)} · ")
@@ -172,13 +175,13 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         self.query_one("#team-status", Static).update(t)
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.get_tab("inbox").label = f"Inbox ({len(pending)} open)" if pending else "Inbox"
-        messages = len(st.messages(self.nation))
+        messages = len(messages_for(st, self.reader))
         tabs.get_tab("messages").label = f"Messages ({messages})" if messages else "Messages"
 
     def refresh_inbox(self) -> None:
         st = self.controller.state
-        deadlines = {p.inject: p.deadline_turn for p in st.pending(self.nation)}
-        inbox = list(reversed(st.inbox(self.nation)))  # newest first
+        deadlines = {p.inject: p.deadline_turn for p in pending_for(st, self.reader)}
+        inbox = list(reversed(injects_for(st, self.reader)))  # newest first
         olist = self.query_one("#inbox-list", OptionList)
         items = inbox_options(self.controller, self.nation, inbox, deadlines, olist.size.width)
         keep = self.current
@@ -196,7 +199,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
             if self._shown is not None:
                 self._place_changed()
         self.current = self._shown = inject
-        view = inject_view(self.controller.session, inject, self.nation) if inject else None
+        view = inject_for(self.controller.session, self.reader, inject) if inject else None
         self.query_one("#card", InjectCard).show(view, state=self.controller.state, reader=self.nation)
         self.query_one("#decision", DecisionPanel).show(inject)
 
@@ -255,14 +258,14 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
     @on(DecisionPanel.Decided)
     def _decided(self, event: DecisionPanel.Decided) -> None:
         sc = self.controller.scenario
-        view = inject_view(self.controller.session, event.inject, self.nation)
-        label = next((o.label for o in view.options if o.id == event.option), event.option)
-        self.notify(f"Sent: {label}", title=view.title)
+        view = inject_for(self.controller.session, self.reader, event.inject)
+        label = next((o.label for o in view.options if o.id == event.option), event.option) if view else event.option
+        self.notify(f"Sent: {label}", title=view.title if view else "")
         if self.solo:
             since = self.controller.state.log[-1].seq if self.controller.state.log else 0
             self.controller.play_bots()
             self._tell_what_others_did(since)
-        nxt = next((p.inject for p in self.controller.state.pending(self.nation)), None)
+        nxt = next((p.inject for p in pending_for(self.controller.state, self.reader)), None)
         if nxt is not None:
             self.current = nxt
         self.refresh_all()
@@ -295,7 +298,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         self.query_one(target).focus()
 
     def action_decide(self) -> None:
-        pending = self.controller.state.pending(self.nation)
+        pending = pending_for(self.controller.state, self.reader)
         if not pending:
             self.notify("No decision is waiting for your nation.")
             return
@@ -330,7 +333,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
     def action_end_turn(self) -> None:
         if not self.solo or self.controller.state.ended is not None:
             return
-        pending = self.controller.state.pending(self.nation)
+        pending = pending_for(self.controller.state, self.reader)
         if pending:
             n = len(pending)
             self.app.push_screen(ConfirmScreen(
@@ -348,14 +351,14 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         ctl = self.controller
         since = ctl.state.next_seq - 1
         turn = ctl.state.turn
-        before = set(ctl.state.inbox(self.nation))
+        before = set(injects_for(ctl.state, self.reader))
         ctl.play_turn(seen=since)
         self._tell_what_others_did(since)
         st = ctl.state
         if st.ended is None and st.turn == turn:
             self._before_the_clock(since)
         elif st.ended is None:
-            new = [i for i in st.inbox(self.nation) if i not in before]
+            new = [i for i in injects_for(st, self.reader) if i not in before]
             self.notify(f"Turn {st.turn} begins ({ctl.scenario.time_of(st.turn)}): "
                         f"{len(new)} new inject{'s' if len(new) != 1 else ''}.", title="The clock moves")
             if new:
@@ -368,7 +371,8 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         if not fresh:
             return
         st = self.controller.state
-        titles = [inject_view(self.controller.session, p.inject, self.nation).title for p in fresh]
+        titles = [v.title if (v := inject_for(self.controller.session, self.reader, p.inject)) else p.inject
+                  for p in fresh]
         what = f"'{titles[0]}' needs" if len(titles) == 1 else f"{len(titles)} new injects need"
         lapse = (" If the turn ends first, the default is taken for you." if any(p.deadline_turn <= st.turn
                                                                                  for p in fresh) else "")

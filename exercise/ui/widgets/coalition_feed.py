@@ -10,8 +10,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...engine import words
-from ...engine.chronology import TimelineItem, visible_to
+from ...engine.chronology import TimelineItem
 from ...engine.events import DecisionTaken, Event, VoteCast
+from ...engine.role_views import feed_for
 from ..controller import SessionController
 from ..text import plain
 
@@ -20,7 +21,7 @@ FEED_LIMIT = 200  # the coalition feed shows this many of the latest items
 
 def feed_text(controller: SessionController, nation: str) -> Text:
     """The Coalition tab: what this nation can see the others (and control) do, newest last."""
-    items = visible_to(controller.state, nation)
+    items = feed_for(controller.state, controller.reader(nation))
     t = Text()
     t.append("What you can see the others do", style="bold underline")
     t.append("\nDecisions on injects you also received, votes and resolutions in your organisations, "
@@ -47,7 +48,7 @@ def meanwhile(controller: SessionController, nation: str, since: int) -> str:
     """One line: what the other nations visibly decided or voted since log position `since` ('' if nothing)."""
     st = controller.state
     parts = []
-    for item in visible_to(st, nation, since):
+    for item in feed_for(st, controller.reader(nation), since):
         ev = st.log[item.seq - 1].event
         if isinstance(ev, (DecisionTaken, VoteCast)):
             parts.append(_short(controller, ev))

@@ -18,8 +18,9 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.commands import Decide
+from ...engine.role_views import inject_for, pending_for
 from ...engine.state import Entry
-from ...engine.views import InjectView, inject_view
+from ...engine.views import InjectView
 from ..controller import SessionController
 from ..text import Hanging, Lines, plain, plain_line
 from .drawn import DrawnFromLog
@@ -61,7 +62,7 @@ class DecisionPanel(DrawnFromLog, Vertical):
     # -- showing -----------------------------------------------------------------------------
     def pending_here(self) -> bool:
         st = self.controller.state
-        return any(p.inject == self.inject for p in st.pending(self.nation))
+        return any(p.inject == self.inject for p in pending_for(st, self.controller.reader(self.nation)))
 
     def on_mount(self) -> None:
         self.follow_log(draw_now=False)  # drawn when the console shows its first inject
@@ -80,7 +81,7 @@ class DecisionPanel(DrawnFromLog, Vertical):
     def draw(self, new: list[Entry] | None) -> None:
         st = self.controller.state
         inject = self.inject
-        view = inject_view(self.controller.session, inject, self.nation) if inject else None
+        view = inject_for(self.controller.session, self.controller.reader(self.nation), inject) if inject else None
         if view is None or not view.options:
             self.display = False
             return
@@ -168,7 +169,8 @@ class DecisionPanel(DrawnFromLog, Vertical):
         if self.choice is None:
             line.update(Text("Choose an option: ↑/↓ then Enter, or click it.", style="dim"))
         else:
-            view = inject_view(self.controller.session, self.inject, self.nation) if self.inject else None
+            view = inject_for(self.controller.session, self.controller.reader(self.nation), self.inject) \
+                if self.inject else None
             label = plain(self._label(view, self.choice) if view else self.choice, style="bold")
             line.update(Hanging(Text("▶ Your choice: ", style="bold"), label))
 

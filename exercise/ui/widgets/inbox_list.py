@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from ...engine.views import inject_view
+from ...engine.role_views import inject_for
 from ...engine.words import decision_of
 from ..controller import SessionController
 from ..text import Hanging, one_line, plain_line
@@ -18,8 +18,11 @@ def inbox_options(controller: SessionController, nation: str, inbox: list[str], 
     """An option per inject in `inbox` (id = the inject), or one disabled line if it is empty.
     `deadlines` holds the open decisions' deadline turns; `width` is the list's, to clip the second line."""
     items = []
+    reader = controller.reader(nation)
     for inject in inbox:
-        view = inject_view(controller.session, inject, nation)
+        view = inject_for(controller.session, reader, inject)
+        if view is None:
+            continue  # not this reader's to see
         # The mark on the left, the title and its second line under each other, wrapped lines under them too.
         if inject in deadlines:
             mark, t = Text("● ", style="bold"), Text.assemble(plain_line(view.title, style="bold"))  # bold: the title

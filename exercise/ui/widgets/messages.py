@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from ...engine.commands import Send
 from ...engine.events import ClockAdvanced, EventRetracted, MessageSent
+from ...engine.role_views import messages_for
 from ...engine.state import Entry, State
 from ..controller import SessionController
 from ..text import plain, plain_line
@@ -85,7 +86,7 @@ class MessagePanel(DrawnFromLog, Vertical):
         """Show the last SHOWN messages; a message is drawn once and kept, so new traffic costs only its
         own lines (a long session's thousands of messages are counted, not drawn)."""
         st = self.controller.state
-        entries = st.messages(None if self.sender == "control" else self.sender)
+        entries = messages_for(st, self.controller.reader(None if self.sender == "control" else self.sender))
         shown = entries[-SHOWN:]
         if new is None or any(isinstance(e.event, EventRetracted) for e in new):
             self._lines.clear()  # a retraction refolds the log: turns may have moved

@@ -2,7 +2,7 @@
 (trust) as a matrix, and each value's history, turn by turn, as a sparkline.
 
 Used by the facilitator console (reader None: control sees every variable) and by a team's console
-(reader = its nation: variables marked `hidden` are left out, via `views.visible_keys`). Numbers are
+(reader = its nation: variables marked `hidden` are left out, via `role_views.values_for`). Numbers are
 always printed; colour only repeats what the number and the bar already say. A variable whose
 `good` is 'low' (tension, water stress) is coloured the other way round and says so.
 """
@@ -20,6 +20,7 @@ from textual.widgets import Static
 from ...engine import views, words
 from ...engine.events import ClockAdvanced, EventRetracted
 from ...engine.models import StateVar
+from ...engine.role_views import values_for
 from ...engine.state import Entry
 from ..controller import SessionController
 from ..text import one_line, plain_line
@@ -70,7 +71,7 @@ class StatePanel(DrawnFromLog, VerticalScroll):
         width = self.scrollable_content_region.width or self.size.width or 60
         palette = Palette.of(self.app.get_css_variables())
         sc = self.controller.scenario
-        keys = set(views.visible_keys(sc)) if self.reader is not None else set(sc.layout.keys)
+        keys = set(values_for(self.controller.state, self.controller.reader(self.reader)))
         lay = sc.layout
         globals_ = [v for v in lay.globals if v in keys]
         per_nation = [v for v in lay.per_nation if any(k in keys for k in self._nation_keys(v))]

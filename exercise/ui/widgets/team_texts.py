@@ -10,19 +10,23 @@ from rich.text import Text
 
 from ...engine.chronology import timeline
 from ...engine.events import DecisionTaken, MessageSent, VoteCast
+from ...engine.role_views import briefs_for
+from ...engine.roles import Actor
 from ...engine.state import State
 from ..text import one_line, plain, plain_line, reflow
 
 CAP_MAX = 5
 
 
-def brief_text(state: State, nation: str) -> Text:
+def brief_text(state: State, reader: Actor) -> Text:
+    """A team's private brief, as `reader` (that team) may read it (`role_views.briefs_for`)."""
     sc = state.scenario
+    nation = reader.nation or ""
     n = sc.nations[nation]
     t = Text()
     t.append(plain(f"{one_line(n.name)}: private brief\n", style="bold underline"))
     t.append("(for your team only)\n\n", style="dim")
-    t.append(plain(reflow(n.brief or "No private brief for this nation.") + "\n"))
+    t.append(plain(reflow(briefs_for(state, reader).get(nation) or "No private brief for this nation.") + "\n"))
     caps = {one_line(c): v for (who, c), v in state.capabilities.items() if who == nation}
     t.append("\nCapabilities ", style="bold")
     t.append(f"(0 to {CAP_MAX})\n", style="dim")
