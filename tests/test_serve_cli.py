@@ -179,3 +179,38 @@ def test_the_server_plays_the_bots_as_soon_as_a_decision_opens_with_no_console(t
     finally:
         host.stop()
         live.close()
+
+
+def test_another_host_than_loopback_is_told_to_put_tls_in_front(capsys: pytest.CaptureFixture[str]) -> None:
+    from exercise.cli import serve as serve_cmd
+
+    for host, warned in (("0.0.0.0", True), ("192.0.2.7", True), ("127.0.0.1", False), ("::1", False),
+                         ("localhost", False)):
+        serve_cmd._say_what_is_served("Mini", Path("s.sqlite"), "http://x:8000", host, None, None, [], {})
+        err = capsys.readouterr().err
+        assert ("TLS" in err and "Run a workshop over the network" in err) == warned, host
+
+
+def test_a_traceback_in_the_server_log_shows_no_local_variables(tmp_path: Path) -> None:
+    import logging
+
+    from exercise.serve.server import Workshop, WorkshopServer
+
+    served = facilitated_mini(tmp_path)
+    server = WorkshopServer(Workshop(db=served.db, title="Mini", nations={}, hashes={}, cookie_key=b"k" * 32))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        root.handlers.clear()
+        server.initialize_logging()
+        with server.console.capture() as captured:
+            try:
+                code = served.codes.facilitator
+                raise RuntimeError("while checking a code")
+            except RuntimeError:
+                logging.getLogger("tabletop.serve").exception("failed")
+                del code
+        assert "while checking a code" in captured.get()
+        assert served.codes.facilitator not in captured.get()
+    finally:
+        root.handlers[:] = before

@@ -78,6 +78,15 @@ class WorkshopServer(Server):
         self.consoles: set[ConsoleProcess] = set()
         self.spawned = 0  # console processes started since the server started
 
+    def initialize_logging(self) -> None:
+        """textual-serve's logging, without the local variables it prints in a traceback: a frame that was
+        checking a join code holds the code, and a code never reaches a log."""
+        from rich.logging import RichHandler
+
+        logging.basicConfig(level="INFO", format="%(message)s", datefmt="[%X]", handlers=[
+            RichHandler(show_path=False, show_time=False, rich_tracebacks=True, tracebacks_show_locals=False,
+                        console=self.console)])
+
     # -- the aiohttp application ------------------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_FORM_BYTES, middlewares=[self._headers])
