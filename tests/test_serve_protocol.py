@@ -90,7 +90,10 @@ async def test_a_right_code_gives_a_signed_httponly_strict_cookie_and_a_303(serv
     assert cookies.verify(value, served.cookie_key, time.time()) == team_role("norvia")
     assert served.codes.teams["norvia"] not in header
     console = await client.get("/console")
-    assert console.status == 200 and "data-session-websocket-url" in await console.text()
+    page = await console.text()
+    assert console.status == 200 and "data-session-websocket-url" in page
+    assert "Mini &lt;b&gt;&amp;&lt;/b&gt;" in page and "<b>" not in page
+    assert "googleapis" not in page  # nothing fetched from a third party
 
 
 async def test_a_tampered_or_foreign_cookie_opens_nothing(served: Served, client: TestClient[Any, Any],

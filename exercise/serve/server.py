@@ -71,7 +71,8 @@ def _forwarded(request: web.Request, header: str) -> str | None:
 class WorkshopServer(Server):
     def __init__(self, workshop: Workshop, host: str = "127.0.0.1", port: int = 8000, *,
                  clock: Callable[[], float] = time.time, limiter: FailureLimiter | None = None) -> None:
-        super().__init__("tabletop", host=host, port=port, title="tabletop")
+        super().__init__("tabletop", host=host, port=port, title="tabletop",
+                         templates_path=Path(__file__).with_name("templates"))
         self.workshop = workshop
         self.clock = clock
         self.limiter = limiter if limiter is not None else FailureLimiter()
