@@ -22,7 +22,7 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,7 +54,6 @@ class Workshop:
     nations: dict[str, str]  # every nation of the scenario: id -> name
     hashes: dict[str, str]  # role -> stored hash of its code (stored.py)
     cookie_key: bytes
-    spawn: Callable[[list[str]], list[str]] = field(default=lambda argv: argv)  # tests may wrap the argv
 
 
 def _forwarded(request: web.Request, header: str) -> str | None:
@@ -245,7 +244,7 @@ class WorkshopServer(Server):
         async def close() -> None:
             await websocket.close()
 
-        console = ConsoleProcess(self.workshop.spawn(console_argv(self.workshop.db, role_nation(role))),
+        console = ConsoleProcess(console_argv(self.workshop.db, role_nation(role)),
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=close, download_manager=self.download_manager)
         self.consoles.add(console)
