@@ -55,6 +55,7 @@ def test_without_the_extra_serve_names_it_in_one_line(tmp_path: Path, monkeypatc
     (["--bot", "kessland=reckless"], "'reckless' is not a bot profile"),
     (["--bot", "kessland"], "give NATION=PROFILE"),
     (["--port", "0"], "--port"),
+    (["--codes", "no-such-folder/codes.json"], "no such folder"),
 ])
 def test_a_bad_line_is_one_line_and_exit_1_and_makes_no_file(tmp_path: Path, args: list[str], says: str) -> None:
     done = in_process("serve", MINI, "--db", tmp_path / "s.sqlite", *args)

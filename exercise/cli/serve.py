@@ -59,6 +59,8 @@ def serve(
 
     if codes is not None and codes.resolve() == db.resolve():
         fail("--codes FILE must not be the session file")
+    if codes is not None and not codes.parent.is_dir():  # found before a new session is made, not after
+        fail(f"--codes {display(codes)}: no such folder {display(codes.parent)}")
     _check_port(host, port)
     live = _new_session(scenario, db, bot) if scenario is not None else _existing_session(db, bot)
     try:
