@@ -54,3 +54,47 @@ def test_the_role_reaches_the_console_as_words_on_its_command_line(tmp_path: Pat
     db = tmp_path / "s.sqlite"
     assert console_argv(db, "norvia")[-5:] == ["exercise.serve.console", "--db", str(db), "--team", "norvia"]
     assert console_argv(db, None)[-1] == "--facilitator"
+
+
+PARENT = """
+import os, subprocess, sys, time
+console = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+print(console.pid, flush=True)
+time.sleep(3)  # the console starts, then its server dies without a word
+os._exit(0)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+def test_a_console_whose_server_was_killed_outright_stops(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from harness import cli_env
+
+    served = facilitated_mini(tmp_path)
+    env = cli_env({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24"})
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, *console_argv(served.db, "norvia")], env=env,
+                              cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    try:
+        assert parent.wait(timeout=20) == 0
+        time.sleep(0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _running(pid):
+            time.sleep(0.1)
+        assert not _running(pid)
+    finally:
+        if _running(pid):
+            os.kill(pid, 9)

@@ -11,7 +11,10 @@ sets TEXTUAL_DRIVER in the environment, so the app draws to the browser through 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +49,27 @@ def served_app(config: AppConfig) -> TtxApp:
     return ServedApp(config)
 
 
+ORPHAN_CHECK_SECONDS = 1.0
+ORPHAN_GRACE_SECONDS = 5.0
+
+
+def leave_with_the_server(app: TtxApp, server: int) -> None:
+    """Stop this console when the server that started it is gone. A server stopped in the ordinary way ends its
+    consoles itself; one killed outright (kill -9, a crash) cannot, and textual's web driver does not stop at the
+    end of its input: the console would stay, marked present, until someone killed it."""
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        # A quit saves and says goodbye; if that cannot finish (nobody reads our output now), leave anyway.
+        threading.Timer(ORPHAN_GRACE_SECONDS, os._exit, (1,)).start()
+        try:
+            app.call_from_thread(app.exit, None, 1)
+        except Exception:
+            os._exit(1)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exercise.serve.console")
     parser.add_argument("--db", type=Path, required=True)
@@ -59,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from exercise.ui.config import AppConfig
 
+    server = os.getppid()
+    if server == 1:  # the server died before this console got going
+        return 1
     app = served_app(AppConfig(db=args.db, team=args.team, workdir=Path.cwd()))
+    leave_with_the_server(app, server)
     app.run()
     if app.failure is not None:
         print(app.failure, file=sys.stderr)
