@@ -165,7 +165,7 @@ class LiveSession:
     @classmethod
     def create(cls, db: str | Path, scenario: CompiledScenario, *, seed: int, teams: dict[str, str],
                mode: str = "headless", facilitator: str = "Exercise Control",
-               clock: Clock | None = None) -> LiveSession:
+               clock: Clock | None = None, players: dict[str, str] | None = None) -> LiveSession:
         meta = {"scenario_id": scenario.id, "scenario_title": scenario.title, "main": scenario.main,
                 "scenario_hash": scenario.hash}
         try:
@@ -174,7 +174,7 @@ class LiveSession:
             raise SessionFileError(str(exc)) from None
         live = cls(store, scenario, [])
         try:
-            live.execute(Start(seed, teams, mode, facilitator), actor=LOCAL)
+            live.execute(Start(seed, teams, mode, facilitator, dict(players or {})), actor=LOCAL)
         except BaseException:
             store.close()  # a start refused (an unknown nation in teams) must not leak the open file
             raise

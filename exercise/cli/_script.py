@@ -110,7 +110,8 @@ def steps_done(live: LiveSession, steps: list[Step]) -> int:
     if not isinstance(first, SessionStarted):
         raise ScriptMismatch("the log does not begin with SessionStarted")
     mem = Session(live.scenario)
-    mem.start(first.seed, dict(first.teams), mode=first.mode, facilitator=first.facilitator)
+    mem.start(first.seed, dict(first.teams), mode=first.mode, facilitator=first.facilitator,
+              players=dict(first.players))
 
     checked = 0
 

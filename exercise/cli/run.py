@@ -25,6 +25,7 @@ import typer
 
 from exercise.cli._app import PANEL_PLAY, CliError, app, display, fail, load, note
 from exercise.cli._library import library_option
+from exercise.cli._players import parse_players, player_option
 
 if TYPE_CHECKING:
     from exercise.cli._render import Narrator
@@ -41,7 +42,8 @@ def _sleep(seconds: float) -> None:
 
 
 def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int | None,
-                    default_seed: int | None, library: list[Path]) -> tuple[LiveSession, bool]:
+                    default_seed: int | None, library: list[Path],
+                    players: list[str] | None = None) -> tuple[LiveSession, bool]:
     """(session, resumed). A file with events is resumed from its own snapshot; else a session starts."""
     from exercise.engine.diagnostics import ScenarioError
     from exercise.live import LiveSession
@@ -78,12 +80,16 @@ def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int 
                          "stored in the session file")
             if seed is not None and started is not None and seed != started.seed:
                 note(f"note: this session was started with seed {started.seed}; --seed {seed} is ignored")
+            if players:
+                note("note: who plays each nation was stored when this session started; --player is ignored")
             return live, True
     scenario = load(ref, library)
+    named = parse_players(players or [], list(scenario.nations), scenario.title)
     chosen = seed if seed is not None else default_seed if default_seed is not None else secrets.randbelow(1_000_000)
     existed = db.exists()
     try:
-        live = LiveSession.create(db, scenario, seed=chosen, teams=teams or {}, mode="headless")
+        live = LiveSession.create(db, scenario, seed=chosen, teams=teams or {}, mode="headless",
+                                 players=named)
     except BaseException:
         if not existed:  # a session that could not even start leaves no file behind
             for suffix in ("", "-wal", "-shm"):
@@ -126,6 +132,7 @@ def run(
     pace: float = typer.Option(0.0, "--pace", min=0.0, metavar="SECONDS",
                                help="Seconds to wait between turns (a quarter of it between decisions), for demos."),
     library_path: list[Path] = library_option(),
+    player: list[str] = player_option(),
 ) -> None:
     """Run a headless session into a session file: a script of control and team commands, or the bots.
 
@@ -143,7 +150,7 @@ def run(
     parsed = load_script(script)[0] if script is not None else None
     teams = dict(parsed.teams) if parsed else {}
     default_seed = (parsed.seed if parsed.seed is not None else 1) if parsed else None
-    live, resumed = _open_or_create(db, scenario, teams, seed, default_seed, library_path)
+    live, resumed = _open_or_create(db, scenario, teams, seed, default_seed, library_path, player)
     narrator = Narrator(live.scenario)
     try:
         if parsed is not None:

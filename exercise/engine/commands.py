@@ -7,7 +7,7 @@ what it asks for. `run` carries it out on a `Session`, which checks it against t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .autopilot import next_step
@@ -47,12 +47,14 @@ class Start(Command):
     teams: dict[str, str]
     mode: str = "headless"
     facilitator: str = "Exercise Control"
+    players: dict[str, str] = field(default_factory=dict)  # nation -> who played it (names or roles)
 
     def what(self) -> str:
         return "start the session"
 
     def run(self, session: Session) -> list[Entry]:
-        return session.start(self.seed, self.teams, mode=self.mode, facilitator=self.facilitator)
+        return session.start(self.seed, self.teams, mode=self.mode, facilitator=self.facilitator,
+                             players=self.players)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ class _Event(BaseModel):
 
 
 class SessionStarted(_Event):
-    """v2 records each file's hash beside the whole copy's, so `tabletop verify` can name a file that changed."""
+    """v2 records each file's hash beside the whole copy's, so `tabletop verify` can name a file that changed;
+    v3 who played each nation (names or roles typed at set-up), for the report's participants."""
 
     type: Literal["SessionStarted"] = "SessionStarted"
-    v: int = 2
+    v: int = 3
     scenario_id: str
     scenario_title: str
     scenario_hash: str
@@ -34,6 +35,14 @@ class SessionStarted(_Event):
     mode: Literal["facilitated", "solo", "hotseat", "headless"] = "headless"
     teams: dict[str, str] = Field(description="nation -> 'human' or 'bot:<profile>'")
     facilitator: str = "Exercise Control"
+    players: dict[str, str] = Field(
+        default_factory=dict, description="nation -> who played it, as typed at set-up (from v3; may be empty)")
+
+    @model_validator(mode="after")
+    def _versioned(self) -> SessionStarted:
+        if self.v < 3 and self.players:
+            raise ValueError("a SessionStarted before v3 names no players")
+        return self
 
 
 class ClockAdvanced(_Event):

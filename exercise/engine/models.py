@@ -199,6 +199,22 @@ class Transcript(Model):
     )
 
 
+class ExerciseFacts(Model):
+    """What an after-action report's overview states about the exercise (HSEEP's exercise overview): all
+    optional, written once near the top of a scenario."""
+
+    scope: str = Field("", description="what the exercise covers and leaves out: level, duration, play")
+    mission_areas: list[str] = Field(
+        default_factory=list, alias="mission-areas",
+        description="HSEEP mission areas exercised: Prevention, Protection, Mitigation, Response, Recovery")
+    threat: str = Field("", description="the threat or hazard the scenario is built around")
+    sponsor: str = Field("", description="the organisation that sponsors the exercise")
+    contact: str = Field("", description="the exercise's point of contact: name, role, address")
+    participating: list[str] = Field(
+        default_factory=list,
+        description="the organisations taking part (ministries, agencies), not the scenario's fictional nations")
+
+
 class Scenario(Model):
     """A whole exercise: who plays, what state is tracked, what happens, how it ends."""
 
@@ -209,6 +225,8 @@ class Scenario(Model):
     brief: str = Field("", description="shown to everyone at the start")
     audience: str = ""
     duration: str | None = Field(None, description="estimated workshop length, e.g. '2h30m'")
+    exercise: ExerciseFacts = Field(default_factory=ExerciseFacts,
+                                    description="the exercise's facts for the report's overview")
     objectives: list[Objective] = Field(default_factory=list)
     clock: Clock = Field(default_factory=Clock)
     nations: list[Nation] = Field(min_length=1)

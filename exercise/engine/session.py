@@ -102,7 +102,7 @@ class Session:
 
     # -- control -----------------------------------------------------------------------------
     def start(self, seed: int, teams: dict[str, str], mode: str = "headless",
-              facilitator: str = "Exercise Control") -> list[Entry]:
+              facilitator: str = "Exercise Control", players: dict[str, str] | None = None) -> list[Entry]:
         def cmd() -> None:
             if self.state.started is not None:
                 raise Refused("the session has already started")
@@ -115,10 +115,16 @@ class Session:
                     raise Refused(f"unknown nation '{nation}'")
                 if who != "human" and not (who.startswith("bot:") and who[4:] in BOT_PROFILES):
                     raise Refused(f"'{who}' is neither 'human' nor 'bot:<{'|'.join(BOT_PROFILES)}>'")
+            named = {n: " ".join(who.split()) for n, who in (players or {}).items() if who.strip()}
+            for nation, who in named.items():
+                if nation not in sc.nations:
+                    raise Refused(f"unknown nation '{nation}' among the players")
+                _bounded(f"who plays {nation}", who, MAX_NAME)
             full = {n: teams.get(n, f"bot:{sc.nations[n].bot.profile}") for n in sc.nations}
             seq = self._emit(SessionStarted(scenario_id=sc.id, scenario_title=sc.title, scenario_hash=sc.hash,
                                             source_hashes=file_hashes(sc.sources),
-                                            seed=seed, mode=mode, teams=full, facilitator=facilitator))
+                                            seed=seed, mode=mode, teams=full, facilitator=facilitator,
+                                            players=named))
             self._release_due(seq)
 
         return self.run(cmd)

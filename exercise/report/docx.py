@@ -59,12 +59,13 @@ class _Writer(Doc):
         self.table(["", ""], [
             ["Exercise name", t(o.title)],
             ["Dates", f"{o.dates} ({o.duration})"],
+            *(_fact_row(label, value) for label, value in o.facts),
             ["Scenario", f"{t(o.scenario_title)} ({t(o.scenario_id)})" + (f": {t(o.summary)}" if o.summary else "")],
             ["Scenario content hash", t(o.scenario_hash)],
             ["Scenario time", t(o.span)],
             ["Mode and seed", f"{o.mode}, seed {o.seed}"],
             ["Facilitator", t(o.facilitator)],
-            ["Participating nations", "; ".join(f"{t(n.name)} ({t(n.player)})" for n in o.nations)],
+            ["Participating nations", "; ".join(f"{t(n.name)}: {t(n.played_by)}" for n in o.nations)],
             ["Organisations", "; ".join(f"{t(g.name)} ({t(g.members)}; decides by {g.decides})"
                                         for g in o.organisations) or "none"],
             ["Outcome", t(o.ending_title)],
@@ -199,7 +200,7 @@ class _Writer(Doc):
 
         self.heading("Appendix A: Participants", 1, page_break=True)
         self.table(["Nation", "Played by", "Capabilities", "Decisions", "Votes", "Defaults", "Messages"],
-                   [[f"{t(n.name)} ({t(n.id)})", t(n.player), t(n.capabilities), str(n.decisions), str(n.votes),
+                   [[f"{t(n.name)} ({t(n.id)})", t(n.played_by), t(n.capabilities), str(n.decisions), str(n.votes),
                      str(n.defaults), str(n.messages)] for n in r.participants.nations],
                    [5.5, 3.5, 6.5, 2.2, 2, 2, 2.2])
         if r.participants.organisations:
@@ -280,3 +281,7 @@ def read_text(path: Path) -> str:
         for row in table.rows:
             out.extend(c.text for c in row.cells)
     return "\n".join(out)
+
+
+def _fact_row(label: str, value: str) -> list[CellValue]:
+    return [label, t(value) or "not stated in the scenario"]

@@ -142,7 +142,17 @@ class _Builder:
             objectives=[(o.id, line(o.text), line(o.capability)) for o in sc.model.objectives], capabilities=caps,
             nations=self.nation_rows(), organisations=self.org_rows(),
             ending_id=st.ended.ending if st.ended else None,
-            ending_title=line(ending_title), ending_text=block(ending_text.strip()), ended=st.ended is not None)
+            ending_title=line(ending_title), ending_text=block(ending_text.strip()), ended=st.ended is not None,
+            facts=self.facts())
+
+    def facts(self) -> list[tuple[str, str]]:
+        f = self.sc.model.exercise
+        return [("Scope", block(f.scope.strip())),
+                ("Mission areas", ", ".join(part(a) for a in f.mission_areas)),
+                ("Threat or hazard", block(f.threat.strip())),
+                ("Sponsor", line(f.sponsor)),
+                ("Point of contact", line(f.contact)),
+                ("Participating organisations", "; ".join(part(o) for o in f.participating))]
 
     def nation_rows(self) -> list[NationRow]:
         st = self.state
@@ -159,12 +169,14 @@ class _Builder:
                 continue
             counts[k] = counts.get(k, 0) + 1
         teams = st.started.teams if st.started else {}
+        players = st.started.players if st.started else {}
         out = []
         for nid, nat in self.sc.nations.items():
             caps = ", ".join(f"{part(c)} {v}" for c, v in nat.capabilities.items())
             out.append(NationRow(nid, line(nat.name), line(player_words(teams.get(nid, "human"))), caps,
                                  counts.get((nid, "decisions"), 0), counts.get((nid, "votes"), 0),
-                                 counts.get((nid, "defaults"), 0), counts.get((nid, "messages"), 0)))
+                                 counts.get((nid, "defaults"), 0), counts.get((nid, "messages"), 0),
+                                 _played_by(line(players.get(nid, "")), line(player_words(teams.get(nid, "human"))))))
         return out
 
     def org_rows(self) -> list[OrgRow]:
@@ -340,6 +352,10 @@ class _Builder:
                                    self.when(r.released_turn) if r.released_turn is not None else "not released",
                                    decided.get(r.id, [])))
         return rows
+
+
+def _played_by(named: str, player: str) -> str:
+    return f"{named} ({player})" if named else player
 
 
 def _own_rationale(ev: Event) -> str:

@@ -142,12 +142,13 @@ class TurnBlock:
 class NationRow:
     id: str
     name: str
-    player: str
+    player: str  # people or a bot, in the engine's words
     capabilities: str
     decisions: int
     votes: int
     defaults: int
     messages: int
+    played_by: str = ""  # 'Cdr. Ada Lovelace (people)': who was named at set-up, else `player` alone
 
 
 @dataclass
@@ -226,6 +227,9 @@ class Overview:
     ending_title: str
     ending_text: str
     ended: bool
+    # HSEEP's exercise facts, (label, value) in the order the overview gives them; '' where the scenario says
+    # nothing (shown as not stated, so the reader sees what is missing)
+    facts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
