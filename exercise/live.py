@@ -26,7 +26,17 @@ from .engine.roles import LOCAL, Actor, NotAllowed, refusal
 from .engine.session import Session
 from .engine.state import Entry, State
 from .engine.text import one_line
-from .store import EventStore, SideEntry, StoredEvent, StoreError, VerifyResult
+from .store import (
+    Location,
+    PgLocation,
+    SideEntry,
+    Store,
+    StoredEvent,
+    StoreError,
+    VerifyResult,
+    create_store,
+    open_store,
+)
 
 Clock = Callable[[], datetime]
 
@@ -129,7 +139,7 @@ class SessionVerification:
         return f"{self.chain.message}; {self.copy_message}"
 
 
-def _verify_store(store: EventStore) -> SessionVerification:
+def _verify_store(store: Store) -> SessionVerification:
     chain = store.verify()
     notes = [n for n in (store.privacy_note(),) if n]
     try:
@@ -143,17 +153,17 @@ def _verify_store(store: EventStore) -> SessionVerification:
     return SessionVerification(chain, tuple(problems), started is not None, len(sources), tuple(notes))
 
 
-def verify_session(db: str | Path) -> SessionVerification:
-    """Check a session file without changing it: SQLite's integrity check, the hash chain, the stored copy."""
+def verify_session(db: str | Path | PgLocation) -> SessionVerification:
+    """Check a session without changing it: SQLite's integrity check (a file), the hash chain, the stored copy."""
     try:
-        with EventStore.open(db, write=False) as store:
+        with open_store(db, write=False) as store:
             return _verify_store(store)
     except StoreError as exc:
         raise SessionFileError(str(exc)) from None
 
 
 class LiveSession:
-    def __init__(self, store: EventStore, scenario: CompiledScenario, entries: list[Entry]) -> None:
+    def __init__(self, store: Store, scenario: CompiledScenario, entries: list[Entry]) -> None:
         self.store = store
         self.scenario = scenario
         self.session = Session(scenario, entries)
@@ -163,13 +173,13 @@ class LiveSession:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def create(cls, db: str | Path, scenario: CompiledScenario, *, seed: int, teams: dict[str, str],
+    def create(cls, db: str | Path | PgLocation, scenario: CompiledScenario, *, seed: int, teams: dict[str, str],
                mode: str = "headless", facilitator: str = "Exercise Control",
                clock: Clock | None = None, players: dict[str, str] | None = None) -> LiveSession:
         meta = {"scenario_id": scenario.id, "scenario_title": scenario.title, "main": scenario.main,
                 "scenario_hash": scenario.hash}
         try:
-            store = EventStore.create(db, meta=meta, sources=scenario.sources, clock=clock)
+            store = create_store(db, meta=meta, sources=scenario.sources, clock=clock)
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
         live = cls(store, scenario, [])
@@ -181,22 +191,23 @@ class LiveSession:
         return live
 
     @classmethod
-    def open(cls, db: str | Path, clock: Clock | None = None, *, readonly: bool = False) -> LiveSession:
+    def open(cls, db: str | Path | PgLocation, clock: Clock | None = None, *, readonly: bool = False) -> LiveSession:
         """A session file to play on (refused, in one line, when it is read-only or its stored scenario copy
         was changed after the start); with readonly=True, to read (on read-only media too), never written."""
         return cls.open_with_rows(db, clock, readonly=readonly)[0]
 
     @classmethod
-    def open_with_rows(cls, db: str | Path, clock: Clock | None = None, *,
+    def open_with_rows(cls, db: str | Path | PgLocation, clock: Clock | None = None, *,
                        readonly: bool = True) -> tuple[LiveSession, list[StoredEvent]]:
         """Open a session file, also handing back the stored rows it read (hashes, wall times), so a
         reader that needs them (the report) does not read the log a second time. For reading by default:
         a reader gets a changed scenario copy with `copy_problems` saying what changed, instead of a refusal.
         """
         try:
-            store = EventStore.open(db, clock=clock, write=not readonly)
+            store = open_store(db, clock=clock, write=not readonly)
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
+        db = store.shown  # named in messages as the store names itself: a URL without its password
         try:
             meta, sources, rows = store.meta, store.sources, store.read()
             main = meta.get("main")
@@ -244,9 +255,13 @@ class LiveSession:
     def refresh(self) -> list[Entry]:
         """Fold what other processes appended since we last looked; cheap when nothing changed."""
         known = self.session.state.next_seq - 1
-        if self.store.last_seq() == known:
-            return []
-        new = [to_entry(r) for r in self.store.read(after=known)]
+        try:
+            if not self.store.has_news(known):  # SQLite: one probe of the key; PostgreSQL: the doorbell, no query
+                return []
+            rows = self.store.read(after=known)
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
+        new = [to_entry(r) for r in rows]
         self.session.catch_up(new)
         return new
 
@@ -293,9 +308,16 @@ class LiveSession:
 
     # -- side data: what the consoles are doing, beside the log and never in it ----------------------------
     @property
-    def path(self) -> Path:
-        """The session file (as it was opened: relative paths stay relative)."""
-        return self.store.path
+    def path(self) -> Location:
+        """The session file (as it was opened: relative paths stay relative), or the session in PostgreSQL."""
+        return self.store.location
+
+    def wait_for_news(self, timeout: float) -> bool:
+        """Block until another writer appended past our state, or `timeout` seconds pass (then False)."""
+        try:
+            return self.store.wait_for_news(self.session.state.next_seq - 1, timeout)
+        except StoreError as exc:
+            raise SessionFileError(str(exc)) from None
 
     def side(self, kind: str) -> dict[str, SideEntry]:
         """The side entries of one kind ("presence", "draft", "place"), by key."""

@@ -16,7 +16,7 @@ from .errors import ReportError
 
 if TYPE_CHECKING:
     from ..live import LiveSession
-    from ..store import StoredEvent
+    from ..store import PgLocation, StoredEvent
     from .sections import Report
 
 FORMATS = ("md", "html", "pdf", "docx")
@@ -24,24 +24,27 @@ FORMATS = ("md", "html", "pdf", "docx")
 __all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", "report_stem", "write_report"]
 
 
-def open_session(db_path: str | Path) -> tuple[LiveSession, list[StoredEvent]]:
+def open_session(db_path: str | Path | PgLocation) -> tuple[LiveSession, list[StoredEvent]]:
     """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
     (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
     from ..live import LiveSession, SessionFileError
+    from ..store import locate, shown
     from .errors import check_session_file
 
-    check_session_file(db_path)
+    where = locate(db_path)
+    if isinstance(where, Path):  # a session in PostgreSQL is checked by opening it
+        check_session_file(where)
     try:
         live, rows = LiveSession.open_with_rows(db_path)
     except SessionFileError as exc:
         raise ReportError(str(exc)) from None
     if not rows:
         live.close()
-        raise ReportError(f"{db_path}: the session has no events yet")
+        raise ReportError(f"{shown(db_path)}: the session has no events yet")
     return live, rows
 
 
-def build(db_path: str | Path) -> Report:
+def build(db_path: str | Path | PgLocation) -> Report:
     """The report model (`model.Report`) of a session file."""
     from ..live import SessionFileError
     from .model import build_report
@@ -55,8 +58,10 @@ def build(db_path: str | Path) -> Report:
         live.close()
 
 
-def report_stem(db_path: str | Path) -> str:
-    return f"{Path(db_path).stem}-aar"
+def report_stem(db_path: str | Path | PgLocation) -> str:
+    from ..store import locate
+
+    return f"{locate(db_path).stem}-aar"
 
 
 def figure_dir_name(stem: str) -> str:
@@ -117,14 +122,16 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
     return written
 
 
-def write_report(db_path: str | Path, formats: Iterable[str] | str = ("md", "html"), out_dir: str | Path | None = None,
-                 template_dir: str | Path | None = None) -> list[Path]:
+def write_report(db_path: str | Path | PgLocation, formats: Iterable[str] | str = ("md", "html"),
+                 out_dir: str | Path | None = None, template_dir: str | Path | None = None) -> list[Path]:
     """Write the after-action report of a session file; returns the files written, one per format.
 
     `out_dir` defaults to the session file's folder. Raises `ReportError` with one clear line (an
     unknown format, a missing optional extra, an unreadable session file, a missing template).
     """
     from jinja2 import TemplateError
+
+    from ..store import locate
 
     fmts = parse_formats(formats)
     if "pdf" in fmts:
@@ -135,7 +142,8 @@ def write_report(db_path: str | Path, formats: Iterable[str] | str = ("md", "htm
     if template_dir is not None and not Path(template_dir).is_dir():
         raise ReportError(f"{template_dir}: no such template directory")
     report = build(db_path)
-    target = Path(out_dir) if out_dir is not None else Path(db_path).resolve().parent
+    session = locate(db_path)
+    target = Path(out_dir) if out_dir is not None else session.resolve().parent if isinstance(session, Path) else Path()
     try:
         return write_outputs(report, fmts, target, report_stem(db_path), template_dir)
     except TemplateError as exc:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from exercise.store.base import MAX_VALUE_BYTES, StoreError, VerifyResult
+from exercise.store.base import MAX_VALUE_BYTES, StoredEvent, StoreError, VerifyResult
 
 GENESIS_HASH = "0" * 64
 
@@ -128,3 +128,16 @@ def _check_row(
     if not isinstance(payload, dict) or payload.get("type") != etype or payload.get("v") != version:
         return seq, f"broken at seq {seq}: type/v columns disagree with the payload"
     return None
+
+
+def verbatim_rows(stored: list[StoredEvent], seq: int, prev: str, where: str) -> list[Row]:
+    """Rows read from one store, to be written as they are into another, each checked to chain onto the last
+    (seq, hash) there and to hash as it says: a copy is verbatim or it is nothing."""
+    out: list[Row] = []
+    for event in stored:
+        text = canonical_json(event.payload)
+        if event.seq != seq + 1 or chain_hash(prev, event.seq, event.wall, text) != event.hash:
+            raise StoreError(f"{where}: event {event.seq} does not chain onto seq {seq} as stored; nothing copied")
+        out.append((event.seq, event.type, event.v, event.wall, text, prev, event.hash))
+        seq, prev = event.seq, event.hash
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -32,13 +33,14 @@ from exercise.store.base import (
     format_wall,
     utc_now,
 )
-from exercise.store.chain import Row, chain_hash, encode_event, verify_chain
+from exercise.store.chain import Row, chain_hash, encode_event, verbatim_rows, verify_chain
 from exercise.store.sqlite_access import BUSY_TIMEOUT_MS
 from exercise.store.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "EventStore", "WriteTx"]
 
 _T = TypeVar("_T")
+WAIT_STEP_S = 0.05  # how often `wait_for_news` looks: a primary-key probe costs microseconds
 
 
 class WriteTx:
@@ -73,6 +75,24 @@ class WriteTx:
                 prev = digest
             self._conn.executemany(f"INSERT INTO events ({fmt.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             head = (fmt.HEAD_SEQ, str(seq), fmt.HEAD_HASH, prev)
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?), (?, ?)", head)
+            return [fmt.to_event(row) for row in rows]
+
+        return self._store._guard("append", insert)
+
+    def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:
+        """Rows of another store as they were (wall times, hashes), for `tabletop copy`: each must chain onto the
+        one before and hash as it says, or nothing is written."""
+        self._check_open()
+        path = self._store.path
+
+        def insert() -> list[StoredEvent]:
+            seq, prev = fmt.current_head(path, self._conn)
+            rows = verbatim_rows(stored, seq, prev, str(path))
+            if not rows:
+                return []
+            self._conn.executemany(f"INSERT INTO events ({fmt.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            head = (fmt.HEAD_SEQ, str(rows[-1][0]), fmt.HEAD_HASH, rows[-1][6])
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?), (?, ?)", head)
             return [fmt.to_event(row) for row in rows]
 
@@ -270,9 +290,34 @@ class EventStore:
         with self.write() as tx:
             return tx.append(events)
 
+    def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:
+        with self.write() as tx:
+            return tx.append_verbatim(stored)
+
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as tx:
             tx.set_meta(key, value)
+
+    # -- hearing of others' events: the cheap check, one probe of the primary key -----------------
+    def has_news(self, known: int) -> bool:
+        return self.last_seq() != known
+
+    def wait_for_news(self, known: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self.has_news(known):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, WAIT_STEP_S))
+        return True
+
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    @property
+    def shown(self) -> str:
+        return str(self.path)
 
     # -- side data: beside the log, never in its chain -------------------------------------------
     def side(self, kind: str) -> dict[str, SideEntry]:

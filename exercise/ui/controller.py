@@ -27,6 +27,7 @@ from ..engine.roles import Actor
 from ..engine.session import Refused, Session
 from ..engine.state import Entry, State
 from ..live import LiveSession, SessionFileError
+from ..store import Location
 from .sessions import play_command, shown_path
 
 DRAFT = "draft"  # side data: a team's unsent choice, rationale and message, by nation
@@ -85,12 +86,13 @@ class SessionController:
 
     # -- where the session is kept, and how each team joins it ------------------------------------------------
     @property
-    def path(self) -> Path:
+    def path(self) -> Location:
         return self.live.path
 
     def location(self) -> str:
-        """The session file as the facilitator would type it (relative to where tabletop was started)."""
-        return shown_path(self.path, self.workdir)
+        """The session file as the facilitator would type it (relative to where tabletop was started), or the
+        session's PostgreSQL URL without its password."""
+        return shown_path(self.path, self.workdir) if isinstance(self.path, Path) else self.path.shown
 
     def play_command(self, team: str | None = None) -> str:
         """The exact command that opens this session (as a team's console with `team`)."""

@@ -8,13 +8,18 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from ..store import Location as Location
 
-def report_dir(db: Path) -> Path:
-    """`sessions/northern-shield-20250301.sqlite` -> `sessions/northern-shield-20250301-report/`."""
+
+def report_dir(db: Location) -> Path:
+    """`sessions/northern-shield-20250301.sqlite` -> `sessions/northern-shield-20250301-report/`; a session in
+    PostgreSQL has no folder of its own: `workshop-1-report/` where tabletop was started."""
+    if not isinstance(db, Path):
+        return Path(f"{db.name.replace('/', '-')}-report")
     return db.parent / f"{db.stem}-report"
 
 
-def report_command(db: Path | str, out_dir: Path | str) -> str:
+def report_command(db: Location | str, out_dir: Path | str) -> str:
     """The command that writes the same report from a shell (the names quoted for it)."""
     return f"tabletop report {shlex.quote(str(db))} --format html -o {shlex.quote(str(out_dir))}"
 

@@ -24,7 +24,7 @@ from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_
 from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line as error_line
-from ..reports import full, report_command, report_dir
+from ..reports import Location, full, report_command, report_dir
 from ..text import Hanging, Lines, one_line, plain, plain_line, reflow
 from ..widgets.gauges import Palette, number
 
@@ -82,7 +82,7 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-body").focus()
 
     @property
-    def db_path(self) -> Path:
+    def db_path(self) -> Location:
         return self.controller.path
 
     @property
@@ -179,8 +179,11 @@ class DebriefScreen(Screen[None]):
                 out.append(Hanging(Text("   ✗ not taken: ", style="dim"), plain(labels.get(oid, label), style="dim")))
         return out
 
-    def shown(self, path: Path) -> str:
-        """A path as the person typed it: relative to the working folder when it is under it."""
+    def shown(self, path: Location) -> str:
+        """A path as the person typed it: relative to the working folder when it is under it (a session in
+        PostgreSQL: its URL, without a password)."""
+        if not isinstance(path, Path):
+            return path.shown
         base = self.app.config.workdir  # type: ignore[attr-defined]
         try:
             return str(Path(path).resolve().relative_to(Path(base).resolve()))

@@ -27,7 +27,7 @@ from ..commands import Action, bindings
 from ..controller import SessionController
 from ..errors import one_line
 from ..messages import SessionUpdated
-from ..reports import full, report_command, report_dir
+from ..reports import Location, full, report_command, report_dir
 from ..text import Hanging, Lines, plain, plain_line
 from ..widgets.gauges import Palette
 
@@ -39,7 +39,7 @@ def start_report(screen: Screen[Any], controller: SessionController, done: Any =
 
     The report package may not be there (another part of tabletop); then say which command writes it.
     """
-    db = Path(controller.path)
+    db = controller.path
     out_dir = report_dir(db)
     try:
         writer = importlib.import_module("exercise.report").write_report
@@ -53,7 +53,7 @@ def start_report(screen: Screen[Any], controller: SessionController, done: Any =
     _write_in_thread(screen, writer, db, out_dir, done)
 
 
-def _write_in_thread(screen: Screen[Any], writer: Any, db: Path, out_dir: Path, done: Any) -> None:
+def _write_in_thread(screen: Screen[Any], writer: Any, db: Location, out_dir: Path, done: Any) -> None:
     def job() -> None:
         try:
             result = writer(db, formats=["md", "html"], out_dir=out_dir)
