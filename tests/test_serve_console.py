@@ -12,6 +12,7 @@ from _serve_support import facilitated_mini
 from exercise.serve.console import console_argv, served_app
 from exercise.ui.config import AppConfig
 from exercise.ui.screens import launcher
+from exercise.ui.screens.observer import ObserverScreen
 from exercise.ui.screens.team import TeamScreen
 
 
@@ -29,7 +30,8 @@ async def _screens(config: AppConfig, monkeypatch: pytest.MonkeyPatch) -> tuple[
     async with app.run_test():
         for _ in range(40):
             await asyncio.sleep(0.05)
-            if app.return_code is not None or any(isinstance(s, TeamScreen) for s in app.screen_stack):
+            if app.return_code is not None or any(isinstance(s, (TeamScreen, ObserverScreen))
+                                                  for s in app.screen_stack):
                 break
         made += [type(s).__name__ for s in app.screen_stack]
     return made, app.return_code
@@ -52,8 +54,49 @@ async def test_a_console_that_cannot_open_its_session_stops_instead_of_offering_
 
 def test_the_role_reaches_the_console_as_words_on_its_command_line(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
-    assert console_argv(db, "norvia")[-5:] == ["exercise.serve.console", "--db", str(db), "--team", "norvia"]
-    assert console_argv(db, None)[-1] == "--facilitator"
+    assert console_argv(db, "team:norvia")[-5:] == ["exercise.serve.console", "--db", str(db), "--team", "norvia"]
+    assert console_argv(db, "control")[-1] == "--facilitator"
+    assert console_argv(db, "observer")[-1] == "--observer"
+    assert console_argv(db, "control", "http://h:8000")[-3:] == ["--facilitator", "--served-at", "http://h:8000"]
+    with pytest.raises(ValueError, match="no console"):
+        console_argv(db, "admin")
+
+
+async def test_an_observer_cookie_opens_the_observers_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = facilitated_mini(tmp_path)
+    screens, code = await _screens(AppConfig(db=served.db, observer=True, workdir=tmp_path), monkeypatch)
+    assert "ObserverScreen" in screens and "LauncherScreen" not in screens
+    assert code in (None, 0)
+
+
+async def test_the_served_facilitator_says_teams_join_at_the_address_never_with_a_command(
+        tmp_path: Path) -> None:
+    """Under serve, the Teams panel, the join list (c) and F1 give the address and say each team brings its own
+    code; no `tabletop play` command (useless in a browser) and no code (the console may be on a projector)."""
+    from textual.widgets import Static
+
+    from exercise.ui.screens.join import JoinScreen
+    from exercise.ui.widgets.team_status import TeamStatusPanel
+
+    served = facilitated_mini(tmp_path)
+    url = "http://127.0.0.1:8123"
+    app = served_app(AppConfig(db=served.db, served_at=url, workdir=tmp_path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#teams-panel", TeamStatusPanel)
+        words = "\n".join(line.plain for line in panel.status_lines())
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, JoinScreen)
+        words += "\n" + str(app.screen.query_one("#join-where", Static).render())
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        words += "\n" + str(app.screen.query_one("#help-session", Static).render())
+    assert f"join: {url} with its join code" in words
+    assert "in a browser" in words and url in words
+    assert "tabletop play" not in words
+    for code in (served.codes.facilitator, served.codes.observer, *served.codes.teams.values()):
+        assert code not in words
 
 
 PARENT = """
@@ -84,7 +127,7 @@ def test_a_console_whose_server_was_killed_outright_stops(tmp_path: Path) -> Non
 
     served = facilitated_mini(tmp_path)
     env = cli_env({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24"})
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, *console_argv(served.db, "norvia")], env=env,
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, *console_argv(served.db, "team:norvia")], env=env,
                               cwd=tmp_path, stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())

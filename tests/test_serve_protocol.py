@@ -168,14 +168,34 @@ async def test_the_join_form_sent_from_its_own_page_is_accepted(served: Served, 
     assert (await _join(client, served.codes.facilitator, Origin="null")).status == 403
 
 
-async def test_an_observer_joins_and_is_told_observers_come_next(served: Served, client: TestClient[Any, Any],
-                                                                 spawns: Spawns) -> None:
+async def test_an_observer_joins_and_runs_the_observers_console(served: Served, client: TestClient[Any, Any],
+                                                                spawns: Spawns) -> None:
     assert (await _join(client, served.codes.observer)).status == 303
     page = await (await client.get("/console")).text()
-    assert "Observers come next" in page
-    with pytest.raises(WSServerHandshakeError):
-        await client.ws_connect("/ws")
-    assert spawns.argv == []
+    assert "textual-terminal" in page and "/ws" in page  # the console page itself, not a notice
+    websocket = await client.ws_connect("/ws?width=100&height=30")
+    message = await asyncio.wait_for(websocket.receive(), 20)
+    assert message.type.name == "BINARY", message
+    (argv,) = spawns.argv
+    assert argv[-3:] == ("--db", str(served.db), "--observer")
+    assert served.codes.observer not in " ".join(argv)
+    await websocket.close()
+
+
+async def test_the_facilitators_console_is_told_where_the_workshop_is_served(served: Served,
+                                                                             spawns: Spawns) -> None:
+    nations = {"norvia": "Norvia", "kessland": "Kessland"}
+    server = WorkshopServer(Workshop(db=served.db, title="Mini", nations=nations, hashes=served.hashes,
+                                     cookie_key=served.cookie_key, url="http://127.0.0.1:8123"), port=0)
+    async with TestClient(TestServer(await server._make_app())) as client:
+        assert (await _join(client, served.codes.facilitator)).status == 303
+        websocket = await client.ws_connect("/ws?width=100&height=30")
+        message = await asyncio.wait_for(websocket.receive(), 20)
+        assert message.type.name == "BINARY", message
+        await websocket.close()
+    (argv,) = spawns.argv
+    assert argv[-4:] == ("--db", str(served.db), "--facilitator", "--served-at", "http://127.0.0.1:8123")[-4:]
+    assert "--facilitator" in argv and argv[-2:] == ("--served-at", "http://127.0.0.1:8123")
 
 
 def _group_alive(pgid: int) -> bool:

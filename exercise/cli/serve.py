@@ -86,7 +86,7 @@ def serve(
         live.close()
 
     _say_what_is_served(title, db, url, host, made, codes, robots, nations)
-    server = WorkshopServer(Workshop(db=db, title=title, nations=nations, hashes=hashes, cookie_key=key),
+    server = WorkshopServer(Workshop(db=db, title=title, nations=nations, hashes=hashes, cookie_key=key, url=url),
                             host=host, port=port)
     bots = BotHost(db) if robots else None
     if bots is not None:

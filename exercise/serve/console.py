@@ -2,6 +2,10 @@
 
     python -m exercise.serve.console --db FILE --team NATION     a team's console
     python -m exercise.serve.console --db FILE --facilitator     the facilitator's console
+    python -m exercise.serve.console --db FILE --observer        an observer's read-only console
+
+`--served-at URL` names the address the server answers on, which the facilitator's console gives as where the
+teams join (instead of `tabletop play` commands for a terminal).
 
 The role arrives here as these words only; the join code that earned it never leaves the server. textual-serve
 sets TEXTUAL_DRIVER in the environment, so the app draws to the browser through stdout, not to a terminal
@@ -18,15 +22,24 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .codes import CONTROL, OBSERVER, role_nation
+
 if TYPE_CHECKING:
     from exercise.ui.app import TtxApp
     from exercise.ui.config import AppConfig
 
 
-def console_argv(db: Path, nation: str | None) -> list[str]:
-    """The command line of the console for a team (`nation`) or, with None, for the facilitator."""
-    role = ["--team", nation] if nation is not None else ["--facilitator"]
-    return [sys.executable, "-m", "exercise.serve.console", "--db", str(db), *role]
+def console_argv(db: Path, role: str, served_at: str | None = None) -> list[str]:
+    """The command line of the console for a role as the cookie names it (codes.py: control, observer, team:…)."""
+    nation = role_nation(role)
+    if nation is not None:
+        who = ["--team", nation]
+    elif role in (CONTROL, OBSERVER):
+        who = ["--facilitator" if role == CONTROL else "--observer"]
+    else:  # a console is never started for a role nobody named (the server refuses such a cookie first)
+        raise ValueError(f"no console for the role {role!r}")
+    where = ["--served-at", served_at] if served_at is not None else []
+    return [sys.executable, "-m", "exercise.serve.console", "--db", str(db), *who, *where]
 
 
 def served_app(config: AppConfig) -> TtxApp:
@@ -76,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--team", metavar="NATION")
     who.add_argument("--facilitator", action="store_true")
+    who.add_argument("--observer", action="store_true")
+    parser.add_argument("--served-at", metavar="URL")
     args = parser.parse_args(argv)
     if not args.db.is_file():
         print(f"{args.db}: no such session file", file=sys.stderr)
@@ -86,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     server = os.getppid()
     if server == 1:  # the server died before this console got going
         return 1
-    app = served_app(AppConfig(db=args.db, team=args.team, workdir=Path.cwd()))
+    app = served_app(AppConfig(db=args.db, team=args.team, observer=args.observer, served_at=args.served_at,
+                               workdir=Path.cwd()))
     leave_with_the_server(app, server)
     app.run()
     if app.failure is not None:

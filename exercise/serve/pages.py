@@ -58,10 +58,3 @@ def message_page(title: str, text: str, *, back: bool = True) -> str:
     link = "<p><a href=\"/\">Back to the join page</a></p>" if back else ""
     return _page(title, f"<h1>{escape(title)}</h1>\n<p>{escape(text)}</p>\n{link}")
 
-
-def observer_page(scenario_title: str) -> str:
-    return message_page(
-        "Observers come next",
-        f"Your code is an observer's code for {scenario_title}, and it is valid. The read-only observer console is "
-        "not built yet: it comes in a next version of tabletop. Until then, the facilitator's screen (a projector) "
-        "is the observer's view.")

@@ -54,6 +54,7 @@ class Workshop:
     nations: dict[str, str]  # every nation of the scenario: id -> name
     hashes: dict[str, str]  # role -> stored hash of its code (stored.py)
     cookie_key: bytes
+    url: str | None = None  # the address serve said it answers on: where the facilitator's console says teams join
 
 
 def _forwarded(request: web.Request, header: str) -> str | None:
@@ -198,16 +199,11 @@ class WorkshopServer(Server):
             return 403, pages.message_page(
                 "Join first", "This browser has not joined the exercise (or its pass has expired): type your "
                 "join code on the join page.")
-        if role == OBSERVER:
-            return 403, pages.observer_page(self.workshop.title)
-        if role != CONTROL and role_nation(role) not in self.workshop.nations:
+        if role not in (CONTROL, OBSERVER) and role_nation(role) not in self.workshop.nations:
             return 403, pages.message_page("Refused", "This pass names no role of this exercise.")
         return None
 
     async def handle_console(self, request: web.Request) -> web.Response:
-        role = self.role_of(request)
-        if role == OBSERVER:  # a valid observer: said plainly, not as a refusal of their code
-            return self._html(pages.observer_page(self.workshop.title))
         refused = self._refusal(request)
         if refused is not None:
             return self._html(refused[1], refused[0])
@@ -244,7 +240,7 @@ class WorkshopServer(Server):
         async def close() -> None:
             await websocket.close()
 
-        console = ConsoleProcess(console_argv(self.workshop.db, role_nation(role)),
+        console = ConsoleProcess(console_argv(self.workshop.db, role, self.workshop.url),
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=close, download_manager=self.download_manager)
         self.consoles.add(console)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ..live import LiveSession
     from .controller import SessionController
 
-RoleKind = Literal["facilitator", "team", "solo", "hotseat"]
+RoleKind = Literal["facilitator", "team", "solo", "hotseat", "observer"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class Role:
             return Actor.control(), Actor.control()
         if self.kind == "hotseat":
             return LOCAL, Actor.control()
+        if self.kind == "observer":
+            return Actor.observer(), None
         if self.nation is None:
             raise ValueError(f"a {self.kind} console needs its nation")
         return Actor.team(self.nation), (Actor.control() if self.kind == "solo" else None)
@@ -122,7 +124,7 @@ class TtxApp(App[None]):
         try:
             if cfg.db is not None and cfg.db.exists():
                 live = LiveSession.open(cfg.db, clock=cfg.clock)
-                self.open_session(live, self._role_for(live, cfg.team))
+                self.open_session(live, Role("observer") if cfg.observer else self._role_for(live, cfg.team))
             elif cfg.facilitate:
                 assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "facilitated", seed=cfg.seed,
@@ -197,7 +199,7 @@ class TtxApp(App[None]):
         actor, host = role.actors()
         self.controller = SessionController(live, notify=lambda m, s: self.notify(m, severity=s),  # type: ignore[arg-type]
                                             actor=actor, host=host, clock=self.config.clock,
-                                            workdir=self.config.workdir)
+                                            workdir=self.config.workdir, served_at=self.config.served_at)
         self.controller.listeners.append(self._broadcast)
         self.role = role
         self.log_seq = self.controller.state.next_seq - 1
@@ -219,6 +221,10 @@ class TtxApp(App[None]):
             from .screens.handover import HandoverScreen
 
             return HandoverScreen(self.controller)
+        if role.kind == "observer":
+            from .screens.observer import ObserverScreen
+
+            return ObserverScreen(self.controller)
         from .screens.team import TeamScreen
 
         assert role.nation is not None
@@ -310,8 +316,8 @@ class TtxApp(App[None]):
     def resume_command(self) -> str | None:
         """The exact command that returns to this console (a team console's nation included); None with no
         session open."""
-        if self.controller is None:
-            return None
+        if self.controller is None or (self.role is not None and self.role.kind == "observer"):
+            return None  # no command opens an observer's console: it is reached through `serve` only
         team = self.role.nation if self.role and self.role.kind == "team" else None
         return self.controller.play_command(team)
 

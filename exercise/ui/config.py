@@ -13,6 +13,8 @@ class AppConfig:
     scenario: Path | None = None  # a scenario file; None: the launcher lists them
     db: Path | None = None  # an existing session file to resume or join
     team: str | None = None  # join `db` as this nation's team console
+    observer: bool = False  # open `db` as an observer's read-only console (the public picture)
+    served_at: str | None = None  # the address `tabletop serve` answers on, when this console runs under it
     solo: str | None = None  # play `scenario` alone as this nation, bots play the others
     facilitate: bool = False  # start `scenario` in the new file `db` and open the facilitator's console on it
     bots: dict[str, str] = field(default_factory=dict)  # with facilitate: nation -> bot profile (others: people)

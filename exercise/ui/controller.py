@@ -49,10 +49,11 @@ class Outcome:
 class SessionController:
     def __init__(self, live: LiveSession, notify: Callable[[str, str], None] | None = None, *,
                  actor: Actor, host: Actor | None = None, clock: Callable[[], datetime] | None = None,
-                 workdir: Path | None = None) -> None:
+                 workdir: Path | None = None, served_at: str | None = None) -> None:
         """`actor` gives this console's commands; `host`, when this console hosts the session (the facilitator's,
         solo's stand-in control, the hot-seat), plays the bot nations and the turn policy with control's
-        authority. A team's or an observer's console hosts nothing."""
+        authority. A team's or an observer's console hosts nothing. `served_at`: the address `tabletop serve`
+        answers on, when this console runs under it (teams then join there, in a browser, with their codes)."""
         self.live = live
         self.actor = actor
         self.host = host
@@ -60,6 +61,7 @@ class SessionController:
         self.listeners: list[Callable[[list[Entry]], None]] = []
         self._clock = clock or (lambda: datetime.now(UTC))
         self.workdir = workdir or Path.cwd()  # where tabletop was started: paths are shown relative to it
+        self.served_at = served_at
         self._seat: presence.Seat | None = None
         # One record per console: two apps in one process (tests, a future server) are two consoles.
         self._seat_key = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -99,10 +101,15 @@ class SessionController:
         return play_command(self.location(), team)
 
     def join_commands(self) -> list[tuple[str, str]]:
-        """(nation, command) for each nation played by people, in the scenario's order."""
+        """(nation, what its team opens to join) for each nation played by people, in the scenario's order: the
+        `tabletop play` command, or under `serve` the address to open in a browser (the code is the team's own,
+        handed out when serve started: never shown on a console)."""
         started = self.state.started
         teams = started.teams if started else {}
-        return [(n, self.play_command(n)) for n in self.scenario.nations if teams.get(n, "human") == "human"]
+        people = [n for n in self.scenario.nations if teams.get(n, "human") == "human"]
+        if self.served_at is not None:
+            return [(n, self.served_at) for n in people]
+        return [(n, self.play_command(n)) for n in people]
 
     # -- presence: which consoles are open now (side data, never the log) ----------------------------------
     def now(self) -> datetime:

@@ -97,14 +97,18 @@ class HelpScreen(ModalScreen[None]):
         t.append("This session\n", style="bold")
         t.append("Session file: ")
         t.append_text(plain(controller.location()))
-        back = getattr(self.app, "resume_command", lambda: None)()
+        # Under serve a console comes back by opening its address again, not by a command on the server.
+        back = getattr(self.app, "resume_command", lambda: None)() if controller.served_at is None else None
         if back:
             t.append("\nThis console returns with: ")
             t.append_text(plain(back))
         joins = controller.join_commands()
         if joins:
             copies = " (c on this console copies one)" if facilitator else ""
-            t.append(f"\nEach team joins from its own terminal with{copies}:")
+            if controller.served_at is not None:
+                t.append("\nEach team joins in a browser, with its own join code, at:")
+            else:
+                t.append(f"\nEach team joins from its own terminal with{copies}:")
             for nation, command in joins:
                 t.append("\n  ")
                 t.append_text(plain_line(controller.scenario.nations[nation].name, "bold"))

@@ -64,7 +64,11 @@ class JoinScreen(ModalScreen[None]):
         box = self.query_one(Vertical)
         box.border_title = "Teams join this session"
         where = Text.assemble("Session file: ", plain(c.location(), style="bold"))
-        where.append("\nEach team opens a terminal in the same folder (or gives the file's full path) and types:")
+        if c.served_at is not None:
+            where.append("\nEach team opens this address in a browser and types the join code it was given when the "
+                         "server started (they are in the codes file, never on this console):")
+        else:
+            where.append("\nEach team opens a terminal in the same folder (or gives the file's full path) and types:")
         self.query_one("#join-where", Static).update(where)
         room = {p.nation: p for p in c.room()}
         options: list[Option | None] = []
@@ -76,7 +80,8 @@ class JoinScreen(ModalScreen[None]):
             options += [None, Option(prompt, id=nation)] if options else [Option(prompt, id=nation)]
         olist = self.query_one(OptionList)
         olist.add_options(options)
-        hint = "Enter (or c) copies the highlighted command; Esc closes."
+        what = "address" if c.served_at is not None else "command"
+        hint = f"Enter (or c) copies the highlighted {what}; Esc closes."
         if not options:
             hint = "Every nation is played by a bot: no team joins this session."
         self.query_one("#join-hint", Static).update(hint)
@@ -100,7 +105,8 @@ class JoinScreen(ModalScreen[None]):
             return
         self.app.copy_to_clipboard(command)
         name = self.controller.scenario.nations[nation or ""].name
-        self.notify(f"Copied {name}'s join command: {command}\n{IF_NOTHING_PASTES}", title="Join command",
+        what = "address" if self.controller.served_at is not None else "command"
+        self.notify(f"Copied {name}'s join {what}: {command}\n{IF_NOTHING_PASTES}", title=f"Join {what}",
                     timeout=12)
 
     def action_close(self) -> None:

@@ -64,7 +64,14 @@ class TeamStatusPanel(DrawnFromLog, Static):
     def _where(self, palette: Palette) -> Text:
         """Where the session is kept, as the facilitator would type it."""
         where = Text.assemble(("Session file ", palette.muted), plain(self.controller.location(), style="bold"))
-        if self.controller.join_commands():
+        if not self.controller.join_commands():
+            return where
+        served = self.controller.served_at
+        if served is not None:  # never a code here: the console may be on a projector
+            where.append(" (c: where teams join)" if self.compact else
+                         "\nEach team joins in a browser at the address under its name, with the join code it was "
+                         "given when the server started.", style=palette.muted)
+        else:
             where.append(" (c: join commands)" if self.compact else
                          f"\nEach team joins from its own terminal with the command under its name ({COPY_HINT}).",
                          style=palette.muted)
@@ -117,7 +124,8 @@ class TeamStatusPanel(DrawnFromLog, Static):
                 lines.append(Hanging(Text(f"  {mark} "), Text.assemble(plain_line(f"{title} {via}"), " — ", when)))
             lines.append(Hanging(Text("  last: ", palette.muted), plain_line(ts.last_action)))
             if ts.team in joins and not self.compact:
-                lines.append(Hanging(Text("  join: ", palette.muted), plain_line(joins[ts.team])))
+                how = f"{joins[ts.team]} with its join code" if self.controller.served_at else joins[ts.team]
+                lines.append(Hanging(Text("  join: ", palette.muted), plain_line(how)))
             blocks.extend(lines)
             blocks.append(Text(""))
         blocks.pop()
