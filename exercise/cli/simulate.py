@@ -87,6 +87,15 @@ def _report(sc: CompiledScenario, res: SimResult, seed: int, bots: str) -> None:
             cells = [f"{_pct(per.get(c, 0), total).strip():>{w}}" for c, w in zip(cols, cw, strict=True)]
             echo("  " + f"{prof:<{pw}}  {total:>6}  " + "  ".join(cells))
 
+    if res.outcomes:
+        echo("")
+        echo(head("Each nation's own result", bold=True))
+        titles = {f"{n}/{o.id}": o.model.title for n, got in sc.outcomes.items() for o in got}
+        ow = max(len(k) for k in res.outcomes)
+        for key, count in res.outcomes.items():
+            flag = "  ⚠ never reached" if count == 0 else ""
+            echo(f"  {key:<{ow}}  {count:>6}  {_pct(count, g)}  {titles.get(key, '')}{flag}")
+
     echo("")
     reached = sum(1 for v in res.injects.values() if v)
     echo(head(f"Injects: {reached} of {len(res.injects)} released in at least one game", bold=True))
@@ -104,16 +113,17 @@ def _report(sc: CompiledScenario, res: SimResult, seed: int, bots: str) -> None:
         echo(f"  {oid:<{ow}}  {count:>6}  {_pct(count, g)}{flag}")
 
     echo("")
-    echo(head("State ranges (lowest … highest seen; start; bounds)", bold=True))
+    echo(head("State ranges (lowest … highest seen; mean at the end; start; bounds)", bold=True))
     start = dict(zip(sc.layout.keys, sc.start, strict=True))
     kw = max([len(k) for k in res.ranges] + [10])
-    for key, (lo, hi) in res.ranges.items():
+    for slot, (key, (lo, hi)) in enumerate(res.ranges.items()):
         var = sc.layout.var_of[sc.layout.index[key]]
         spec = sc.vars[var]
         pinned = "  (never moved)" if lo == hi else ""
         edge = "  hits the floor" if lo <= spec.min < hi else ""
         edge += "  hits the ceiling" if hi >= spec.max > lo else ""
-        echo(f"  {key:<{kw}}  {lo:>6g} … {hi:<6g}  start {start[key]:g}; {spec.min:g}..{spec.max:g}{pinned}{edge}")
+        echo(f"  {key:<{kw}}  {lo:>6g} … {hi:<6g}  mean {res.mean(slot):<6g}  start {start[key]:g}; "
+             f"{spec.min:g}..{spec.max:g}{pinned}{edge}")
 
     unreached = res.unreached()
     echo("")

@@ -54,6 +54,7 @@ class CompiledScenario:
     writes: dict[str, Mark] = field(default_factory=dict)
     files: dict[str, SourceFile] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # derived data others memoise (bot weights)
+    outcomes: dict[str, list[CEnding]] = field(default_factory=dict)  # nation -> its own results, in order
 
     @property
     def id(self) -> str:
@@ -193,6 +194,7 @@ class _Compiler(InjectCompiler):
                 injects[ci.id] = ci
         self.check_after(injects)
         endings = self.endings()
+        outcomes = self.national_outcomes()
         objective_ids = {o.id for o in sc.objectives}
         self.unique(main, [("objectives", i, "id") for i in range(len(sc.objectives))],
                     [o.id for o in sc.objectives], "objective")
@@ -218,7 +220,7 @@ class _Compiler(InjectCompiler):
             sources=sources, main=self.loaded.main.key, hash=content_hash(sources),
             start_minutes=self.start_minutes, step_minutes=self.step_minutes,
             load_warnings=[d for d in self.diags if d.severity == "warning"], reads=self.reads, writes=self.writes,
-            files=self.loaded.files,
+            files=self.loaded.files, outcomes=outcomes,
         )
 
     def unique(self, src: SourceFile, paths: list[tuple[Any, ...]], ids: list[str], what: str) -> None:
@@ -260,6 +262,27 @@ class _Compiler(InjectCompiler):
                          "last one (the fallback); the endings after it could never be reached")
             out.append(CEnding(e.id, e, self.cond(e.when, main, ("endings", i, "when"), scope), e.early,
                                main.positions.at(("endings", i, "when") if e.when else ("endings", i, "id"))))
+        return out
+
+    def national_outcomes(self) -> dict[str, list[CEnding]]:
+        """Each nation's own results, compiled like endings but with `self` bound to that nation."""
+        main = self.loaded.main
+        out: dict[str, list[CEnding]] = {}
+        scope = self.scope({}, allow_self=True)
+        for i, n in enumerate(self.sc.nations):
+            here = ("nations", i, "outcomes")
+            self.unique(main, [(*here, j, "id") for j in range(len(n.outcomes))], [o.id for o in n.outcomes],
+                        f"{n.id} outcome")
+            got: list[CEnding] = []
+            for j, o in enumerate(n.outcomes):
+                if o.when is None and j != len(n.outcomes) - 1:
+                    self.err(main, (*here, j, "id"), "ending", f"outcome '{o.id}' has no 'when', so it must be "
+                             f"the last of {n.id}'s outcomes; the ones after it could never be reached")
+                fn = self.cond(o.when, main, (*here, j, "when"), scope)
+                mark = main.positions.at((*here, j, "when") if o.when else (*here, j, "id"))
+                got.append(CEnding(o.id, Ending(id=o.id, title=o.title, text=o.text), fn, False, mark))
+            if got:
+                out[n.id] = got
         return out
 
 

@@ -259,6 +259,9 @@ class InjectCompiler:
         nations = {n.id: n for n in self.sc.nations}
         for i, e in enumerate(self.sc.endings):
             self.text(e.text, self.loaded.main, ("endings", i, "text"), {}, nations, reader=False)
+        for i, n in enumerate(self.sc.nations):  # a nation's own outcome is read by that nation: `nation` is it
+            for j, o in enumerate(n.outcomes):
+                self.text(o.text, self.loaded.main, ("nations", i, "outcomes", j, "text"), {}, nations)
 
     def at_turn(self, at: int | str, src: SourceFile, path: tuple[Any, ...]) -> int | None:
         turns = self.sc.clock.turns

@@ -56,6 +56,16 @@ class BotSpec(Model):
     )
 
 
+class NationOutcome(Model):
+    """One result a nation may reach by the end, judged against its own brief: its goals and red lines."""
+
+    id: Slug = Field(description="a name for this result, unique within the nation")
+    title: str = Field(description="the result in a few words, shown in the debrief and the report")
+    when: str | None = Field(
+        None, description="an expression ('self' is this nation); the first outcome that holds is the nation's")
+    text: str = Field("", description="what the result means for this nation, read at the end (a template)")
+
+
 class Nation(Model):
     id: Ident
     name: str
@@ -63,6 +73,10 @@ class Nation(Model):
     brief: str = Field("", description="agenda, red lines, domestic pressure: private to that team")
     capabilities: dict[str, Annotated[int, Field(ge=0, le=5)]] = Field(default_factory=dict)
     bot: BotSpec = Field(default_factory=BotSpec)
+    outcomes: list[NationOutcome] = Field(
+        default_factory=list,
+        description="this nation's own result at the end, against its brief: the first whose 'when' holds "
+                    "(one without 'when' must come last)")
 
 
 class Organisation(Model):

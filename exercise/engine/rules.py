@@ -54,3 +54,12 @@ def ending(scenario: CompiledScenario, s: State) -> str | None:
         if e.when is None or e.when(s, -1):
             return e.id
     return None
+
+
+def national_outcome(scenario: CompiledScenario, s: State, nation: str) -> str | None:
+    """A nation's own result against its brief: its first outcome whose condition holds, `self` being it."""
+    me = scenario.nation_index[nation]
+    for o in scenario.outcomes.get(nation, []):
+        if o.when is None or o.when(s, me):
+            return o.id
+    return None

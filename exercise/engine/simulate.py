@@ -16,6 +16,7 @@ from typing import Any
 from .autopilot import next_step
 from .compile import CompiledScenario
 from .models import BOT_PROFILES
+from .rules import national_outcome
 from .session import Session
 
 MIXED = "mixed"
@@ -27,10 +28,12 @@ class SimResult:
     injects: dict[str, int] = field(default_factory=dict)
     options: dict[str, int] = field(default_factory=dict)
     endings: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)  # 'nation/outcome' -> games that nation reached it
     dead_ends: int = 0
     decisions: int = 0
     seconds: float = 0.0
     ranges: dict[str, list[float]] = field(default_factory=dict)
+    end_sums: list[float] = field(default_factory=list)  # per slot: the sum of its values at the games' ends
     by_profile: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -41,10 +44,15 @@ class SimResult:
     def decisions_per_second(self) -> float:
         return self.decisions / self.seconds if self.seconds else 0.0
 
+    def mean(self, slot: int) -> float:
+        """The mean of a state value (by slot) at the games' ends; min and max span every turn of every game."""
+        return round(self.end_sums[slot] / self.games, 2) if self.games and self.end_sums else 0.0
+
     def unreached(self) -> list[str]:
         out = [f"inject {k}" for k, v in self.injects.items() if v == 0]
         out += [f"option {k}" for k, v in self.options.items() if v == 0]
         out += [f"ending {k}" for k, v in self.endings.items() if v == 0]
+        out += [f"outcome {k}" for k, v in self.outcomes.items() if v == 0]
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -53,11 +61,13 @@ class SimResult:
             "injects": self.injects,
             "options": self.options,
             "endings": self.endings,
+            "outcomes": self.outcomes,
             "dead_ends": self.dead_ends,
             "per_second": round(self.per_second, 1),
             "decisions": self.decisions,
             "decisions_per_second": round(self.decisions_per_second, 1),
-            "ranges": {k: {"min": v[0], "max": v[1]} for k, v in self.ranges.items()},
+            "ranges": {k: {"min": lo, "max": hi, "mean": self.mean(i)}
+                       for i, (k, (lo, hi)) in enumerate(self.ranges.items())},
             "by_profile": self.by_profile,
             "unreached": self.unreached(),
         }
@@ -90,9 +100,11 @@ def simulate(scenario: CompiledScenario, n: int, seed: int = 0, bots: str | None
     res.injects = dict.fromkeys(scenario.injects, 0)
     res.options = {f"{i}/{o}": 0 for i, ci in scenario.injects.items() for o in ci.options}
     res.endings = {e.id: 0 for e in scenario.endings}
+    res.outcomes = {f"{n}/{o.id}": 0 for n, got in scenario.outcomes.items() for o in got}
     keys = scenario.layout.keys
     lo = list(scenario.start)
     hi = list(scenario.start)
+    sums = [0.0] * len(keys)
     started = timer()
     for g in range(n):
         profile = profiles[g % len(profiles)]
@@ -111,6 +123,9 @@ def simulate(scenario: CompiledScenario, n: int, seed: int = 0, bots: str | None
             if k in res.options:
                 res.options[k] += 1
         ending = state.ended.ending if state.ended else None
+        for nation in scenario.outcomes:
+            if (result := national_outcome(scenario, state, nation)) is not None:
+                res.outcomes[f"{nation}/{result}"] += 1
         name = profile or "scenario"
         per = res.by_profile.setdefault(name, {e.id: 0 for e in scenario.endings} | {"(none)": 0})
         if ending is None:
@@ -119,6 +134,8 @@ def simulate(scenario: CompiledScenario, n: int, seed: int = 0, bots: str | None
         else:
             res.endings[ending] += 1
             per[ending] += 1
+        for slot, value in enumerate(state.vals):
+            sums[slot] += value
         for slot, history in enumerate(state.history):
             for _, _, v in history:
                 if v < lo[slot]:
@@ -127,4 +144,5 @@ def simulate(scenario: CompiledScenario, n: int, seed: int = 0, bots: str | None
                     hi[slot] = v
     res.seconds = max(timer() - started, 1e-9)
     res.ranges = {k: [lo[i], hi[i]] for i, k in enumerate(keys)}
+    res.end_sums = sums
     return res

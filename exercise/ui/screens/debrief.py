@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from ...engine import words
+from ...engine.outcomes import national_results
 from ...engine.views import biggest_moves, ending_words, inject_view, paths_not_taken, visible_keys
 from ..commands import Action, bindings
 from ..controller import SessionController
@@ -68,6 +69,7 @@ class DebriefScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="debrief-body"):
             yield Static(id="ending", classes="debrief-section")
+            yield Static(id="national", classes="debrief-section")
             yield Static(id="moves", classes="debrief-section")
             yield Static(id="not-taken", classes="debrief-section")
             yield Static(id="report", classes="debrief-section")
@@ -97,11 +99,14 @@ class DebriefScreen(Screen[None]):
         return {self.nation, *(o for o, spec in sc.orgs.items() if self.nation in spec.members)}
 
     def refresh_all(self) -> None:
-        for selector, text in (("#ending", self.ending_text()), ("#moves", self.moves_text()),
+        for selector, text in (("#ending", self.ending_text()), ("#national", self.national_text()),
+                               ("#moves", self.moves_text()),
                                ("#not-taken", self.not_taken_text()), ("#report", self.report_text())):
             if isinstance(text, Text):
                 text.rstrip()
-            self.query_one(selector, Static).update(text)
+            static = self.query_one(selector, Static)
+            static.update(text)
+            static.display = bool(str(text))  # a scenario without national outcomes shows no empty section
 
     def ending_text(self) -> Text:
         st, sc = self.controller.state, self.controller.scenario
@@ -132,6 +137,21 @@ class DebriefScreen(Screen[None]):
             t.append("\n")
         t.append_text(legend(palette))
         return t
+
+    def national_text(self) -> Lines:
+        """Each nation's own result against its brief (a team's debrief: its own only); nothing where the
+        scenario gives nations no outcomes."""
+        results = national_results(self.controller.state, self.nation)
+        if not results:
+            return Lines([])
+        heading = "Your nation's result" if self.nation else "Each nation's result"
+        out = Lines([Text(heading, style="bold underline")])
+        for r in results:
+            who = "" if self.nation else f"{r.name}: "
+            out.append(Hanging(Text("■ ", style="bold"), plain_line(f"{who}{r.title}", style="bold")))
+            if r.text:
+                out.append(Hanging(Text("  "), plain(reflow(r.text))))
+        return out
 
     def moves_text(self) -> Lines:
         st, sc = self.controller.state, self.controller.scenario
