@@ -3,9 +3,8 @@ this checkout (test_cli_commands.py) and in an installed wheel (test_wheel.py)."
 
 from __future__ import annotations
 
-# `copy` comes with its own issue; add it here when it does.
-CONTRACT = frozenset({"play", "scenarios", "validate", "schema", "simulate", "run", "serve", "log", "verify", "test",
-                      "new", "msel", "report", "export"})
+CONTRACT = frozenset({"play", "scenarios", "validate", "schema", "simulate", "run", "serve", "log", "verify", "copy",
+                      "test", "new", "msel", "report", "export"})
 GROUPS = {"msel": frozenset({"export", "import"})}
 
 

@@ -6,6 +6,7 @@ Layout
     _render.py    events told as readable lines (used by `tabletop run`; reusable by others)
     _script.py    `tabletop run --script` files, script resume
     author.py     scenarios, validate, schema, test
+    copy.py       copy (a session between a file and PostgreSQL, verbatim)
     msel.py       msel export, msel import
     new.py        new
     play.py       play (the terminal UI)
@@ -62,7 +63,7 @@ __all__ = ["CliError", "app", "commands", "main"]
 def commands() -> typer.Typer:
     """The `tabletop` app with every command registered on it."""
     # Imported for the commands each registers on `app` (see "Adding a command" above).
-    from exercise.cli import author, msel, new, play, report_cmd, run, serve, sessions, simulate  # noqa: F401
+    from exercise.cli import author, copy, msel, new, play, report_cmd, run, serve, sessions, simulate  # noqa: F401
 
     return _app.app
 

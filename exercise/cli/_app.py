@@ -187,8 +187,13 @@ def load(ref: str, library: list[Path] | None = None) -> CompiledScenario:
     return load_scenario(scenario_path(ref), library_roots(library or []))
 
 
-def display(path: Path | str) -> str:
-    """A path as short as it can be said: relative to the working directory when under it."""
+def display(path: Path | str | Any) -> str:
+    """A path as short as it can be said: relative to the working directory when under it; a PostgreSQL session
+    as its URL without the password."""
+    from exercise.store.locator import PgLocation, is_url, shown
+
+    if isinstance(path, PgLocation) or is_url(path):
+        return shown(path)
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

@@ -41,28 +41,19 @@ def _sleep(seconds: float) -> None:
         time.sleep(seconds)
 
 
-def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int | None,
+def _open_or_create(db: str, ref: str, teams: dict[str, str] | None, seed: int | None,
                     default_seed: int | None, library: list[Path],
                     players: list[str] | None = None) -> tuple[LiveSession, bool]:
     """(session, resumed). A file with events is resumed from its own snapshot; else a session starts."""
     from exercise.engine.diagnostics import ScenarioError
     from exercise.live import LiveSession
-    from exercise.store import EventStore, StoreError
+    from exercise.store import PgLocation, holds_events, locate
 
-    if db.is_file() and db.stat().st_size > 0:
-        try:
-            probe = EventStore.open(db)
-        except StoreError:
-            # Not a session, or one whose creation was interrupted (an empty database): `create` below
-            # takes over the latter and refuses anything else, without touching it.
-            has_events = False
-        else:
-            try:
-                has_events = probe.last_seq() > 0
-            finally:
-                probe.close()
-        if has_events:
-            live = LiveSession.open(db)
+    where = locate(db)
+    # Not a session, or one whose creation was interrupted (an empty database): `create` below takes over the
+    # latter and refuses anything else, without touching it.
+    if holds_events(where):
+            live = LiveSession.open(where)
             given: CompiledScenario | None
             try:
                 given = load(ref, library)
@@ -86,9 +77,9 @@ def _open_or_create(db: Path, ref: str, teams: dict[str, str] | None, seed: int 
     scenario = load(ref, library)
     named = parse_players(players or [], list(scenario.nations), scenario.title)
     chosen = seed if seed is not None else default_seed if default_seed is not None else secrets.randbelow(1_000_000)
-    existed = db.exists()
+    existed = isinstance(where, PgLocation) or where.exists()
     try:
-        live = LiveSession.create(db, scenario, seed=chosen, teams=teams or {}, mode="headless",
+        live = LiveSession.create(where, scenario, seed=chosen, teams=teams or {}, mode="headless",
                                  players=named)
     except BaseException:
         if not existed:  # a session that could not even start leaves no file behind
@@ -110,7 +101,7 @@ def _resumed_banner(narrator: Narrator, live: LiveSession, extra: str = "") -> N
         f"· {len(state.log)} events already stored{extra}"), bold=True, fg="magenta"))
 
 
-def _already_ended(live: LiveSession, db: Path) -> None:
+def _already_ended(live: LiveSession, db: str) -> None:
     ended = live.state.ended
     assert ended is not None
     title = next((e.model.title for e in live.scenario.endings if e.id == ended.ending), "no ending reached")
@@ -120,8 +111,9 @@ def _already_ended(live: LiveSession, db: Path) -> None:
 @app.command(rich_help_panel=PANEL_PLAY)
 def run(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file, folder or id."),
-    db: Path = typer.Option(..., "--db", metavar="FILE",
-                            help="Session file: created, or resumed when it already holds a session."),
+    db: str = typer.Option(..., "--db", metavar="DB",
+                           help="Session file (or postgresql://host/dbname#SESSION): created, or resumed when it "
+                           "already holds a session."),
     script: Path | None = typer.Option(None, "--script", metavar="FILE",
                                        help="YAML script: optional seed and teams, then steps (the same steps "
                                        "as a scenario's tests)."),
@@ -164,7 +156,7 @@ def run(
         live.close()
 
 
-def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pace: float) -> None:
+def _run_bots(live: LiveSession, db: str, narrator: Narrator, resumed: bool, pace: float) -> None:
     from exercise.engine.commands import NextStep
 
     if resumed:
@@ -198,7 +190,7 @@ def _run_bots(live: LiveSession, db: Path, narrator: Narrator, resumed: bool, pa
     note(f"stored in {display(db)}: tabletop log {display(db)} lists the events")
 
 
-def _run_script(live: LiveSession, parsed: Script, script: Path, db: Path, narrator: Narrator, resumed: bool,
+def _run_script(live: LiveSession, parsed: Script, script: Path, db: str, narrator: Narrator, resumed: bool,
                 pace: float) -> None:
     from exercise.cli._script import ScriptMismatch, load_script, steps_done
     from exercise.engine.commands import ScriptStep

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -37,15 +36,15 @@ def json_line(record: dict[str, Any]) -> str:
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def log(
-    db: Path = typer.Argument(..., metavar="DB", help="Session file."),
+    db: str = typer.Argument(..., metavar="DB", help="Session file, or postgresql://host/dbname#SESSION."),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines: seq, type, wall, hash and the event's fields "
                                  "(an event field named like one of these is prefixed 'event_')."),
 ) -> None:
     """Print the event log, one event a line: seq, wall time, type, what happened."""
     from exercise.engine.text import one_line
-    from exercise.store import EventStore
+    from exercise.store import open_store
 
-    with EventStore.open(db, write=False) as store:
+    with open_store(db, write=False) as store:
         rows = store.read()
         scenario = _stored_scenario(store, rows, db)
     if as_json:
@@ -62,7 +61,7 @@ def log(
         note(f"{display(db)}: no events yet")
 
 
-def _stored_scenario(store: Any, rows: list[Any], db: Path) -> Any:
+def _stored_scenario(store: Any, rows: list[Any], db: str) -> Any:
     """The scenario stored in the file, to describe events with; None (events shown as stored) when it does not
     load, or when it is not the copy the session started with: a changed copy would put words in the log that
     were never played."""
@@ -129,7 +128,8 @@ def _describer(sc: Any, rows: list[Any]) -> tuple[Callable[[Any], str], set[int]
 
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
-def verify(db: Path = typer.Argument(..., metavar="DB", help="Session file.")) -> None:
+def verify(db: str = typer.Argument(..., metavar="DB", help="Session file, or postgresql://host/dbname#SESSION.")
+           ) -> None:
     """Check a session file: SQLite's integrity check, the log's hash chain and the scenario copy stored with it;
     exit 1 when one fails (with the first bad sequence number when the chain is broken). Only reads the file."""
     from exercise.engine.text import one_line

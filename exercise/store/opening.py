@@ -46,14 +46,17 @@ def session_exists(db: str | Path | PgLocation) -> bool:
 def holds_events(db: str | Path | PgLocation) -> bool:
     """Whether `db` is a session with at least one event (False for nothing there, or an unfinished start)."""
     where = locate(db)
-    if isinstance(where, Path) and not (where.is_file() and where.stat().st_size > 0):
+    if isinstance(where, PgLocation):  # a database that cannot be reached is not an empty session: that raises
+        if not PostgresStore.exists(where):
+            return False
+        with PostgresStore.open(where) as store:
+            return store.last_seq() > 0
+    if not (where.is_file() and where.stat().st_size > 0):
         return False
     try:
-        with open_store(where) as store:
-            return store.last_seq() > 0
+        with EventStore.open(where) as found:
+            return found.last_seq() > 0
     except StoreError:
-        if isinstance(where, PgLocation):
-            raise  # a database that cannot be reached is not an empty session
         return False
 
 

@@ -427,7 +427,10 @@ class PostgresStore:
                 with conn.transaction():
                     yield conn
             except psycopg.Error as exc:
-                raise StoreError(f"{self.shown}: {action} failed: {_one_line(exc)}") from None
+                raise self._failure(action, exc) from None
+
+    def _failure(self, action: str, exc: BaseException) -> StoreError:
+        return StoreError(f"{self.shown}: {action} failed: {_failure_words(_psycopg(), exc)}")
 
     def _guard(self, action: str, work: Callable[[], _T]) -> _T:
         psycopg = _psycopg()
@@ -436,16 +439,19 @@ class PostgresStore:
                 return work()
             except StoreError:
                 raise
-            except psycopg.errors.UniqueViolation:
-                raise StoreError(f"{self.shown}: {action} failed: another writer stored the same sequence number "
-                                 "(it wrote without the session's lock); nothing was stored") from None
-            except psycopg.OperationalError as exc:
-                raise StoreError(f"{self.shown}: {action} failed: the database server cannot be reached "
-                                 f"({_one_line(exc)})") from None
             except psycopg.Error as exc:
-                raise StoreError(f"{self.shown}: {action} failed: {_one_line(exc)}") from None
+                raise self._failure(action, exc) from None
             except MemoryError:
                 raise StoreError(f"{self.shown}: {action} failed: the log is too large to read into memory") from None
+
+
+def _failure_words(psycopg: Any, exc: BaseException) -> str:
+    if isinstance(exc, psycopg.errors.UniqueViolation):
+        return ("another writer stored the same sequence number (it wrote without the session's lock); nothing "
+                "was stored")
+    if isinstance(exc, psycopg.OperationalError):
+        return f"the database server cannot be reached ({_one_line(exc)})"
+    return _one_line(exc)
 
 
 def _one_line(exc: BaseException) -> str:
