@@ -1,13 +1,19 @@
 """The master scenario events list (MSEL) as planners keep it: a CSV or XLSX sheet, one row per inject.
 
-Export writes a scenario's injects as rows; import reads rows back into an inject library, so a
+Export writes a scenario's injects as rows in time order; import reads rows back into an inject library, so a
 planning team can work in the spreadsheet they already use and bring the result back into tabletop.
-Export then import then export gives the same sheet: every column maps to one inject field.
+Export then import then export gives the same sheet, and a scenario that includes the imported library plays the
+same games: every column maps to inject fields, the Effects and Decision columns hold the inject's release
+effects and its decision (options, conditions, effects, chances, default) as YAML, and Order keeps the scenario's
+order, in which injects due at the same turn are released. A library inject's parameters are shown bound
+(`msel_inject`): ids as included, nations in conditions and effects, `{{ nations.estrava.short }}` in texts.
 
-A sheet is opened in a spreadsheet, so its cells follow `engine.cells`: a CSV cell a spreadsheet would run as a
-formula (a title starting with '=') gets an apostrophe before it, which import takes off again; an XLSX cell is
-stored as a string, never a formula. Control characters (a YAML "\\e" in a scenario) are shown as pictures in both
-(XLSX cannot hold them at all), so only they do not come back as they were.
+Every MSEL sheet tabletop writes (this one, and the MSEL as played that `tabletop export` writes) goes through
+the one writer here, `write_table_csv` / `write_table_xlsx`. A sheet is opened in a spreadsheet, so its cells
+follow `engine.cells`: a CSV cell a spreadsheet would run as a formula (a title starting with '=') gets an
+apostrophe before it, which import takes off again; an XLSX cell is stored as a string, never a formula. Control
+characters (a YAML "\\e" in a scenario) are shown as pictures in both (XLSX cannot hold them at all), so only they
+do not come back as they were.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,12 +34,17 @@ import yaml
 from .engine import cells
 from .engine.compile import CompiledScenario
 from .engine.compile_injects import CInject
-from .engine.diagnostics import Diagnostic, Mark
+from .engine.diagnostics import Diagnostic, Mark, ScenarioError
 from .engine.safefile import UnsafeFile, read_bounded
 from .engine.text import one_line, visible
+from .engine.yamlsafe import load_yaml
+from .msel_inject import bound, decision
 
 COLUMNS = ["Seq", "Inject ID", "Scenario time", "Trigger", "Type", "From", "To", "Title", "Description",
-           "Expected action", "Objective", "Capability"]
+           "Expected action", "Objective", "Capability", "Effects", "Decision", "Order"]
+# Columns a sheet from before they existed may lack: read as empty (no effects, no decision, sheet order).
+OPTIONAL = ("Effects", "Decision", "Order")
+WIDTHS = [5, 22, 13, 24, 12, 24, 22, 30, 60, 40, 10, 30, 30, 60, 6]
 
 
 class MselError(Exception):
@@ -61,76 +73,128 @@ class MselRow:
     expected: str
     objective: str
     capability: str
+    effects: str = ""  # the inject's release effects, a YAML flow mapping ('{cohesion: -3}')
+    decision: str = ""  # its decision (prompt, deadline, options with effects and outcomes, default), as YAML
+    order: int = 0  # its place in the scenario: injects due at the same turn are released in this order
 
     def cells(self) -> list[str | int]:
         return [self.seq, self.id, self.time, self.trigger, self.kind, self.sender, self.to, self.title,
-                self.description, self.expected, self.objective, self.capability]
+                self.description, self.expected, self.objective, self.capability, self.effects, self.decision,
+                self.order]
 
 
-def _trigger(ci: CInject) -> str:
-    m = ci.model
+def _trigger(ci: CInject, when: str | None) -> str:
+    """'turn N', 'after ID + N turns' (the id as included, prefix and all), 'when COND' or 'manual', then
+    'if COND' for a condition on a scheduled inject; conditions with their library's parameters bound."""
     if ci.manual:
         base = "manual"
-    elif m.at is not None:
+    elif ci.turn is not None:
         base = f"turn {ci.turn}"
-    elif m.after is not None:
-        base = "after " + " ".join(m.after.split())
+    elif ci.after is not None:
+        ref, turns = ci.after
+        base = f"after {ref}" + (f" + {turns} turn{'s' if turns != 1 else ''}" if turns else "")
     else:
-        return f"when {m.when}"
-    return f"{base} if {m.when}" if m.when else base
+        return f"when {when}"
+    return f"{base} if {when}" if when else base
+
+
+def earliest_turn(sc: CompiledScenario, ci: CInject) -> int | None:
+    """The first turn an inject can come: its own, or its chain of 'after's from one; None for a condition
+    alone or a manual inject (they come when they come)."""
+    offset, seen = 0, set()
+    cur: CInject | None = ci
+    while cur is not None and cur.after is not None and cur.id not in seen:
+        seen.add(cur.id)
+        offset += cur.after[1]
+        cur = sc.injects.get(cur.after[0])
+    if cur is None or cur.manual or cur.turn is None:
+        return None
+    return cur.turn + offset
+
+
+def _yaml(value: Any, flow: bool) -> str:
+    if not value:
+        return ""
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=flow).strip()
 
 
 def rows(sc: CompiledScenario) -> list[MselRow]:
+    """The scenario's injects in time order (turn, then the scenario's own order; those triggered by a condition
+    alone, then the manual ones, last), each with everything `to_library` needs to write it back."""
     caps = {o.id: o.capability for o in sc.model.objectives}
+    never = sc.turns + 1
+
+    def when(ci: CInject) -> tuple[int, int, int]:
+        turn = earliest_turn(sc, ci)
+        return (2 if ci.manual else 1 if turn is None else 0, turn or never, ci.order)
+
     out = []
-    for seq, ci in enumerate(sorted(sc.injects.values(), key=lambda c: c.order), 1):
-        m = ci.model
+    for seq, ci in enumerate(sorted(sc.injects.values(), key=when), 1):
+        m = bound(sc, ci)
         # Library parameters are shown bound, as the nations this scenario gave them.
         to = m.to if isinstance(m.to, str) else ", ".join(ci.params.get(t, t) for t in m.to)
-        out.append(MselRow(seq, ci.id, sc.time_of(ci.turn) if ci.turn else "", _trigger(ci), m.kind, m.from_, to,
+        turn = earliest_turn(sc, ci)
+        out.append(MselRow(seq, ci.id, sc.time_of(turn) if turn else "", _trigger(ci, m.when), m.kind, m.from_, to,
                            m.title or "", m.text.strip(), m.expected or "", ", ".join(ci.objectives),
-                           ", ".join(caps.get(o, "") for o in ci.objectives)))
+                           ", ".join(caps.get(o, "") for o in ci.objectives), _yaml(m.effects, True),
+                           _yaml(decision(sc, ci), False), ci.order + 1))
     return out
 
 
-def write_csv(sheet: list[MselRow], path: Path) -> None:
+Cell = str | int
+
+
+def write_table_csv(path: Path, header: list[str], table: Iterable[Sequence[Cell]],
+                    shown: Callable[[str], str] = visible) -> None:
+    """The one CSV writer for every MSEL sheet (planned and as played): each text `shown` (its control characters
+    as pictures) and defused (`cells.defuse`: a text a spreadsheet would run as a formula gets an apostrophe)."""
     with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
-        for r in sheet:
-            w.writerow([x if isinstance(x, int) else cells.cell(x) for x in r.cells()])
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        for row in table:
+            w.writerow([x if isinstance(x, int) else cells.defuse(shown(x)) for x in row])
 
 
-def _openpyxl(module: str) -> Any:
-    """An openpyxl module. It ships no type information (and types-openpyxl is not a dependency), so what
-    this module uses of it is confined to write_xlsx and _xlsx_table, behind typed signatures."""
-    return importlib.import_module(module)
-
-
-def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
+def write_table_xlsx(path: Path, header: list[str], table: Iterable[Sequence[Cell]], widths: Sequence[int],
+                     title: str = "MSEL", shown: Callable[[str], str] = visible) -> None:
+    """The one XLSX writer for every MSEL sheet: a sheet named MSEL, a bold frozen header, wrapped cells."""
     openpyxl, styles = _openpyxl("openpyxl"), _openpyxl("openpyxl.styles")
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "MSEL"
-    ws.append(COLUMNS)
+    ws.append(header)
     for cell in ws[1]:
         cell.font = styles.Font(bold=True)
-    for r in sheet:
+    for row in table:
         # openpyxl refuses control characters (IllegalCharacterError) and stores a str starting with '=' as a
         # formula: text is shown (`visible`) and kept a string (data type 's'), so '=HYPERLINK(...)' stays words.
-        ws.append([x if isinstance(x, int) else visible(x) for x in r.cells()])
+        ws.append([x if isinstance(x, int) else shown(x) for x in row])
         for c in ws[ws.max_row]:
             if isinstance(c.value, str):
                 c.data_type = "s"
-    widths = [5, 22, 13, 24, 12, 24, 22, 30, 60, 40, 10, 30]
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
             cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     wb.properties.title = title
     wb.save(path)
+
+
+def write_csv(sheet: list[MselRow], path: Path) -> None:
+    write_table_csv(path, COLUMNS, (r.cells() for r in sheet))
+
+
+def _openpyxl(module: str) -> Any:
+    """An openpyxl module. It ships no type information (and types-openpyxl is not a dependency), so what
+    this module uses of it is confined to the writer and _xlsx_table, behind typed signatures."""
+    return importlib.import_module(module)
+
+
+def write_xlsx(sheet: list[MselRow], path: Path, title: str = "MSEL") -> None:
+    write_table_xlsx(path, COLUMNS, (r.cells() for r in sheet), WIDTHS, title)
 
 
 # A sheet comes from outside (a planning team's spreadsheet), so reading it is bounded like a scenario:
@@ -140,7 +204,7 @@ MAX_SHEET_BYTES = 8 * 1024 * 1024  # the file as it is on disk (CSV text, or the
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # an XLSX's parts unpacked, all together (a zip bomb stops here)
 MAX_PARTS = 1000  # files inside an XLSX (a real one has a dozen or two)
 MAX_ROWS = 20_000
-MAX_COLUMNS = 50  # the MSEL has 12; cells past this are not read
+MAX_COLUMNS = 50  # the MSEL has 15; cells past this are not read
 _DTD = [s.encode(enc) for s in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be")]
 
 
@@ -240,11 +304,11 @@ def read(path: Path) -> list[MselRow]:
     if not table:
         raise _error(path, 1, 1, "msel-empty", "the sheet is empty")
     header = [str(c).strip() for c in table[0]]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing:
         raise _error(path, 1, 1, "msel-columns", f"missing column(s): {', '.join(missing)} "
                      f"(expected: {', '.join(COLUMNS)})")
-    col = {name: header.index(name) for name in COLUMNS}
+    col = {name: header.index(name) if name in header else MAX_COLUMNS + 1 for name in COLUMNS}
     out = []
     for n, raw in enumerate(table[1:], 2):
         if not any(str(c).strip() for c in raw):
@@ -259,8 +323,31 @@ def read(path: Path) -> list[MselRow]:
             raise _error(path, n, col["Trigger"] + 1, "msel-trigger", f"Trigger '{one_line(values[3])[:60]}' is not "
                          "'turn N', 'after ID [+ N turns]', 'when CONDITION' or 'manual' (optionally followed by "
                          "'if CONDITION')")
-        out.append(MselRow(seq, *values[1:]))
+        for name in ("Effects", "Decision"):
+            _cell_yaml(path, n, col[name] + 1, name, values[COLUMNS.index(name)])
+        order = _seq(path, n, col["Order"] + 1, values[-1], 0)
+        (ident, time, trigger, kind, sender, to, title, description, expected, objective, capability, effects,
+         dec) = values[1:-1]
+        out.append(MselRow(seq, ident, time, trigger, kind, sender, to, title, description, expected, objective,
+                           capability, effects, dec, order))
     return out
+
+
+def _cell_yaml(path: Path, row: int, col: int, name: str, text: str) -> Any:
+    """A cell that holds YAML (Effects, Decision), read with the scenario's own safe loader: a mistake is named
+    by the sheet's row and column (and the line within the cell)."""
+    if not text:
+        return None
+    try:
+        data, _ = load_yaml(text, str(path))
+    except ScenarioError as exc:
+        first = exc.diagnostics[0] if exc.diagnostics else None
+        where = f" (line {first.line} of the cell)" if first else ""
+        raise _error(path, row, col, "msel-yaml", f"the {name} cell is not readable YAML{where}: "
+                     f"{first.message if first else exc}") from None
+    if not isinstance(data, dict):
+        raise _error(path, row, col, "msel-yaml", f"the {name} cell holds {type(data).__name__}, not a mapping")
+    return data
 
 
 class _Dumper(yaml.SafeDumper):
@@ -279,7 +366,9 @@ _Dumper.add_representer(str, _str)
 def to_library(sheet: list[MselRow], title: str = "Imported MSEL") -> str:
     """Rows as an inject library (YAML text) that a scenario includes."""
     injects = []
-    for r in sorted(sheet, key=lambda r: r.seq):
+    # The library keeps the scenario's order (the Order column), so injects due at the same turn are released in
+    # the order they were before; a sheet without it keeps its own order.
+    for r in sorted(sheet, key=lambda r: (r.order or r.seq, r.seq)):
         m = _TRIGGER.match(r.trigger)
         assert m is not None
         inj: dict[str, Any] = {"id": r.id}
@@ -303,6 +392,11 @@ def to_library(sheet: list[MselRow], title: str = "Imported MSEL") -> str:
         inj["text"] = r.description
         if r.expected:
             inj["expected"] = r.expected
+        effects, decision = (load_yaml(x, "cell")[0] if x else None for x in (r.effects, r.decision))
+        if effects:
+            inj["effects"] = effects
+        if decision:
+            inj["decision"] = decision
         injects.append(inj)
     body = yaml.dump({"ttx-library": 1, "title": title, "injects": injects}, Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100)

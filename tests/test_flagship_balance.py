@@ -13,10 +13,10 @@ from functools import cache
 from typing import Any
 
 import pytest
+from harness import in_process
 
 from exercise.engine.models import BOT_PROFILES
 from exercise.engine.session import Refused, Session
-from harness import in_process
 
 FLAGSHIPS = ["northern-shield", "dry-river"]
 GAMES = 120

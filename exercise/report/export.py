@@ -20,11 +20,9 @@ What players wrote stays exact where it is data, and harmless where a person rea
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
 
 from ..engine import cells
 from ..store import StoredEvent
@@ -191,42 +189,18 @@ def _msel_rows(db_path: str | Path) -> list[list[str]]:
 
 
 def export_msel_csv(db_path: str | Path, path: Path) -> Path:
-    rows = _msel_rows(db_path)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(MSEL_HEADER)
-        for row in rows:
-            w.writerow([cells.defuse(guard(x)) for x in row])
+    from ..msel import write_table_csv  # the one MSEL sheet writer, for the scenario's MSEL and this one
+
+    write_table_csv(path, MSEL_HEADER, _msel_rows(db_path), shown=guard)
     return path
 
 
-def _openpyxl(module: str) -> ModuleType:
-    """An openpyxl module: it ships no type hints (types-openpyxl is not installed), so its use stays in
-    export_msel_xlsx, behind a typed signature."""
-    return importlib.import_module(module)
-
-
 def export_msel_xlsx(db_path: str | Path, path: Path) -> Path:
-    openpyxl, styles = _openpyxl("openpyxl"), _openpyxl("openpyxl.styles")
-    rows = _msel_rows(db_path)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "MSEL"
-    ws.append(MSEL_HEADER)
-    for row in rows:
-        ws.append([int(row[0]), *(guard(x) for x in row[1:])])
-        for cell in ws[ws.max_row][1:]:
-            cell.data_type = "s"  # text stays text: a description starting with '=' is not a formula
-    for cell in ws[1]:
-        cell.font = styles.Font(bold=True)
-    widths = [8, 18, 14, 18, 12, 24, 24, 40, 48, 10, 28, 11, 20, 48]
-    for i, w in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = w
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    wb.save(str(path))
+    from ..msel import write_table_xlsx
+
+    table: list[list[str | int]] = [[int(row[0]), *row[1:]] for row in _msel_rows(db_path)]
+    write_table_xlsx(path, MSEL_HEADER, table, [8, 18, 14, 18, 12, 24, 24, 40, 48, 10, 28, 11, 20, 48],
+                     title="MSEL as played", shown=guard)
     return path
 
 
