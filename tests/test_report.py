@@ -204,17 +204,19 @@ def test_improvement_plan_is_prefilled_and_marked_as_suggested(report, html: str
     for row in ip:
         assert row.capability == caps[row.objective]
         assert row.poc == "To be assigned" and row.start == row.completion == "To be set"
-        assert row.recommendation in ("dialogue forums", "joint exercises", "civilian perspectives",
-                                      "education and training")
-        assert row.action
-    assert {r.recommendation for r in ip if r.objective == "O1"} == {"dialogue forums"}
-    assert {r.recommendation for r in ip if r.objective == "O3"} == {"civilian perspectives"}
+        assert row.element in ("Planning", "Organisation", "Equipment", "Training", "Exercises", "To be determined")
+        assert row.root_cause and row.root_cause_note
+        assert row.action and row.key == int(row.source.rsplit("#", 1)[1])
+    # The actions come from what happened, each naming its events: no two rows share a stock sentence.
+    drawn = [r for r in ip if r.actions]
+    assert drawn and all(r.recommendation.startswith("suggested, drawn from events #") for r in drawn)
+    assert len({a for r in drawn for a in r.actions}) >= len(drawn)
     assert any(r.responsible == "Ardel Regional Compact" and r.responsible_suggested for r in ip)
     section = _text_of(_section(html, "improvement-plan"))
-    for head in ("Core capability", "Issue / area for improvement", "Corrective action", "Responsible organisation",
-                 "Point of contact", "Start", "Completion"):
+    for head in ("Core capability", "Capability element", "Issue / area for improvement", "Root cause",
+                 "Corrective action", "Responsible organisation", "Point of contact", "Start", "Completion"):
         assert head in section
-    assert section.count("suggested (") == len(ip)
+    assert section.count("drawn from events") == len(drawn)
 
 
 def test_timeline_has_injects_decisions_rationales_messages_adjudications(session_db: Path, html: str) -> None:

@@ -203,7 +203,9 @@ def test_docx_is_written_and_reads_back(outputs: dict[str, Path], session_db: Pa
     ip = next(t for t in doc.tables if t.rows[0].cells[0].text == "#" and t.rows[0].cells[1].text == "Core capability")
     assert len(ip.rows) == len(report.improvement_plan) + 1
     assert ip.rows[0]._tr.xml.count("tblHeader") == 1
-    assert [r.cells[5].text for r in ip.rows[1:]] == ["To be assigned"] * len(report.improvement_plan)
+    assert [c.text for c in ip.rows[0].cells][2:5] == ["Capability element", "Issue / area for improvement",
+                                                       "Root cause"]
+    assert [r.cells[7].text for r in ip.rows[1:]] == ["To be assigned"] * len(report.improvement_plan)
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     all_text = "\n".join([*(p.text for p in doc.paragraphs), *cells])
     assert HOSTILE in all_text and "<em>next time</em>" in all_text

@@ -17,6 +17,11 @@ def report(
     out: Path = typer.Option(Path("."), "--out", "-o", help="Folder to write the report(s) into."),
     compare: bool = typer.Option(False, "--compare", help="Compare sessions of the same scenario: where their "
                                  "decisions diverged, and what that did to the state and the ending."),
+    plan: Path | None = typer.Option(
+        None, "--plan", metavar="PLAN.xlsx",
+        help="The improvement plan as a sheet for the planning team: written, prefilled, when PLAN.xlsx does not "
+        "exist; read back into every format when it does (owner, point of contact, start and completion dates, "
+        "and any element, root cause or action the team changed). Never overwritten."),
     template_dir: Path | None = typer.Option(
         None, "--template-dir",
         help="Your own Jinja2 templates (letterhead.html.j2, report.css, report.html.j2, report.md.j2…), looked up "
@@ -36,6 +41,8 @@ def report(
             check_session_file(p)  # before any is written: a folder or a FIFO among them says what it is
         if template_dir is not None and not template_dir.is_dir():
             fail(f"{template_dir}: no such template directory")
+        if plan is not None and (compare or len(db) != 1):
+            fail("--plan goes with the report of one session file (not with --compare)")
         if compare:
             if len(db) < 2:
                 fail("--compare needs at least two session files")
@@ -48,7 +55,10 @@ def report(
         else:
             paths = []
             for p in db:
-                paths += write_report(p, formats, out, template_dir)
+                paths += write_report(p, formats, out, template_dir, plan)
+            if plan is not None and paths and paths[-1] == plan:
+                typer.echo(f"note: {display(plan)} holds the improvement plan to fill in (owner, point of contact, "
+                           "dates); run this command again to read it into the report", err=True)
     except ReportError as exc:
         fail(str(exc))
     for path in paths:

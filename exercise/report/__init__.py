@@ -123,11 +123,14 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
 
 
 def write_report(db_path: str | Path | PgLocation, formats: Iterable[str] | str = ("md", "html"),
-                 out_dir: str | Path | None = None, template_dir: str | Path | None = None) -> list[Path]:
+                 out_dir: str | Path | None = None, template_dir: str | Path | None = None,
+                 plan: str | Path | None = None) -> list[Path]:
     """Write the after-action report of a session file; returns the files written, one per format.
 
-    `out_dir` defaults to the session file's folder. Raises `ReportError` with one clear line (an
-    unknown format, a missing optional extra, an unreadable session file, a missing template).
+    `out_dir` defaults to the session file's folder. `plan`: an improvement plan sheet (XLSX) read into the
+    report when it exists, else written after it, prefilled, and returned last (see plan_sheet.py). Raises
+    `ReportError` with one clear line (an unknown format, a missing optional extra, an unreadable session
+    file, a missing template, a plan sheet that cannot be read, naming its cell).
     """
     from jinja2 import TemplateError
 
@@ -141,11 +144,24 @@ def write_report(db_path: str | Path | PgLocation, formats: Iterable[str] | str 
         _require("PIL", "DOCX output needs the optional extra: pip install 'tabletop-exercise[docx]'")
     if template_dir is not None and not Path(template_dir).is_dir():
         raise ReportError(f"{template_dir}: no such template directory")
+    plan_path = Path(plan) if plan is not None else None
+    if plan_path is not None and plan_path.suffix.lower() != ".xlsx":
+        raise ReportError(f"{plan_path}: the plan sheet is an XLSX workbook: name it PLAN.xlsx")
     report = build(db_path)
+    fill_in = plan_path is not None and not plan_path.exists()
+    if plan_path is not None and not fill_in:
+        from .plan_sheet import read_plan
+
+        report = read_plan(report, plan_path)
     session = locate(db_path)
     target = Path(out_dir) if out_dir is not None else session.resolve().parent if isinstance(session, Path) else Path()
     try:
-        return write_outputs(report, fmts, target, report_stem(db_path), template_dir)
+        written = write_outputs(report, fmts, target, report_stem(db_path), template_dir)
+        if plan_path is not None and fill_in:
+            from .plan_sheet import write_plan
+
+            written.append(write_plan(report, plan_path))
+        return written
     except TemplateError as exc:
         name, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # a syntax error has them
         where = f" ({name}:{lineno})" if name else ""

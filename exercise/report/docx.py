@@ -161,26 +161,25 @@ class _Writer(Doc):
     def improvement_plan(self) -> None:
         self.landscape(True)
         self.heading("4. Improvement plan", 1)
-        self.para("One row per area for improvement, prefilled from the log. Corrective actions marked 'suggested' are "
-                  "drafts drawn from the exercise's debrief recommendations (dialogue forums, joint exercises, "
-                  "civilian perspectives, education and training), and responsible organisations marked 'suggested' "
-                  "are the party most involved in the objective's decisions: the planning team confirms or replaces "
-                  "each, and assigns points of contact and dates.", italic=True, size=8.5)
+        self.para(t(self.r.plan_intro), italic=True, size=8.5)
         rows: list[list[CellValue]] = []
         for row in self.r.improvement_plan:
             rated: list[Run] = [("r", row.rating + " ")] if row.rating else []
             issue: list[Run] = [*rated, ("", t(row.issue)), ("m", "\n" + row.source)]
-            action: list[Run] = [("", t(row.action)), ("m", f"\nsuggested ({row.recommendation})")]
+            said = row.actions or [row.action]
+            action: list[Run] = [("", "\n".join(t(a) for a in said)), ("m", f"\n{t(row.recommendation)}")]
             owner: list[Run] = [("", t(row.responsible))]
             if row.responsible_suggested:
                 owner.append(("m", "\nsuggested"))
             rows.append([str(row.number), t(row.capability) + (f" ({t(row.objective)})" if row.objective else ""),
-                         issue, action, owner, row.poc, row.start, row.completion])
+                         [("", t(row.element)), ("m", "\n" + t(row.element_note))], issue,
+                         [("", t(row.root_cause)), ("m", "\n" + t(row.root_cause_note))], action, owner,
+                         t(row.poc), t(row.start), t(row.completion)])
         if not rows:
-            rows = [["", "", "No area for improvement was recorded.", "", "", "", "", ""]]
-        self.table(["#", "Core capability", "Issue / area for improvement", "Corrective action",
-                    "Responsible organisation", "Point of contact", "Start", "Completion"], rows,
-                   [0.8, 3.4, 6.4, 6.3, 3.4, 2.3, 1.7, 1.7], 8.5)  # 26 cm: the landscape page's 26.1
+            rows = [["", "", "", "No area for improvement was recorded.", "", "", "", "", "", ""]]
+        self.table(["#", "Core capability", "Capability element", "Issue / area for improvement", "Root cause",
+                    "Corrective action", "Responsible organisation", "Point of contact", "Start", "Completion"], rows,
+                   [0.8, 2.6, 2.0, 4.4, 3.4, 5.2, 2.5, 2.1, 1.5, 1.5], 8)  # 26 cm: the landscape page's 26.1
 
     def record(self) -> None:
         r = self.r

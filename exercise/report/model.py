@@ -23,7 +23,7 @@ from ..store import StoredEvent
 from . import record
 from .charts import build_figures
 from .outside import block, guard_tree, line, part, sentence
-from .recommendations import TO_BE_ASSIGNED, TO_BE_SET, suggest_action
+from .plan import intro as plan_intro
 from .sections import (
     DecisionView,
     EvidenceItem,
@@ -316,24 +316,10 @@ class _Builder:
         return self.ended_seq is not None and seq > self.ended_seq
 
     def improvement_plan(self, objectives: list[ObjectiveSection], general: list[ObsView]) -> list[IPRow]:
-        rows: list[IPRow] = []
-        owners = analysis.most_involved(self.state)
-        for sec in objectives:
-            owner = owners.get(sec.id)
-            for o in sec.improvements:
-                rows.append(self._ip_row(len(rows) + 1, sec.id, sec.capability, sec.text, o, owner))
-        for o in general:
-            if o.category == "improvement":
-                rows.append(self._ip_row(len(rows) + 1, "", "(no objective)", "", o, None))
-        return rows
+        from .plan import PlanBuilder
 
-    def _ip_row(self, number: int, objective: str, capability: str, objective_text: str, o: ObsView,
-                owner: str | None) -> IPRow:
-        name, action = suggest_action(capability, objective_text, o.text)
-        source = ("Hot wash" if o.hotwash else f"Observation at {self.when(o.turn)}") + f", event #{o.seq}"
-        return IPRow(number, objective, capability, o.text, o.rating, action, name,
-                     self.name(owner) if owner else TO_BE_ASSIGNED, owner is not None, TO_BE_ASSIGNED,
-                     TO_BE_SET, TO_BE_SET, source)
+        return PlanBuilder(self).rows([(sec.id, sec.capability, sec.improvements, sec.notes)
+                                       for sec in objectives], general)
 
     def msel(self) -> list[MselPlayed]:
         sc = self.sc
@@ -397,6 +383,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
         msel=b.msel(),
         digest=record.digest(sc, state, rows, b.live, verified, line(name)),
         warnings=record.warnings(verified, live.copy_problems, line(name)),
+        plan_intro=plan_intro(),
     )
     guard_tree(report)
     return report

@@ -79,14 +79,21 @@ class IPRow:
     capability: str
     issue: str
     rating: str | None
-    action: str
-    recommendation: str  # which of the seed's recommendations it draws on
+    action: str  # the corrective actions, one a line ('To be determined' when the log shows nothing to act on)
+    recommendation: str  # what the actions are drawn from: 'drawn from events #12, #15' ('' when nothing)
     responsible: str
     responsible_suggested: bool
     poc: str
     start: str
     completion: str
     source: str
+    element: str = ""  # the capability element: Planning, Organisation, Equipment, Training, Exercises
+    element_note: str = ""  # where it comes from: 'suggested', 'to be determined by the planning team'…
+    root_cause: str = ""
+    root_cause_note: str = ""  # 'noted in event #12', 'no observation names a cause'…
+    key: int = 0  # the observation's event number: how a row of the plan sheet finds its row again
+    actions: list[str] = field(default_factory=list)
+    filled: bool = False  # owner, contact or dates came from the planning team's sheet
 
 
 @dataclass
@@ -268,6 +275,7 @@ class Report:
     # What the reader must know before trusting the rest (a changed scenario copy, a broken chain): shown first,
     # above everything, in every format.
     warnings: list[str] = field(default_factory=list)
+    plan_intro: str = ""  # what the improvement plan's columns are and where they come from (`plan.intro`)
     rating_words: dict[str, str] = field(default_factory=lambda: dict(views.RATING_WORDS))
 
     def figures_in(self, group: str) -> list[fg.Figure]:
