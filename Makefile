@@ -23,8 +23,10 @@ lint: $(STAMP)
 	$(BIN)/mypy exercise
 	$(BIN)/lint-imports
 
+# serve_load plays the full five minutes of issue 13's workshop (TABLETOP_BENCH_SERVE_SECONDS=30 for a quick look)
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.serve_load
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
