@@ -187,12 +187,22 @@ def load(ref: str, library: list[Path] | None = None) -> CompiledScenario:
     return load_scenario(scenario_path(ref), library_roots(library or []))
 
 
+def db_location(db: str) -> Any:
+    """A DB argument as a Location (exercise.store): a Path for a file, without importing the store (which brings
+    sqlite3: `tabletop play` shows its launcher first), else the PostgreSQL session the URL names."""
+    if db.split(":", 1)[0].lower() not in ("postgresql", "postgres"):
+        return Path(db)
+    from exercise.store import locate
+
+    return locate(db)
+
+
 def display(path: Path | str | Any) -> str:
     """A path as short as it can be said: relative to the working directory when under it; a PostgreSQL session
     as its URL without the password."""
-    from exercise.store.locator import PgLocation, is_url, shown
+    if not isinstance(path, Path) and str(path).split(":", 1)[0].lower() in ("postgresql", "postgres"):
+        from exercise.store import shown
 
-    if isinstance(path, PgLocation) or is_url(path):
         return shown(path)
     p = Path(path)
     try:

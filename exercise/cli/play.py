@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from exercise.cli._app import PANEL_PLAY, app, display, err, fail, load, note, scenario_path
+from exercise.cli._app import PANEL_PLAY, app, db_location, display, err, fail, load, note, scenario_path
 from exercise.cli._library import library_option
 
 if TYPE_CHECKING:
+    from exercise.store import Location
     from exercise.ui.app import TtxApp
 
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 def play(
     scenario: str | None = typer.Argument(
         None, metavar="SCENARIO", help="a scenario file, a folder holding scenario.yaml, or a scenario id"),
-    db: Path | None = typer.Option(
-        None, "--db", metavar="FILE", help="the session file: resumed or joined if it exists, else created"),
+    db: str | None = typer.Option(
+        None, "--db", metavar="DB", help="the session file (or postgresql://host/dbname#SESSION): resumed or joined "
+        "if it exists, else created"),
     team: str | None = typer.Option(None, "--team", metavar="NATION", help="join the session as this nation"),
     solo: str | None = typer.Option(None, "--solo", metavar="NATION",
                                     help="play this nation alone; bots play the others"),
@@ -51,13 +53,15 @@ def play(
     from exercise.ui.app import make_app
     from exercise.ui.config import AppConfig
 
+    where: Location | None = None if db is None else db_location(db)
     if team and solo:
         fail("--team joins a running session and --solo starts a new one: give one of them")
     if bot and not facilitate:
         fail("--bot chooses the bots of a new facilitated session: give --facilitate too")
     if facilitate:
-        _check_facilitate(scenario, db, team, solo)
-    existing = db is not None and db.is_file() and db.stat().st_size > 0
+        _check_facilitate(scenario, where, team, solo)
+    existing = where is not None and (where.is_file() and where.stat().st_size > 0 if isinstance(where, Path)
+                                      else _session_exists(where))
     if team and not existing:
         fail("--team joins a session: give its file with --db FILE" if db is None else
              f"{display(db)}: no such session file (the facilitator creates it; then join with --db FILE --team "
@@ -65,8 +69,8 @@ def play(
     path: Path | None = None
     bots: dict[str, str] = {}
     if existing:
-        assert db is not None
-        _check_session(db, team)
+        assert where is not None
+        _check_session(where, team)
         if scenario:
             note(f"resuming {display(db)}: the scenario stored in the session is used, not {scenario}")
         if solo:
@@ -94,7 +98,7 @@ def play(
     # started without a terminal; some shells export them) would pin Textual to a stale size.
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
-    config = AppConfig(scenario=path, db=db, team=team, solo=solo, seed=seed, workdir=Path.cwd(),
+    config = AppConfig(scenario=path, db=where, team=team, solo=solo, seed=seed, workdir=Path.cwd(),
                        library=library_path, facilitate=facilitate, bots=bots)
     run_in_terminal(make_app(config))
 
@@ -144,7 +148,7 @@ def _session_hint(app: TtxApp) -> str | None:
     return None if command is None else f"the session is saved; `{command}` returns to it"
 
 
-def _check_facilitate(scenario: str | None, db: Path | None, team: str | None, solo: str | None) -> None:
+def _check_facilitate(scenario: str | None, db: Location | None, team: str | None, solo: str | None) -> None:
     """`--facilitate` starts a new session in a new file: one line for each way the line cannot."""
     if team or solo:
         fail(f"--facilitate opens the facilitator's console; {'--team' if team else '--solo'} opens a team's: "
@@ -154,7 +158,7 @@ def _check_facilitate(scenario: str | None, db: Path | None, team: str | None, s
     if db is None:
         fail("--facilitate needs the new session's file: --db FILE (the teams join with tabletop play --db FILE "
              "--team NATION)")
-    if db.exists() or db.is_symlink():
+    if db.exists() or db.is_symlink() if isinstance(db, Path) else _session_exists(db):
         fail(f"{display(db)} already exists: --facilitate starts a new session in a new file "
              f"(tabletop play --db {display(db)} returns to this one)")
 
@@ -178,7 +182,13 @@ def _bot_profiles(given: list[str], nations: list[str], title: str) -> dict[str,
     return out
 
 
-def _check_session(db: Path, team: str | None) -> None:
+def _session_exists(db: Location) -> bool:
+    from exercise.store import session_exists
+
+    return session_exists(db)
+
+
+def _check_session(db: Location, team: str | None) -> None:
     """Fail with one clear line when the session file cannot be used, before the screen is taken over."""
     from exercise.live import LiveSession
 

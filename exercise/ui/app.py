@@ -31,6 +31,7 @@ from .commands import Action, ActionsProvider, bindings
 from .config import AppConfig
 from .errors import one_line
 from .messages import SessionUpdated
+from .sessions import session_there
 
 if TYPE_CHECKING:
     from ..engine.roles import Actor
@@ -98,7 +99,7 @@ class TtxApp(App[None]):
         """`tabletop play --db FILE [--team NATION]`, `tabletop play SCENARIO --solo NATION` or `tabletop play
         SCENARIO --db FILE --facilitate`: straight to a console."""
         cfg = self.config
-        return (cfg.db is not None and cfg.db.exists()) or \
+        return (cfg.db is not None and session_there(cfg.db)) or \
             (cfg.scenario is not None and (cfg.solo is not None or cfg.facilitate))
 
     def get_default_screen(self) -> Screen[None]:
@@ -122,7 +123,7 @@ class TtxApp(App[None]):
 
         cfg = self.config
         try:
-            if cfg.db is not None and cfg.db.exists():
+            if cfg.db is not None and session_there(cfg.db):
                 live = LiveSession.open(cfg.db, clock=cfg.clock)
                 self.open_session(live, Role("observer") if cfg.observer else self._role_for(live, cfg.team))
             elif cfg.facilitate:

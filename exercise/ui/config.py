@@ -6,12 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import Location  # only named: the launcher's first frame does not wait for the store
 
 
 @dataclass
 class AppConfig:
     scenario: Path | None = None  # a scenario file; None: the launcher lists them
-    db: Path | None = None  # an existing session file to resume or join
+    db: Location | None = None  # an existing session (a file, or a session in PostgreSQL) to resume or join
     team: str | None = None  # join `db` as this nation's team console
     observer: bool = False  # open `db` as an observer's read-only console (the public picture)
     served_at: str | None = None  # the address `tabletop serve` answers on, when this console runs under it

@@ -63,6 +63,7 @@ class SessionController:
         self.workdir = workdir or Path.cwd()  # where tabletop was started: paths are shown relative to it
         self.served_at = served_at
         self._seat: presence.Seat | None = None
+        self._unread: str | None = None  # why the last poll could not read the session, until one can
         # One record per console: two apps in one process (tests, a future server) are two consoles.
         self._seat_key = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
@@ -218,8 +219,14 @@ class SessionController:
         try:
             new = self.live.refresh()
         except (SessionFileError, ValueError) as exc:
-            self._notify(f"Could not read the session: {exc}", "error")
+            # Said once while it lasts (a database server restarting fails every poll for a while), and its end too.
+            if self._unread is None:
+                self._notify(f"Could not read the session: {exc}. This console keeps trying.", "error")
+            self._unread = str(exc)
             return []
+        if self._unread is not None:
+            self._unread = None
+            self._notify("The session can be read again: this console is up to date.", "information")
         if new:
             self._changed(new)
         return new

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ..live import LiveSession
+    from ..store import Location
 
 
 @dataclass
@@ -63,6 +64,19 @@ def find_sessions(*folders: Path) -> list[SessionInfo]:
                 ended = True
         out.append(SessionInfo(p, meta.get("scenario_title", p.stem), mode, turn, ended, count))
     return out
+
+
+def session_there(db: Location) -> bool:
+    """Whether `db` names a session to open (a file there; a session of that name in the database). A database
+    that cannot be reached says so when the session is opened, not here."""
+    if isinstance(db, Path):
+        return db.exists()
+    from ..store import PgLocation, StoreError, session_exists
+
+    try:
+        return session_exists(db)
+    except StoreError:
+        return isinstance(db, PgLocation)
 
 
 def open_errors() -> tuple[type[Exception], ...]:
