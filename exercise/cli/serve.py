@@ -26,6 +26,7 @@ from exercise.cli._app import PANEL_PLAY, app, display, fail, load, note
 if TYPE_CHECKING:
     from exercise.live import LiveSession
     from exercise.serve.codes import JoinCodes
+    from exercise.store import Location
 
 EXTRA = "tabletop serve needs the serve extra: pip install 'tabletop-exercise[serve]'"
 README_SECTION = "README: Run a workshop over the network"
@@ -36,7 +37,7 @@ def serve(
     scenario: str | None = typer.Argument(
         None, metavar="SCENARIO", help="start a new facilitated session of this scenario (file, folder or id); "
         "without it, --db FILE is an existing session to serve"),
-    db: Path = typer.Option(..., "--db", metavar="DB", help="the session file"),
+    db: str = typer.Option(..., "--db", metavar="DB", help="the session file, or postgresql://host/dbname#SESSION"),
     host: str = typer.Option("127.0.0.1", "--host", help="the address to listen on (another than 127.0.0.1: put "
                              "TLS in front, see the README)"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="the port to listen on"),
@@ -56,13 +57,15 @@ def serve(
     from exercise.serve import stored
     from exercise.serve.bots import BotHost
     from exercise.serve.codes import JoinCodes
+    from exercise.store import locate
 
-    if codes is not None and codes.resolve() == db.resolve():
+    where = locate(db)
+    if codes is not None and isinstance(where, Path) and codes.resolve() == where.resolve():
         fail("--codes FILE must not be the session file")
     if codes is not None and not codes.parent.is_dir():  # found before a new session is made, not after
         fail(f"--codes {display(codes)}: no such folder {display(codes.parent)}")
     _check_port(host, port)
-    live = _new_session(scenario, db, bot) if scenario is not None else _existing_session(db, bot)
+    live = _new_session(scenario, where, bot) if scenario is not None else _existing_session(where, bot)
     try:
         started = live.state.started
         assert started is not None
@@ -85,10 +88,10 @@ def serve(
     finally:
         live.close()
 
-    _say_what_is_served(title, db, url, host, made, codes, robots, nations)
-    server = WorkshopServer(Workshop(db=db, title=title, nations=nations, hashes=hashes, cookie_key=key, url=url),
+    _say_what_is_served(title, where, url, host, made, codes, robots, nations)
+    server = WorkshopServer(Workshop(db=where, title=title, nations=nations, hashes=hashes, cookie_key=key, url=url),
                             host=host, port=port)
-    bots = BotHost(db) if robots else None
+    bots = BotHost(where) if robots else None
     if bots is not None:
         bots.start()
     try:
@@ -101,11 +104,12 @@ def serve(
     typer.echo(f"stopped; the session is saved: tabletop serve --db {display(db)} serves it again")
 
 
-def _new_session(scenario: str, db: Path, bot: list[str]) -> LiveSession:
+def _new_session(scenario: str, db: Location, bot: list[str]) -> LiveSession:
     from exercise.cli.play import _bot_profiles
     from exercise.live import LiveSession
+    from exercise.store import session_exists
 
-    if db.exists() or db.is_symlink():
+    if session_exists(db):
         fail(f"{display(db)} already exists: a SCENARIO starts a new session in a new file "
              f"(tabletop serve --db {display(db)} serves this one)")
     compiled = load(scenario)
@@ -115,14 +119,16 @@ def _new_session(scenario: str, db: Path, bot: list[str]) -> LiveSession:
     return LiveSession.create(db, compiled, seed=seed, teams=teams, mode="facilitated")
 
 
-def _existing_session(db: Path, bot: list[str]) -> LiveSession:
+def _existing_session(db: Location, bot: list[str]) -> LiveSession:
     from exercise.live import LiveSession
+    from exercise.store import session_exists
 
     if bot:
         fail("--bot chooses the bots of a new session: give the SCENARIO too (an existing session keeps the "
              "players it started with)")
-    if not db.is_file():
-        fail(f"{display(db)}: no such session file; give a SCENARIO to start a new session in it")
+    if not (db.is_file() if isinstance(db, Path) else session_exists(db)):
+        where = "file" if isinstance(db, Path) else "in this database"
+        fail(f"{display(db)}: no such session {where}; give a SCENARIO to start a new session in it")
     live = LiveSession.open(db)
     started = live.state.started
     if started is None or started.mode != "facilitated":
@@ -176,7 +182,7 @@ def _write_codes(path: Path, content: dict[str, object]) -> None:
         fail(f"--codes {display(path)}: {exc.strerror or exc}")
 
 
-def _say_what_is_served(title: str, db: Path, url: str, host: str, made: JoinCodes | None, codes: Path | None,
+def _say_what_is_served(title: str, db: Location, url: str, host: str, made: JoinCodes | None, codes: Path | None,
                         robots: list[str], nations: dict[str, str]) -> None:
     from exercise.engine.text import visible
 

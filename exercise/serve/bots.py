@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 
 from exercise.engine.bots import bots_waiting
 from exercise.engine.commands import BotMove
 from exercise.engine.roles import Actor
 from exercise.engine.session import Refused
 from exercise.live import LiveSession, SessionFileError
+from exercise.store import Location
 
 log = logging.getLogger("tabletop.serve")
 
@@ -24,7 +24,7 @@ POLL_SECONDS = 0.5
 
 
 class BotHost(threading.Thread):
-    def __init__(self, db: Path, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, db: Location, poll_seconds: float = POLL_SECONDS) -> None:
         super().__init__(name="tabletop-bots", daemon=True)
         self.db = db
         self.poll_seconds = poll_seconds

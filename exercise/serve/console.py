@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING
 from .codes import CONTROL, OBSERVER, role_nation
 
 if TYPE_CHECKING:
+    from exercise.store import Location
     from exercise.ui.app import TtxApp
     from exercise.ui.config import AppConfig
 
 
-def console_argv(db: Path, role: str, served_at: str | None = None) -> list[str]:
+def console_argv(db: Location, role: str, served_at: str | None = None) -> list[str]:
     """The command line of the console for a role as the cookie names it (codes.py: control, observer, team:…)."""
     nation = role_nation(role)
     if nation is not None:
@@ -39,7 +40,8 @@ def console_argv(db: Path, role: str, served_at: str | None = None) -> list[str]
     else:  # a console is never started for a role nobody named (the server refuses such a cookie first)
         raise ValueError(f"no console for the role {role!r}")
     where = ["--served-at", served_at] if served_at is not None else []
-    return [sys.executable, "-m", "exercise.serve.console", "--db", str(db), *who, *where]
+    given = str(db) if isinstance(db, Path) else db.url  # its own process needs the password a URL carries
+    return [sys.executable, "-m", "exercise.serve.console", "--db", given, *who, *where]
 
 
 def served_app(config: AppConfig) -> TtxApp:
@@ -85,15 +87,22 @@ def leave_with_the_server(app: TtxApp, server: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exercise.serve.console")
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True)
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--team", metavar="NATION")
     who.add_argument("--facilitator", action="store_true")
     who.add_argument("--observer", action="store_true")
     parser.add_argument("--served-at", metavar="URL")
     args = parser.parse_args(argv)
-    if not args.db.is_file():
-        print(f"{args.db}: no such session file", file=sys.stderr)
+    from exercise.store import StoreError, locate
+
+    try:
+        db = locate(args.db)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if isinstance(db, Path) and not db.is_file():
+        print(f"{db}: no such session file", file=sys.stderr)
         return 1
 
     from exercise.ui.config import AppConfig
@@ -101,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     server = os.getppid()
     if server == 1:  # the server died before this console got going
         return 1
-    app = served_app(AppConfig(db=args.db, team=args.team, observer=args.observer, served_at=args.served_at,
+    app = served_app(AppConfig(db=db, team=args.team, observer=args.observer, served_at=args.served_at,
                                workdir=Path.cwd()))
     leave_with_the_server(app, server)
     app.run()

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
@@ -39,6 +39,9 @@ from .process import ConsoleProcess
 from .ratelimit import FailureLimiter
 from .stored import role_for_code
 
+if TYPE_CHECKING:
+    from exercise.store import Location
+
 log = logging.getLogger("tabletop.serve")
 
 MAX_CONSOLES = 32  # console processes at once: each is a Python process of some 60 MB
@@ -49,7 +52,7 @@ MAX_FORM_BYTES = 4096
 class Workshop:
     """What the server serves: the session file, whose roles there are, and what each code's hash is."""
 
-    db: Path
+    db: Location
     title: str  # the scenario's title (outside text: escaped wherever shown)
     nations: dict[str, str]  # every nation of the scenario: id -> name
     hashes: dict[str, str]  # role -> stored hash of its code (stored.py)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from exercise.store.base import StoreError
 
@@ -35,6 +35,11 @@ class PgLocation:
     def shown(self) -> str:
         """The URL with the session, as a person may be shown it: any password replaced by ***."""
         return f"{redact(self.conninfo)}#{self.session}"
+
+    @property
+    def url(self) -> str:
+        """The whole URL, password included: only for handing to a process of our own (a served console)."""
+        return f"{self.conninfo}#{quote(self.session, safe='')}"
 
     @property
     def name(self) -> str:
