@@ -4,8 +4,9 @@ nations and organisations the scenario gave them, its references to other inject
 A library inject reads `support[target]`, `chose('consent', 'decline')` and `{{ target.short }}`; in a sheet
 those would name nothing (the sheet has no `with:` and no prefix). So every expression (conditions, effect
 targets and values) has its parameter names replaced by the bound ids and its inject ids prefixed, and every
-text its parameter references replaced by `nations.<id>` (a name the text language knows), so the text reads
-the same when rendered. Nothing is rendered here: a sheet shows texts as the author wrote them, bound.
+text its parameter references replaced by `nations.<id>` (a name the text language knows) and its text
+parameters (`names:`) by their words, so the text reads the same when rendered. Nothing is rendered here: a
+sheet shows texts as the author wrote them, bound.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Binder:
 
     def __init__(self, sc: CompiledScenario, ci: CInject) -> None:
         self.params = {k: v for k, v in ci.params.items() if k != "self"}
+        self.words = ci.words
         self.prefix = prefix_of(ci)
         self.injects = set(sc.injects)
 
@@ -67,12 +69,21 @@ class Binder:
     def text(self, text: str) -> str:
         """A text with its parameters' fields read through `nations.<id>`: `{{ target.short }}` becomes
         `{{ nations.estrava.short }}`, which renders the same words."""
-        if not self.params:
+        if not self.params and not self.words:
             return text
+        nation = re.compile(r"\b(" + "|".join(map(re.escape, self.params)) + r")\b(?=\s*\.)") if self.params else None
+        word = re.compile(r"\b(" + "|".join(map(re.escape, self.words)) + r")\b(?!\s*\.)") if self.words else None
 
         def bind(block: re.Match[str]) -> str:
-            return re.sub(r"\b(" + "|".join(map(re.escape, self.params)) + r")\b(?=\s*\.)",
-                          lambda m: f"nations.{self.params[m.group(1)]}", block.group(0))
+            got = block.group(0)
+            alone = re.fullmatch(r"{{\s*(\w+)\s*}}", got)
+            if alone and alone.group(1) in self.words and not re.search(r"[{}%]", self.words[alone.group(1)]):
+                return self.words[alone.group(1)]  # a text parameter on its own is its words, as the reader sees
+            if word is not None:
+                got = word.sub(lambda m: "'" + self.words[m.group(1)].replace("'", "\\'") + "'", got)
+            if nation is not None:
+                got = nation.sub(lambda m: f"nations.{self.params[m.group(1)]}", got)
+            return got
 
         return _BLOCK.sub(bind, text)
 

@@ -7,7 +7,7 @@ the clock, the scope expressions are compiled in, and the state variables they r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -59,6 +59,7 @@ class CInject:
     file: str
     source: str  # its file's key in CompiledScenario.files; `file` is only the name shown
     mark: Mark
+    words: dict[str, str] = field(default_factory=dict)  # its library's text parameters, bound
 
     @cached_property
     def deciders(self) -> tuple[str, ...]:
@@ -221,35 +222,36 @@ class InjectCompiler:
                     for q, out in enumerate(opt.outcomes):
                         oe = self.effects(out.effects, src, (*op, "outcomes", q, "effects"), scope_self)
                         outcomes.append(COutcome(out.p, out.text, oe))
-                        self.text(out.text, src, (*op, "outcomes", q, "text"), li.params, nations)
+                        self.text(out.text, src, (*op, "outcomes", q, "text"), li.params, nations, words=li.words)
                 options[opt.id] = COption(opt.id, opt, requires, self.effects(opt.effects, src, (*op, "effects"),
                                                                                  scope_self), outcomes,
                                           src.positions.at((*op, "requires") if opt.requires else (*op, "id")))
-                self.text(opt.text, src, (*op, "text"), li.params, nations)
-                self.text(opt.label, src, (*op, "label"), li.params, nations)
-                self.text(opt.unavailable, src, (*op, "unavailable"), li.params, nations)
+                self.text(opt.text, src, (*op, "text"), li.params, nations, words=li.words)
+                self.text(opt.label, src, (*op, "label"), li.params, nations, words=li.words)
+                self.text(opt.unavailable, src, (*op, "unavailable"), li.params, nations, words=li.words)
             if d.default is not None and d.default not in {o.id for o in d.options}:
                 self.err(src, (*p, "decision", "default"), "unknown-id", f"default '{d.default}' is not an option "
                          f"of '{li.id}'" + did_you_mean(d.default, [o.id for o in d.options]))
             default = d.default
-        self.text(m.text, src, (*p, "text"), li.params, nations)
-        self.text(m.title, src, (*p, "title"), li.params, nations)
-        self.text(m.from_, src, (*p, "from"), li.params, nations)
-        self.text(m.decision.prompt if m.decision else None, src, (*p, "decision", "prompt"), li.params, nations)
+        self.text(m.text, src, (*p, "text"), li.params, nations, words=li.words)
+        self.text(m.title, src, (*p, "title"), li.params, nations, words=li.words)
+        self.text(m.from_, src, (*p, "from"), li.params, nations, words=li.words)
+        self.text(m.decision.prompt if m.decision else None, src, (*p, "decision", "prompt"), li.params, nations,
+                  words=li.words)
         objs = m.objective
         return CInject(
             id=li.id, model=m, order=order, turn=turn, after=after, when=when, manual=m.manual,
             nations=tuple(to_nations), orgs=tuple(to_orgs), to_control=control, effects=effects, options=options,
             default=default, deadline=deadline, objectives=tuple([objs] if isinstance(objs, str) else objs or []),
-            params=li.params, file=src.display, source=src.key, mark=src.positions.at((*p, "id")),
+            params=li.params, words=li.words, file=src.display, source=src.key, mark=src.positions.at((*p, "id")),
         )
 
     def text(self, text: str | None, src: SourceFile, path: tuple[Any, ...], params: dict[str, str],
-             nations: dict[str, Nation], *, reader: bool = True) -> None:
+             nations: dict[str, Nation], *, reader: bool = True, words: dict[str, str] | None = None) -> None:
         """A text field in the text language (templates.py), its problem placed on the text's own line."""
         if not text:
             return
-        problem = check_template(text, list(params), nations=list(nations), reader=reader)
+        problem = check_template(text, list(params), nations=list(nations), reader=reader, words=list(words or {}))
         if problem is not None:
             line, msg = problem
             self.diags.append(text_mark(src, src.positions.at(path), max(line, 1), 0).diag("template", msg))

@@ -29,8 +29,8 @@ def first_line(text: str) -> str:
     return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS - 1] + "…"
 
 
-def text_context(sc: CompiledScenario, reader: str | None, turn: int, params: dict[str, str] | None = None
-                 ) -> dict[str, Any]:
+def text_context(sc: CompiledScenario, reader: str | None, turn: int, params: dict[str, str] | None = None,
+                 words: dict[str, str] | None = None) -> dict[str, Any]:
     """The names a text may use, for `reader` (a nation id, or None for control) at `turn`."""
     nations = {n: {"id": n, "name": v.name, "short": v.short or v.name} for n, v in sc.nations.items()}
     me = nations.get(reader or "", {"id": reader or CONTROL, "name": sc.name_of(reader or CONTROL),
@@ -39,6 +39,7 @@ def text_context(sc: CompiledScenario, reader: str | None, turn: int, params: di
                            "turn": turn, "time": sc.time_of(turn)}
     for name, nation_id in (params or {}).items():
         ctx[name] = nations.get(nation_id, {"id": nation_id, "name": nation_id, "short": nation_id})
+    ctx.update(words or {})  # a library's text parameters: plain words ('BSC-2')
     return ctx
 
 
@@ -52,7 +53,7 @@ def readers(sc: CompiledScenario, ci: CInject) -> tuple[str, ...]:
 
 def _one(sc: CompiledScenario, ci: CInject, reader: str | None, turn: int) -> InjectWords:
     m = ci.model
-    ctx = text_context(sc, reader, turn, ci.params)
+    ctx = text_context(sc, reader, turn, ci.params, ci.words)
     text = render(m.text, ctx).strip()
     title = render(m.title, ctx).strip() if m.title else ""
     options = {

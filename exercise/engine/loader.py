@@ -176,6 +176,7 @@ class LoadedInject:
     path: tuple[str | int, ...]  # where in that file
     params: dict[str, str] = field(default_factory=dict)
     prefix: str = ""
+    words: dict[str, str] = field(default_factory=dict)  # text parameters (`names:`) bound to their words
 
 
 @dataclass
@@ -279,7 +280,8 @@ class _Loader:
         return model
 
     def includes(self, items: list[str | IncludeSpec] | list[str | IncludeSpec | None], src: SourceFile,
-                 chain: tuple[str, ...], params: dict[str, str], prefix: str) -> None:
+                 chain: tuple[str, ...], params: dict[str, str], prefix: str,
+                 words: dict[str, str] | None = None) -> None:
         for i, item in enumerate(items):
             if item is None:
                 continue
@@ -297,23 +299,31 @@ class _Loader:
             # A library's parameters are bound to nations by the including file (`with:`),
             # or passed through from an outer binding.
             bound: dict[str, str] = {}
+            texts: dict[str, str] = {}
             for name, value in spec.with_.items():
+                if name in lib.names:  # a text parameter: words, or an outer library's text passed through
+                    texts[name] = (words or {}).get(value, value)
+                    continue
                 if name not in lib.params:
                     # at the misspelt name itself when the item is a mapping
                     at = src.positions.at(("include", i, "with", name), key=True)
                     self.diags.append(at.diag("include-param", f"{lib_src.display} has no parameter '{name}'"
-                                                f" (it takes: {', '.join(lib.params) or 'none'})"))
+                                                f" (it takes: {', '.join([*lib.params, *lib.names]) or 'none'})"))
                 bound[name] = params.get(value, value)
             for name in lib.params:
                 if name not in bound:
                     self.diags.append(mark.diag("include-param", f"parameter '{name}' of {lib_src.display} is not bound"
                                                 f" (add with: {{{name}: <nation id>}})"))
-            self.includes(lib.include, lib_src, (*chain, key), bound, prefix + spec.prefix)
+            for name, about in lib.names.items():
+                if name not in texts:
+                    self.diags.append(mark.diag("include-param", f"text parameter '{name}' of {lib_src.display} is "
+                                                f"not bound (add with: {{{name}: <words>}}; it stands for {about})"))
+            self.includes(lib.include, lib_src, (*chain, key), bound, prefix + spec.prefix, texts)
             for j, inj in enumerate(lib.injects):
                 if spec.objective is not None and inj.objective is None:
                     inj = inj.model_copy(update={"objective": spec.objective})
                 self.injects.append(LoadedInject(inj, prefix + spec.prefix + inj.id, lib_src, ("injects", j),
-                                                 bound, prefix + spec.prefix))
+                                                 bound, prefix + spec.prefix, texts))
 
 
 def load(reader: Reader, main_key: str, display_base: str = "") -> Loaded:

@@ -260,6 +260,10 @@ class Library(Model):
     params: dict[Ident, str] = Field(
         default_factory=dict, description="parameter name -> what it stands for; bound to nation ids by `with:`"
     )
+    names: dict[Ident, str] = Field(
+        default_factory=dict,
+        description="text parameters: name -> what it stands for (a ship, a cable, an exercise); bound to words by "
+                    "`with:` and used in texts as {{ name }}, so no scenario's names are written into the library")
     requires_state: list[Ident] = Field(
         default_factory=list, alias="requires-state", description="state variables the including scenario must define"
     )

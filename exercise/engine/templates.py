@@ -225,6 +225,13 @@ def _ref(node: nodes.Node) -> Ref:
 # -- names: checked against what a text may use --------------------------------------------------------------
 
 
+def _word(ref: Ref) -> str:
+    """A text parameter is words: it has no attributes."""
+    if len(ref.path) > 1:
+        raise Refused(ref.line, f"'{ref.path[0]}' is text: it has no attribute '{ref.path[1]}'")
+    return "text"
+
+
 def _kind(ref: Ref, nations: frozenset[str]) -> str:
     """'nation', 'text' or 'number' for a name a text may use; Refused for any other."""
     head, rest = ref.path[0], ref.path[1:]
@@ -252,11 +259,12 @@ def _kind(ref: Ref, nations: frozenset[str]) -> str:
 
 
 def check_template(text: str, params: Iterable[str] = (), *, nations: Iterable[str] = (),
-                   reader: bool = True) -> tuple[int, str] | None:
+                   reader: bool = True, words: Iterable[str] = ()) -> tuple[int, str] | None:
     """(line within the text, message) for a text that is not in the language, else None.
 
     `params` are the include parameters in scope (nations), `nations` the scenario's nation ids (for
-    `nations.<id>`), `reader` False where no one nation reads the text (an ending): there is no `nation`."""
+    `nations.<id>`), `reader` False where no one nation reads the text (an ending): there is no `nation`;
+    `words` a library's text parameters (plain words, no attributes)."""
     if len(text) > MAX_TEXT:
         return 1, f"this text is {len(text):,} characters long: a text may have at most {MAX_TEXT:,}"
     if not text or not is_template(text):
@@ -265,7 +273,8 @@ def check_template(text: str, params: Iterable[str] = (), *, nations: Iterable[s
     if parsed.problem is not None:
         return parsed.problem.line, parsed.problem.message
     assert parsed.parts is not None
-    allowed = (BASE_NAMES if reader else BASE_NAMES - {"nation"}) | set(params)
+    texts = frozenset(words)
+    allowed = (BASE_NAMES if reader else BASE_NAMES - {"nation"}) | set(params) | texts
     ids = frozenset(nations)
     refs = list(names(parsed.parts))
     unknown = sorted({r.path[0] for r in refs if r.path[0] not in allowed})
@@ -275,7 +284,7 @@ def check_template(text: str, params: Iterable[str] = (), *, nations: Iterable[s
             and not reader else f" (texts may use {', '.join(sorted(allowed))})"
         return first.line, f"unknown name in text: {', '.join(unknown)}{hint}"
     try:
-        kinds = {r: _kind(r, ids) for r in refs}
+        kinds = {r: _word(r) if r.path[0] in texts else _kind(r, ids) for r in refs}
         _check_comparisons(parsed.parts, kinds, ids)
     except Refused as exc:
         return exc.line, exc.message
