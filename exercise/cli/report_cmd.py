@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 
-from exercise.cli._app import PANEL_SESSIONS, app, display, fail
+from exercise.cli._app import PANEL_SESSIONS, app, db_location, display, fail
 
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def report(
-    db: list[Path] = typer.Argument(..., help="Session file(s): one report each, or one comparison with --compare."),
+    db: list[str] = typer.Argument(..., help="Session file(s) or postgresql://host/dbname#SESSION: one report each, "
+                                   "or one comparison with --compare."),
     format: str = typer.Option("md,html", "--format", "-f", help="Comma-separated: md, html, pdf (needs the pdf "
                                "extra), docx (needs the docx extra), or all."),
     out: Path = typer.Option(Path("."), "--out", "-o", help="Folder to write the report(s) into."),
@@ -38,7 +39,8 @@ def report(
     try:
         formats = parse_formats(format)
         for p in db:
-            check_session_file(p)  # before any is written: a folder or a FIFO among them says what it is
+            if isinstance(db_location(p), Path):  # a session in PostgreSQL is checked as it is opened
+                check_session_file(p)  # before any is written: a folder or a FIFO among them says what it is
         if template_dir is not None and not template_dir.is_dir():
             fail(f"{template_dir}: no such template directory")
         if plan is not None and (compare or len(db) != 1):
@@ -51,7 +53,7 @@ def report(
             if "docx" in formats:
                 _check_extra("docx", "docx")
                 _check_extra("PIL", "docx")
-            paths = write_comparison(list(db), formats, out, template_dir)
+            paths = write_comparison(list[str | Path](db), formats, out, template_dir)
         else:
             paths = []
             for p in db:
@@ -74,7 +76,7 @@ def _check_extra(module: str, extra: str) -> None:
 
 @app.command(rich_help_panel=PANEL_SESSIONS)
 def export(
-    db: Path = typer.Argument(..., help="Session file."),
+    db: str = typer.Argument(..., help="Session file, or postgresql://host/dbname#SESSION."),
     format: str = typer.Option("jsonl", "--format", "-f", help="Comma-separated: jsonl, csv (the event log), "
                                "msel-csv, msel-xlsx (the MSEL as played)."),
     out: Path = typer.Option(Path("."), "--out", "-o", help="Folder to write into."),

@@ -137,7 +137,7 @@ def _info(letter: str, live: LiveSession) -> SessionInfo:
     teams = st.started.teams if st.started else {}
     players = "; ".join(f"{part(short_name(sc, n))}: {player_words(who)}" for n, who in teams.items()
                         if n in sc.nations)
-    return SessionInfo(letter, line(Path(str(live.store.path)).name),
+    return SessionInfo(letter, line(live.store.path.name),
                        f"{wall_date(first)} ({duration(analysis.seconds_between(first, last))})",
                        st.seed, st.started.mode if st.started else "", players,
                        f"{max(st.turn, 1)} of {sc.turns}", _ending(sc, st), len(rows),
@@ -265,7 +265,7 @@ def build_comparison(lives: list[LiveSession]) -> Comparison:
         raise ReportError("--compare needs at least two session files")
     ids = {live.scenario.id for live in lives}
     if len(ids) > 1:
-        names = ", ".join(f"{line(Path(str(live.store.path)).name)}: {live.scenario.id}" for live in lives)
+        names = ", ".join(f"{line(live.store.path.name)}: {live.scenario.id}" for live in lives)
         raise ReportError(f"--compare needs sessions of the same scenario ({names})")
     infos = [_info(LETTERS[i % 26] + ("" if i < 26 else str(i // 26)), live) for i, live in enumerate(lives)]
     pairs = [_pair(infos[0], infos[i], lives[0], lives[i]) for i in range(1, len(lives))]
@@ -294,7 +294,9 @@ def compare_sessions(db_paths: list[str | Path]) -> Comparison:
 
 
 def comparison_stem(db_paths: list[str | Path]) -> str:
-    stems = [Path(p).stem for p in db_paths]
+    from ..store import locate
+
+    stems = [locate(p).stem for p in db_paths]
     return "-vs-".join(stems) + "-comparison" if len(stems) <= 3 else f"{stems[0]}-vs-{len(stems) - 1}-comparison"
 
 

@@ -39,10 +39,10 @@ def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
 
 def _rows(db_path: str | Path) -> list[StoredEvent]:
     """Every stored row of a session file, the file closed again."""
-    from ..store import EventStore, StoreError
+    from ..store import StoreError, open_store
 
     try:
-        store = EventStore.open(db_path)
+        store = open_store(db_path)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
     try:
@@ -208,9 +208,13 @@ def export(db_path: str | Path, formats: str | Iterable[str] = ("jsonl",), out_d
            ) -> list[Path]:
     """Write each export format of a session file; returns the files written, in the order asked."""
     fmts = parse_export_formats(formats)
-    target = Path(out_dir) if out_dir is not None else Path(db_path).resolve().parent
-    check_session_file(db_path)
-    stem = Path(db_path).stem
+    from ..store import locate
+
+    where = locate(db_path)
+    target = Path(out_dir) if out_dir is not None else where.resolve().parent if isinstance(where, Path) else Path()
+    if isinstance(where, Path):  # a session in PostgreSQL is checked by opening it
+        check_session_file(where)
+    stem = where.stem
     writers = {"jsonl": (export_jsonl, f"{stem}.jsonl"), "csv": (export_csv, f"{stem}.csv"),
                "msel-csv": (export_msel_csv, f"{stem}-msel.csv"), "msel-xlsx": (export_msel_xlsx, f"{stem}-msel.xlsx")}
     try:
