@@ -210,13 +210,21 @@ class _Writer(Doc):
                    [[label, str(c)] for label, c in r.participants.control], [10, 3])
 
         self.heading("Appendix B: MSEL as played", 1, page_break=True)
-        self.table(["#", "Time", "Inject", "Description", "Expected player action", "Objective / capability",
-                    "As played"],
-                   [[str(m.number), f"{m.time}\n{t(m.trigger)}", f"{t(m.id)}\n{t(m.kind)}: {t(m.sender)} → {t(m.to)}",
-                     t(m.description), t(m.expected), f"{t(m.objective)}\n{t(m.capability)}" if m.objective else "",
+        self.para("Every inject in the order it was released, then those never released: how it was delivered, its "
+                  "text as the players read it when it was released (stored in the log at that moment), what the "
+                  "players were expected to do, what they did, and the evaluators' observations that cite it.",
+                  italic=True, size=8.5)
+        self.table(["#", "Time", "Inject and delivery", "Inject text as released", "Expected player action",
+                    "Objective / capability", "As played", "Evaluator notes"],
+                   [[str(m.number), f"{m.time}\n{t(m.trigger)}",
+                     [("b", t(m.description)), ("", f" {t(m.id)}"), ("m", f"\n{t(m.delivery)}")],
+                     [("", t(m.text) if m.text else "not released"),
+                      *((("", f"\n{t(who)} read: {t(words)}")) for who, words in m.variants)],
+                     t(m.expected), f"{t(m.objective)}\n{t(m.capability)}" if m.objective else "",
                      "\n".join([m.status + (f", {m.released}" if m.released != "not released" else ""),
-                                *(t(d) for d in m.decisions)])]
-                    for m in r.msel], [0.8, 2.6, 4.2, 4.4, 5.6, 3.4, 4.7], 7.5)
+                                *(t(d) for d in m.decisions)]),
+                     "\n".join(t(n) for n in m.notes) or "none"]
+                    for m in r.msel], [0.8, 2.0, 3.6, 6.4, 3.6, 2.2, 3.6, 3.8], 7.5)
 
         self.landscape(False)
         self.heading("Appendix C: Event log digest and verification", 1)

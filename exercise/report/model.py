@@ -322,22 +322,9 @@ class _Builder:
                                        for sec in objectives], general)
 
     def msel(self) -> list[MselPlayed]:
-        sc = self.sc
-        decided: dict[str, list[str]] = {}
-        for e in self.live:
-            ev = e.event
-            if isinstance(ev, DecisionTaken):
-                decided.setdefault(ev.inject, []).append(
-                    f"{part(sc.name_of(ev.team))}: {sentence(words.decision(self.state, ev).line)}, "
-                    f"turn {self.turns[e.seq]}")
-        rows = []
-        for r in chronology.msel(self.session):
-            rows.append(MselPlayed(r.number, line(r.id), r.time, sentence(r.trigger), line(r.kind), line(r.sender),
-                                   sentence(r.to), block(r.description), block(r.expected.strip()), line(r.objective),
-                                   line(r.capability), r.status,
-                                   self.when(r.released_turn) if r.released_turn is not None else "not released",
-                                   decided.get(r.id, [])))
-        return rows
+        from .msel_appendix import msel
+
+        return msel(self)
 
 
 def _played_by(named: str, player: str) -> str:

@@ -183,6 +183,10 @@ class MselPlayed:
     status: str
     released: str
     decisions: list[str]
+    delivery: str = ""  # its kind, sender and recipients, and whether the schedule or control released it
+    text: str = ""  # the inject's text as released (control's words); '' when it was not released
+    variants: list[tuple[str, str]] = field(default_factory=list)  # (nation, text) where a nation read other words
+    notes: list[str] = field(default_factory=list)  # the evaluators' observations that cite it
 
 
 @dataclass
