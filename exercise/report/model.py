@@ -11,7 +11,6 @@ played; the data classes are in `sections`, the timeline and the appendices in `
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engine import analysis, chronology, views, words
