@@ -35,6 +35,7 @@ from .engine import cells
 from .engine.compile import CompiledScenario
 from .engine.compile_injects import CInject
 from .engine.diagnostics import Diagnostic, Mark, ScenarioError
+from .engine.reach import earliest_turn
 from .engine.safefile import UnsafeFile, read_bounded
 from .engine.text import one_line, visible
 from .engine.yamlsafe import load_yaml
@@ -96,20 +97,6 @@ def _trigger(ci: CInject, when: str | None) -> str:
     else:
         return f"when {when}"
     return f"{base} if {when}" if when else base
-
-
-def earliest_turn(sc: CompiledScenario, ci: CInject) -> int | None:
-    """The first turn an inject can come: its own, or its chain of 'after's from one; None for a condition
-    alone or a manual inject (they come when they come)."""
-    offset, seen = 0, set()
-    cur: CInject | None = ci
-    while cur is not None and cur.after is not None and cur.id not in seen:
-        seen.add(cur.id)
-        offset += cur.after[1]
-        cur = sc.injects.get(cur.after[0])
-    if cur is None or cur.manual or cur.turn is None:
-        return None
-    return cur.turn + offset
 
 
 def _yaml(value: Any, flow: bool) -> str:

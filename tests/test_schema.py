@@ -62,3 +62,21 @@ def test_schema_files_are_valid_json_and_referenced_by_the_tutorial() -> None:
     first = tutorial.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../schema/tabletop-scenario.schema.json"
     assert (tutorial.parent / "../../schema/tabletop-scenario.schema.json").resolve().is_file()
+
+
+def _undescribed(schema: dict[str, object]) -> list[str]:
+    """Every property of the schema (top level and each definition) that has no description."""
+    out = []
+    places = [("(top)", schema), *dict(schema.get("$defs", {})).items()]  # type: ignore[call-overload]
+    for where, spec in places:
+        for name, prop in dict(spec.get("properties", {})).items():
+            if "description" not in prop:
+                out.append(f"{where}.{name}")
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_property_says_what_it_is(name: str) -> None:
+    """An editor shows a property's description as the author types: none may be missing."""
+    missing = _undescribed(schema_for(name))
+    assert not missing, f"{name}: no description for {', '.join(missing)} (add Field(description=...) in models.py)"

@@ -4,6 +4,11 @@ Conditions are arbitrary expressions, so "can this ever hold?" is answered by tr
 evaluated over a few hundred sampled states (every value at its minimum, its maximum, its start, and
 at random; random turns, releases and choices). A condition false in all of them is reported as a
 warning, which `tabletop validate --strict` turns into an error.
+
+An option's `requires` is also tried against what play can actually offer while its decision is open (reach.py:
+the turns of its window, the injects that can have come by then, each value within the range effects can move
+it): a condition that holds somewhere but never there is reported as never enabled. What only control can do
+(adjudicate, delay, release) is left out, so an option control can unlock is still reported, and says so.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from .compile import CompiledScenario
 from .diagnostics import Diagnostic, Mark
 from .expressions import Fn
+from .reach import Reach, decision_window, earliest_turn, reach
 
 SAMPLES = 400
 # Evaluations the sampling may spend in all (condition x sampled state x deciding nation). A real scenario needs
@@ -61,6 +67,55 @@ def _probes(sc: CompiledScenario, n: int) -> list[_Probe]:
     return out
 
 
+def _within(sc: CompiledScenario, probes: list[_Probe], r: Reach, window: tuple[int, int], by_value: bool,
+            by_time: bool) -> list[_Probe]:
+    """The probes moved inside what play can offer during a decision's window: values clamped to their reach
+    (`by_value`), the turn within the window and only injects that can have come by its end (`by_time`)."""
+    first, last = window
+    soon = {i for i, ci in sc.injects.items() if (t := earliest_turn(sc, ci)) is None or t <= last}
+    out = []
+    for p in probes:
+        vals = [min(max(v, r.low[k]), r.high[k]) for k, v in enumerate(p.vals)] if by_value else p.vals
+        if by_time:
+            turn = min(max(p.turn, first), last)
+            released = {i: min(t, turn) for i, t in p.released.items() if i in soon}
+            chosen = {k: o for k, o in p.chosen.items() if k[0] in soon}
+        else:
+            turn, released, chosen = p.turn, p.released, p.chosen
+        out.append(_Probe(vals, turn, released, chosen, p.capabilities))
+    return out
+
+
+def _never_enabled(sc: CompiledScenario, probes: list[_Probe], selves: dict[str, list[int]]
+                   ) -> list[tuple[Mark | None, str]]:
+    """Options whose `requires` holds in some sampled state but never in one play can reach while they are open."""
+    out: list[tuple[Mark | None, str]] = []
+    r = reach(sc)
+    for ci in sc.injects.values():
+        window = None
+        for opt in ci.options.values():
+            if opt.requires is None:
+                continue
+            window = window or decision_window(sc, ci)
+            who = selves[ci.id]
+            if _ever(opt.requires, _within(sc, probes, r, window, True, True), who):
+                continue
+            if not _ever(opt.requires, probes, who):
+                continue  # never-available says it already
+            turns = f"turn {window[0]}" if window[0] == window[1] else f"turns {window[0]} to {window[1]}"
+            if _ever(opt.requires, _within(sc, probes, r, window, True, False), who):
+                why = (f"it needs an inject that cannot have come by then (the decision is open at {turns}; an "
+                       "inject's earliest turn is its 'at' or its chain of 'after')")
+            elif _ever(opt.requires, _within(sc, probes, r, window, False, True), who):
+                why = ("it needs a value no effect can take there (a value no effect raises stays at or below its "
+                       "start, one no effect lowers at or above it)")
+            else:
+                why = f"neither the values effects can reach nor the injects that can have come by {turns} allow it"
+            out.append((opt.mark, f"option '{ci.id}/{opt.id}' can never be enabled in play: {why}; only control "
+                                  "could open it (adjudicating a value, releasing an inject by hand)"))
+    return out
+
+
 def _ever(fn: Fn, probes: list[_Probe], selves: list[int]) -> bool:
     for p in probes:
         for me in selves:
@@ -102,6 +157,8 @@ def lint(sc: CompiledScenario) -> list[Diagnostic]:
             if opt.requires is not None and not _ever(opt.requires, probes, selves[ci.id]):
                 warn(opt.mark, "never-available", f"option '{ci.id}/{opt.id}': its 'requires' never held in "
                      f"{samples} sampled states, so no team may ever take it")
+    for mark, message in _never_enabled(sc, probes, selves):
+        warn(mark, "never-enabled", message)
     for ending in sc.endings:
         if ending.when is not None and not _ever(ending.when, probes, [-1]):
             warn(ending.mark, "unreachable-ending", f"ending '{ending.id}': its 'when' never held in {samples} "
