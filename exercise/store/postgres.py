@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -286,7 +286,8 @@ class PostgresStore:
         with self._lock:
             if self._tx is not None:
                 raise StoreError(f"{self.shown}: already inside write(); use its WriteTx")
-            with self._guard_tx("begin a write") as conn:
+            with self._guard_tx("begin a write", pipelined=True) as conn:
+                # Queued, not waited for: it goes with the first read of the block, in one round trip.
                 self._guard("lock the session", lambda: conn.execute(sql.LOCK_SQL, (sql.LOCK_CLASS, self.session)))
                 tx = self._tx = PgWriteTx(self, conn)
                 try:
@@ -418,13 +419,18 @@ class PostgresStore:
         return self._conn
 
     @contextmanager
-    def _guard_tx(self, action: str) -> Iterator[Any]:
-        """One transaction on the store's connection, under the store's lock; committed when the block ends."""
+    def _guard_tx(self, action: str, *, pipelined: bool = False) -> Iterator[Any]:
+        """One transaction on the store's connection, under the store's lock; committed when the block ends.
+
+        pipelined: statements are sent without waiting for each other's answers, until one is read (libpq's
+        pipeline mode; each still runs as its own statement, with its own snapshot). A write then costs two round
+        trips (begin, lock and the head read; the rows and commit), which is time the session's lock is held.
+        """
         with self._lock:
             conn = self._guard(action, self._live)
             psycopg = _psycopg()
             try:
-                with conn.transaction():
+                with conn.pipeline() if pipelined else nullcontext(), conn.transaction():
                     yield conn
             except psycopg.Error as exc:
                 raise self._failure(action, exc) from None
