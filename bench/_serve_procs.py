@@ -40,6 +40,9 @@ class Bare(App):
 
     def action_tab(self, tab):
         self.query_one(TabbedContent).active = tab
+
+
+Bare().run()
 '''
 
 BARE_SERVER = '''
@@ -72,12 +75,13 @@ def start_bare_server(work: Path, port: int) -> subprocess.Popen[bytes]:
     return start([sys.executable, str(server), f"{sys.executable} {app}", str(port)], work, work / "bare.log")
 
 
-async def until_listening(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+async def until_listening(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{process.args!r} ended with {process.returncode} before listening")
+                said = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"{process.args!r} ended with {process.returncode} before listening: {said}")
             with suppress(aiohttp.ClientError, OSError):
                 async with http.get(url, timeout=aiohttp.ClientTimeout(total=2)):
                     return

@@ -133,9 +133,9 @@ async def play(plan: Plan, work: Path, seed: int = 0) -> tuple[Tally, Path]:
     try:
         room = Room(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", {}, tally, 0.0,
                     random.Random(seed))
-        await until_listening(room.ours, ours)
+        await until_listening(room.ours, ours, work / "serve.log")
         if bare is not None:
-            await until_listening(room.bare, bare)
+            await until_listening(room.bare, bare, work / "bare.log")
         room.codes = json.loads((work / "codes.json").read_text(encoding="utf-8"))
         teams = room.codes["teams"]
         assert isinstance(teams, dict)
@@ -294,7 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         plan = Plan(seconds=args.seconds)
-        tally, db = asyncio.run(play(plan, work))
+        try:
+            tally, db = asyncio.run(play(plan, work))
+        except Exception as exc:  # said in one line, with the servers' logs kept where --keep asks
+            print(f"serve_load failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
         checks = check_log(tally, db)
         for line in report(tally, checks, plan):
             print(line, flush=True)
