@@ -30,8 +30,9 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
                     f"start, {num(values[-1])} at the end of turn {played}; lowest {num(values[lo_i])} "
                     f"({x_labels[lo_i] if lo_i == 0 else 'turn ' + x_labels[lo_i]}), highest {num(values[hi_i])} "
                     f"({x_labels[hi_i] if hi_i == 0 else 'turn ' + x_labels[hi_i]}).")
+            top = fg.axis_top(spec.min, spec.max, max(values))
             fig = fg.line_chart(f"fig-{var}", titled, desc, x_labels, [fg.Series(label, values)],
-                                spec.min, spec.max, x_title)
+                                spec.min, top, x_title, _y_title(label, spec.min, spec.max, top, direction))
         elif spec.per == "nation":
             series = []
             parts = []
@@ -42,8 +43,12 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
                 values = [sc.start[slot], *views.series(state, key)]
                 series.append(fg.Series(short_name(sc, nid), values))
                 parts.append(f"{part(short_name(sc, nid))} {num(values[0])} to {num(values[-1])}")
-            desc = f"{titled} per nation ({direction}), start to end of turn {played}: " + "; ".join(parts) + "."
-            fig = fg.line_chart(f"fig-{var}", titled, desc, x_labels, series, spec.min, spec.max, x_title)
+            top = fg.axis_top(spec.min, spec.max, max(v for x in series for v in x.values))
+            desc = (f"{titled} per nation ({direction}, scale {num(spec.min)} to {num(spec.max)}"
+                    + (f", axis drawn to {num(top)}" if top < spec.max else "")
+                    + f"), start to end of turn {played}: " + "; ".join(parts) + ".")
+            fig = fg.line_chart(f"fig-{var}", titled, desc, x_labels, series, spec.min, top, x_title,
+                                _y_title(label, spec.min, spec.max, top, direction))
         else:
             continue
         fig.group = "state"
@@ -84,17 +89,30 @@ def build_figures(sc: CompiledScenario, state: State) -> list[fg.Figure]:
     return figs
 
 
+def _y_title(label: str, lo: float, hi: float, top: float, direction: str) -> str:
+    """The value axis's title: what it measures, its scale, and where it was cut short."""
+    cut = f", axis to {num(top)}" if top < hi else ""
+    return f"{label} (scale {num(lo)}–{num(hi)}{cut}; {direction})"
+
+
+# Wall-time units for the latency axis, by the longest latency drawn: a bot's or a script's session decides in
+# milliseconds, and minutes would draw every mark on 0 with ticks '0, 0.0, 0.0'.
+LATENCY_UNITS = ((120.0, 60.0, "minutes"), (1.0, 1.0, "seconds"), (0.0, 0.001, "milliseconds"))
+
+
 def latency_figure(sc: CompiledScenario, state: State) -> fg.Figure | None:
     groups = analysis.latency_by_team(state)
     have_wall = any(x.seconds is not None for g in groups for x in g.decided)
+    longest = max((x.seconds for g in groups for x in g.decided if x.seconds is not None), default=0.0)
+    per, unit_name = next((per, name) for floor, per, name in LATENCY_UNITS if longest >= floor)
     rows = []
     parts = []
     for g in groups:
         if not g.items:
             continue
         if have_wall:
-            values = [((x.seconds or 0.0) / 60, x.by) for x in g.decided if x.seconds is not None]
-            med = g.median_seconds / 60 if g.median_seconds is not None else None
+            values = [((x.seconds or 0.0) / per, x.by) for x in g.decided if x.seconds is not None]
+            med = g.median_seconds / per if g.median_seconds is not None else None
         else:
             values = [(float(x.turns), x.by) for x in g.decided]
             med = None
@@ -111,7 +129,7 @@ def latency_figure(sc: CompiledScenario, state: State) -> fg.Figure | None:
         parts.append(f"{part(sc.name_of(g.team))}: {note}")
     if not rows:
         return None
-    unit = "minutes of wall time from the inject's release to the decision" if have_wall else \
+    unit = f"{unit_name} of wall time from the inject's release to the decision" if have_wall else \
         "turns from the inject's release to the decision"
     desc = ("Decision latency per team, from an inject's release to the team's decision or vote. "
             + "; ".join(parts) + ".")

@@ -3,6 +3,7 @@ the model goes in through `t`, as in the report's DOCX."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,8 @@ def _side(name: str, rationale: str, effect: str) -> list[Run]:
 
 
 def write_comparison_docx(c: Comparison, path: Path) -> Path:
-    w = Doc(t(c.title), t(c.title), "tabletop", f"tabletop; comparison; {t(c.scenario_id)}", "")
+    w = Doc(t(c.title), t(c.title), "tabletop", f"tabletop; comparison; {t(c.scenario_id)}", "",
+            subject="Comparison of sessions")
     w.heading(t(c.title), 0)
     for i, warning in enumerate(c.warnings):
         w.para(("Warning: " if i == 0 else "") + t(warning), bold=True)
@@ -55,5 +57,9 @@ def write_comparison_docx(c: Comparison, path: Path) -> Path:
     w.heading("The state over scenario time", 1, page_break=True)
     for f in c.figures_in("state"):
         w.figure(f, 9.5)
-    w.doc.save(str(path))
+    try:
+        when = datetime.strptime(c.generated, "%Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+    except ValueError:  # 'unknown': a session without wall times
+        when = None
+    w.save(path, when)
     return path

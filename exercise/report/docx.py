@@ -274,9 +274,11 @@ class _Writer(Doc):
 
 
 def write_docx(r: Report, path: Path) -> Path:
-    doc = _Writer(r).write()
-    doc.save(str(path))
-    return path
+    from ..engine.analysis import parse_wall
+
+    writer = _Writer(r)
+    writer.write()
+    return writer.save(path, parse_wall(r.digest.last_wall))
 
 
 def read_text(path: Path) -> str:

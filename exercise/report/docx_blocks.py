@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
@@ -67,7 +70,8 @@ def python_docx() -> ModuleType:
 class Doc:
     """A python-docx document on A4 with the few building blocks the reports use."""
 
-    def __init__(self, title: str, footer_text: str, author: str, keywords: str, comments: str) -> None:
+    def __init__(self, title: str, footer_text: str, author: str, keywords: str, comments: str,
+                 subject: str = "After-action report and improvement plan") -> None:
         docx = python_docx()
         from docx.enum.section import WD_ORIENT, WD_SECTION
         from docx.enum.text import WD_BREAK
@@ -88,13 +92,46 @@ class Doc:
         normal.font.size = Pt(10)
         props = self.doc.core_properties
         props.title = clean(title)
-        props.subject = "After-action report and improvement plan"
+        props.subject = subject
         props.author = clean(author)
         props.keywords = clean(keywords)
         props.comments = clean(comments)
         footer = sec.footer.paragraphs[0]
-        footer.text = clean(footer_text)
-        footer.runs[0].font.size = Pt(7.5)
+        footer.text = clean(footer_text) + " · Page "
+        self._field(footer, "PAGE")
+        footer.add_run(" of ")
+        self._field(footer, "NUMPAGES")
+        for run in footer.runs:
+            run.font.size = Pt(7.5)
+
+    def _field(self, p: Paragraph, instr: str) -> None:
+        """A field Word fills in as it lays the pages out (PAGE, NUMPAGES); '1' until then."""
+        fld = self.OxmlElement("w:fldSimple")
+        fld.set(self.qn("w:instr"), instr)
+        run = p.add_run("1")
+        run._r.addprevious(fld)
+        fld.append(run._r)
+
+    def save(self, path: Path, when: datetime | None) -> Path:
+        """Write the document so that the same report gives the same bytes: its dates are the session's (`when`,
+        never the clock), and the zip's entries are stored in one order with one timestamp."""
+        stamp = (when or datetime(1980, 1, 1, tzinfo=UTC)).astimezone(UTC).replace(
+            microsecond=0, tzinfo=None)
+        props = self.doc.core_properties
+        props.created = props.modified = stamp
+        props.revision = 1
+        props.last_modified_by = props.author
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        stamp_zip = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+        with zipfile.ZipFile(raw) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            # [Content_Types].xml first, as Word writes it; the other parts by name.
+            for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+                info = zipfile.ZipInfo(name, date_time=stamp_zip)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                dst.writestr(info, src.read(name))
+        return path
 
     # -- pieces ----------------------------------------------------------------------------------
     def heading(self, text: str, level: int, page_break: bool = False) -> None:

@@ -141,7 +141,38 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def fmt_value(v: float) -> str:
-    return str(round(v)) if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
+    """A tick or a value as few digits as tell it apart: '25', '2.5', '0.25' (never '0.2' for 0.25)."""
+    return str(round(v)) if abs(v - round(v)) < 1e-9 else f"{v:.3g}" if abs(v) < 1 else f"{v:.1f}"
+
+
+def axis_top(lo: float, hi: float, data_hi: float) -> float:
+    """Where a value axis ends: the scale's top, unless the values stay below 60% of it; then the first tick at or
+    above the highest value, so that a 0–400 scale whose values reach 100 is not drawn as a flat line."""
+    if data_hi > lo + 0.6 * (hi - lo):
+        return hi
+    ticks = nice_ticks(lo, max(data_hi, lo + 1e-9), 5)
+    if ticks[-1] < data_hi - 1e-9:
+        ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else data_hi - lo))
+    return min(ticks[-1], hi)
+
+
+def legend(fig: Figure, x: float, y: float, items: list[tuple[str, str]], color: str) -> float:
+    """Markers and their words in a row from (x, y), wrapping onto a new row at the figure's edge (the figure
+    grows to hold it); a shape 'bar' is the median's bar, 'tick' a release. Returns where the last row ends."""
+    x0 = x
+    for shape, label in items:
+        if x > x0 and x + 24 + text_width(label, 10) > fig.width - 4:
+            x, y = x0, y + 18
+            fig.height = max(fig.height, y + 10)
+        if shape == "bar":
+            fig.line(x + 4, y - 10, x + 4, y + 2, PALETTE[1], 2.5)
+        elif shape == "tick":
+            fig.line(x + 4, y - 10, x + 4, y + 2, MUTED, 2)
+        else:
+            fig.marker(shape, x + 4, y - 4, 4, color)
+        fig.text(x + 12, y, label, 10, "start", MUTED)
+        x += 24 + text_width(label, 10)
+    return x
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -153,12 +184,14 @@ class Series:
 
 
 def line_chart(fid: str, title: str, desc: str, x_labels: list[str], series: list[Series], lo: float, hi: float,
-               x_title: str, width: float = 360, height: float = 220) -> Figure:
-    """Values over scenario time, one line per series, each labelled at its end."""
+               x_title: str, y_title: str = "", width: float = 360, height: float = 232) -> Figure:
+    """Values over scenario time, one line per series, each labelled at its end; `y_title` above the value axis."""
     fig = Figure(fid, title, desc, width, height)
     labelled = len(series) > 1
     right = 92 if labelled else 40
-    left, top, bottom = 40, 12, 44
+    left, top, bottom = 40, 24, 44
+    if y_title:
+        fig.text(4, 11, fit(y_title, 9, width - 8), 9, "start", MUTED, bold=True)
     pw, ph = width - left - right, height - top - bottom
     count = max(len(x_labels), 2)
 
@@ -300,16 +333,14 @@ def latency_chart(fid: str, title: str, desc: str, rows: list[LatencyRow], unit:
             xm = x_at(r.median)
             fig.line(xm, y - 10, xm, y + 10, PALETTE[1], 2.5)
         fig.text(x0 + pw + 12, y + 4, fit(r.note, 10, note_w), 10, "start", INK)
-    ly = axis_y + 36 + 8
-    items = [("circle", "team decision"), ("triangle", "vote"), ("square-open", "bot decision"),
-             ("triangle-open", "bot vote")]
-    lx = float(x0)
-    for shape, label in items:
-        fig.marker(shape, lx + 4, ly - 4, 4, PALETTE[0])
-        fig.text(lx + 12, ly, label, 10, "start", MUTED)
-        lx += 22 + text_width(label, 10)
-    fig.line(lx + 4, ly - 10, lx + 4, ly + 2, PALETTE[1], 2.5)
-    fig.text(lx + 12, ly, "median", 10, "start", MUTED)
+    # The legend names every symbol drawn, and only those.
+    used = {by for r in rows for _, by in r.values}
+    words = {"team": "team decision", "vote": "vote", "bot": "bot decision", "bot-vote": "bot vote",
+             "organisation": "organisation decision"}
+    items = [(shapes[k], words[k]) for k in words if k in used]
+    if any(r.median is not None for r in rows):
+        items.append(("bar", "median"))
+    legend(fig, float(x0), axis_y + 44, items, PALETTE[0])
     return fig
 
 
@@ -363,14 +394,12 @@ def decision_timeline(fid: str, title: str, desc: str, rows: list[str], turns: i
         fig.marker(shapes.get(m.by, "circle"), x, y, 4.5, PALETTE[m.row % len(PALETTE)])
         if not dense:
             fig.text(x, y - 8, m.label, 8, "middle", MUTED)
-    ly = top + (len(rows) + 1) * row_h + 22
-    items = [("circle", "team decision"), ("triangle", "vote"), ("square", "bot"), ("circle-open", "deadline default"),
-             ("diamond", "organisation")]
-    lx = float(label_w)
-    for shape, label in items:
-        fig.marker(shape, lx + 4, ly - 4, 4, INK)
-        fig.text(lx + 12, ly, label, 10, "start", MUTED)
-        lx += 24 + text_width(label, 10)
-    fig.line(lx + 4, ly - 10, lx + 4, ly + 2, MUTED, 2)
-    fig.text(lx + 12, ly, "inject released", 10, "start", MUTED)
+    # The legend names every symbol drawn, and only those (a bot's vote once went unexplained).
+    used = {m.by for m in marks}
+    words = {"team": "team decision", "vote": "vote", "bot": "bot decision", "bot-vote": "bot vote",
+             "deadline": "deadline default", "organisation": "organisation"}
+    items = [(shapes[k], words[k]) for k in words if k in used]
+    if releases:
+        items.append(("tick", "inject released"))
+    legend(fig, float(label_w), top + (len(rows) + 1) * row_h + 22, items, INK)
     return fig

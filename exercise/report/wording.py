@@ -29,6 +29,8 @@ def delta(v: float) -> str:
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "unknown"
+    if seconds < 1:  # a bot's or a script's session: '0 s' would read as nothing happened
+        return "under a second"
     s = round(seconds)
     if s < 60:
         return f"{s} s"
