@@ -148,7 +148,9 @@ async def decide(seat: Seat, token: str, tally: Tally) -> bool:
     _, found = await console.key("d", ("Choose an option", "Your choice", "No decision is waiting"), KEY_TIMEOUT)
     if found is None or found == "No decision is waiting":
         return False
-    if (await console.key(ENTER, ("Your choice",), ACK_TIMEOUT))[0] is None:
+    # the rationale box has the focus when the footer offers to leave it: "Your choice" shows already on highlight,
+    # and keys typed before the box has the focus go elsewhere (seen: a rationale's first letters lost)
+    if (await console.key(ENTER, ("Leave the box",), ACK_TIMEOUT))[0] is None:
         tally.unacknowledged.append(f"{token}: Enter chose no option")
         return True
     await console.type(f"because {token}")
