@@ -297,7 +297,7 @@ def test_a_bundled_library_is_found_by_its_name(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
     path.write_text(HEAD.replace("nations:\n  - {id: norvia, name: Norvia}\n",
                                  "nations:\n  - {id: maren, name: Maren}\n  - {id: ostrand, name: Ostrand}\n")
-                    + "  - {path: hybrid/port-cyberattack.yaml, with: {target: maren}}\n"
+                    + "  - {path: hybrid/port-cyberattack.yaml, with: {target: maren, group: Grey Gull}}\n"
                     + "state:\n  cohesion: {}\n  support: {per: nation}\n  trust: {per: pair}\n"
                     + "  stability: {}\n", encoding="utf-8")
     done = in_process("validate", path)

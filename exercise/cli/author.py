@@ -208,7 +208,8 @@ def check_library(path: Path, library: list[Path] | None = None) -> list[Diagnos
         "nations": nations,
         "objectives": [{"id": o, "text": "placeholder", "capability": "placeholder"} for o in objectives],
         "state": {v: {"per": _state_kind(v, text)} for v in lib.requires_state},
-        "include": [{"path": path.name, "with": {p: p for p in lib.params}}],
+        # Text parameters stand for words the including scenario gives: a placeholder binds each to its own name.
+        "include": [{"path": path.name, "with": {**{p: p for p in lib.params}, **{n: f"<{n}>" for n in lib.names}}}],
         "endings": [{"id": "end", "title": "End"}],
     }
     main_bytes = yaml.safe_dump(placeholder, sort_keys=False).encode()
