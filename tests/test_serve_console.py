@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from _serve_support import facilitated_mini
 
-from exercise.serve.console import console_argv, served_app
+from exercise.serve.console import DB_VARIABLE, console_argv, console_environment, served_app
+from exercise.store import locate
 from exercise.ui.config import AppConfig
 from exercise.ui.screens import launcher
 from exercise.ui.screens.observer import ObserverScreen
@@ -52,14 +53,19 @@ async def test_a_console_that_cannot_open_its_session_stops_instead_of_offering_
     assert code == 1
 
 
-def test_the_role_reaches_the_console_as_words_on_its_command_line(tmp_path: Path) -> None:
+def test_the_role_reaches_the_console_as_words_on_its_command_line_and_the_session_in_its_environment(
+        tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
-    assert console_argv(db, "team:norvia")[-5:] == ["exercise.serve.console", "--db", str(db), "--team", "norvia"]
-    assert console_argv(db, "control")[-1] == "--facilitator"
-    assert console_argv(db, "observer")[-1] == "--observer"
-    assert console_argv(db, "control", "http://h:8000")[-3:] == ["--facilitator", "--served-at", "http://h:8000"]
+    assert console_argv("team:norvia")[-3:] == ["exercise.serve.console", "--team", "norvia"]
+    assert console_argv("control")[-1] == "--facilitator"
+    assert console_argv("observer")[-1] == "--observer"
+    assert console_argv("control", "http://h:8000")[-3:] == ["--facilitator", "--served-at", "http://h:8000"]
     with pytest.raises(ValueError, match="no console"):
-        console_argv(db, "admin")
+        console_argv("admin")
+    assert console_environment(db) == {DB_VARIABLE: str(db)}
+    url = "postgresql://ttx:Sekr3t@db.example/x#seminar 3"
+    assert console_environment(locate(url)) == {DB_VARIABLE: "postgresql://ttx:Sekr3t@db.example/x#seminar%203"}
+    assert locate(console_environment(locate(url))[DB_VARIABLE]) == locate(url)  # the console reads it back
 
 
 async def test_an_observer_cookie_opens_the_observers_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,8 +132,9 @@ def test_a_console_whose_server_was_killed_outright_stops(tmp_path: Path) -> Non
     from harness import cli_env
 
     served = facilitated_mini(tmp_path)
-    env = cli_env({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24"})
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, *console_argv(served.db, "team:norvia")], env=env,
+    env = cli_env({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24",
+                   **console_environment(served.db)})
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, *console_argv("team:norvia")], env=env,
                               cwd=tmp_path, stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())

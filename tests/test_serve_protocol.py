@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from exercise.serve import cookies
 from exercise.serve import process as process_module
 from exercise.serve.codes import CONTROL, new_code, team_role
+from exercise.serve.console import DB_VARIABLE
 from exercise.serve.ratelimit import FailureLimiter
 from exercise.serve.server import Workshop, WorkshopServer
 
@@ -29,10 +30,12 @@ class Spawns:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.argv: list[tuple[str, ...]] = []
+        self.environments: list[dict[str, str]] = []
         real = asyncio.create_subprocess_exec
 
         async def recording(*args: Any, **kwargs: Any) -> Any:
             self.argv.append(tuple(map(str, args)))
+            self.environments.append(dict(kwargs.get("env") or {}))
             return await real(*args, **kwargs)
 
         monkeypatch.setattr(process_module.asyncio, "create_subprocess_exec", recording)
@@ -177,7 +180,8 @@ async def test_an_observer_joins_and_runs_the_observers_console(served: Served, 
     message = await asyncio.wait_for(websocket.receive(), 20)
     assert message.type.name == "BINARY", message
     (argv,) = spawns.argv
-    assert argv[-3:] == ("--db", str(served.db), "--observer")
+    assert argv[-3:] == ("-m", "exercise.serve.console", "--observer")
+    assert spawns.environments[0][DB_VARIABLE] == str(served.db)
     assert served.codes.observer not in " ".join(argv)
     await websocket.close()
 
@@ -194,8 +198,7 @@ async def test_the_facilitators_console_is_told_where_the_workshop_is_served(ser
         assert message.type.name == "BINARY", message
         await websocket.close()
     (argv,) = spawns.argv
-    assert argv[-4:] == ("--db", str(served.db), "--facilitator", "--served-at", "http://127.0.0.1:8123")[-4:]
-    assert "--facilitator" in argv and argv[-2:] == ("--served-at", "http://127.0.0.1:8123")
+    assert argv[-3:] == ("--facilitator", "--served-at", "http://127.0.0.1:8123")
 
 
 def _group_alive(pgid: int) -> bool:
@@ -226,8 +229,10 @@ async def test_a_team_cookie_runs_that_teams_console_and_it_goes_with_the_connec
         assert message.type.name == "BINARY", message
         received += len(message.data)
     (argv,) = spawns.argv
-    assert argv[-4:] == ("--db", str(served.db), "--team", "norvia")
+    assert argv[-2:] == ("--team", "norvia") and str(served.db) not in argv
     assert all(code not in word for word in argv)
+    assert spawns.environments[0][DB_VARIABLE] == str(served.db)
+    assert DB_VARIABLE not in os.environ  # the child's environment only
     server: WorkshopServer = client.workshop_server  # type: ignore[attr-defined]
     (console,) = server.consoles
     pid = console.pid

@@ -51,7 +51,10 @@ def serve(
 ) -> None:
     """The workshop in a browser: one console per connection, each role behind its own join code."""
     try:
+        from exercise.serve.proctitle import hide_passwords
         from exercise.serve.server import Workshop, WorkshopServer
+
+        hide_passwords()  # before anything slow: the process list shows the line as typed until then
     except ImportError:
         fail(EXTRA)
     from exercise.serve import stored

@@ -1,13 +1,17 @@
 """The process `serve` starts for one browser connection: the console of one role on the served session.
 
-    python -m exercise.serve.console --db FILE --team NATION     a team's console
-    python -m exercise.serve.console --db FILE --facilitator     the facilitator's console
-    python -m exercise.serve.console --db FILE --observer        an observer's read-only console
+    TABLETOP_SERVED_DB=DB python -m exercise.serve.console --team NATION     a team's console
+    TABLETOP_SERVED_DB=DB python -m exercise.serve.console --facilitator     the facilitator's console
+    TABLETOP_SERVED_DB=DB python -m exercise.serve.console --observer        an observer's read-only console
 
 `--served-at URL` names the address the server answers on, which the facilitator's console gives as where the
 teams join (instead of `tabletop play` commands for a terminal).
 
-The role arrives here as these words only; the join code that earned it never leaves the server. textual-serve
+The session arrives in this process's environment, never on its command line: a PostgreSQL URL may carry a
+password, and every user of the machine can read every process's command line (`ps`, /proc/PID/cmdline), while
+only this user can read its environment. The console takes it out of its environment at once, so nothing it
+might start inherits it. The role arrives as these words only; the join code that earned it never leaves the
+server. textual-serve
 sets TEXTUAL_DRIVER in the environment, so the app draws to the browser through stdout, not to a terminal
 (which is why this is not `tabletop play`, which insists on one).
 """
@@ -30,8 +34,12 @@ if TYPE_CHECKING:
     from exercise.ui.config import AppConfig
 
 
-def console_argv(db: Location, role: str, served_at: str | None = None) -> list[str]:
-    """The command line of the console for a role as the cookie names it (codes.py: control, observer, team:…)."""
+DB_VARIABLE = "TABLETOP_SERVED_DB"
+
+
+def console_argv(role: str, served_at: str | None = None) -> list[str]:
+    """The command line of the console for a role as the cookie names it (codes.py: control, observer, team:…).
+    It names no session: console_environment does, out of the process list."""
     nation = role_nation(role)
     if nation is not None:
         who = ["--team", nation]
@@ -40,8 +48,13 @@ def console_argv(db: Location, role: str, served_at: str | None = None) -> list[
     else:  # a console is never started for a role nobody named (the server refuses such a cookie first)
         raise ValueError(f"no console for the role {role!r}")
     where = ["--served-at", served_at] if served_at is not None else []
-    given = str(db) if isinstance(db, Path) else db.url  # its own process needs the password a URL carries
-    return [sys.executable, "-m", "exercise.serve.console", "--db", given, *who, *where]
+    return [sys.executable, "-m", "exercise.serve.console", *who, *where]
+
+
+def console_environment(db: Location) -> dict[str, str]:
+    """What the console's environment adds to the server's: the session, a URL with any password it carries
+    (the console connects on its own)."""
+    return {DB_VARIABLE: str(db) if isinstance(db, Path) else db.url}
 
 
 def served_app(config: AppConfig) -> TtxApp:
@@ -86,18 +99,22 @@ def leave_with_the_server(app: TtxApp, server: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m exercise.serve.console")
-    parser.add_argument("--db", required=True)
+    parser = argparse.ArgumentParser(prog="python -m exercise.serve.console",
+                                     epilog=f"The session is read from {DB_VARIABLE} in the environment.")
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--team", metavar="NATION")
     who.add_argument("--facilitator", action="store_true")
     who.add_argument("--observer", action="store_true")
     parser.add_argument("--served-at", metavar="URL")
     args = parser.parse_args(argv)
+    given = os.environ.pop(DB_VARIABLE, "")
+    if not given:
+        print(f"no session: {DB_VARIABLE} is not set (tabletop serve starts this console)", file=sys.stderr)
+        return 1
     from exercise.store import StoreError, locate
 
     try:
-        db = locate(args.db)
+        db = locate(given)
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -5,6 +5,9 @@ textual-serve's AppService runs its command through a shell and stops it by aski
 does not answer (busy, or stuck) would stay behind with its children. This one takes an argument list, so
 nothing is ever parsed by a shell, and after a short wait for a clean quit it ends the group: SIGTERM, then
 SIGKILL.
+
+What the console needs that may be secret (the session's URL, which can carry a password) goes in `environment`,
+added to the child's environment only: a command line is in every user's process list.
 """
 
 from __future__ import annotations
@@ -27,18 +30,19 @@ TERM_SECONDS = 2.0
 class ConsoleProcess(AppService):
     def __init__(self, argv: list[str], *, write_bytes: Callable[[bytes], Awaitable[None]],
                  write_str: Callable[[str], Awaitable[None]], close: Callable[[], Awaitable[None]],
-                 download_manager: DownloadManager) -> None:
+                 download_manager: DownloadManager, environment: dict[str, str] | None = None) -> None:
         # The base class keeps `command` for its messages; it is never run through a shell here.
         super().__init__(shlex.join(argv), write_bytes=write_bytes, write_str=write_str, close=close,
                          download_manager=download_manager)
         self.argv = argv
+        self.environment = dict(environment or {})
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
-        environment = self._build_environment(width=width, height=height)
+        environment = {**self._build_environment(width=width, height=height), **self.environment}
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
             stdin=asyncio.subprocess.PIPE,

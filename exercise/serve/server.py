@@ -34,7 +34,7 @@ from textual_serve.server import Server
 
 from . import cookies, pages
 from .codes import CONTROL, OBSERVER, role_nation
-from .console import console_argv
+from .console import console_argv, console_environment
 from .process import ConsoleProcess
 from .ratelimit import FailureLimiter
 from .stored import role_for_code
@@ -243,7 +243,8 @@ class WorkshopServer(Server):
         async def close() -> None:
             await websocket.close()
 
-        console = ConsoleProcess(console_argv(self.workshop.db, role, self.workshop.url),
+        console = ConsoleProcess(console_argv(role, self.workshop.url),
+                                 environment=console_environment(self.workshop.db),
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=close, download_manager=self.download_manager)
         self.consoles.add(console)
