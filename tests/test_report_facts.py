@@ -39,7 +39,7 @@ def test_the_overview_states_the_bundled_scenarios_facts(played: Path) -> None:
 
 def test_who_played_each_nation_is_stored_and_reported(played: Path, tmp_path: Path) -> None:
     nations = {n.id: n for n in build(played).overview.nations}
-    assert nations["maren"].played_by == "Ministry of Foreign Affairs, <b>Maren</b> desk (bot (cautious))"
+    assert nations["maren"].played_by == "Ministry of Foreign Affairs, <b>Maren</b> desk (bot, cautious)"
     assert nations["ostrand"].played_by.startswith("Cdr. Ada Lovelace (")  # spaces collapsed as typed
     assert nations["tarvos"].played_by == nations["tarvos"].player  # nobody named: people or bot alone
     done = in_process("report", played, "-f", "md,html", "-o", tmp_path)

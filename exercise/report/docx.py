@@ -70,11 +70,22 @@ class _Writer(Doc):
                                         for g in o.organisations) or "none"],
             ["Outcome", t(o.ending_title)],
         ], [4.5, 12.5], 9)
+        self.national_results()
         self.heading("Objectives and core capabilities", 2)
         self.table(["Objective", "Core capability", "Rating"], [
             [[("b", t(sec.id) + " "), ("", t(sec.text))], t(sec.capability),
              self._rating_runs(sec.rating, sec.rating_words)] for sec in r.objectives], [8.5, 4.5, 4])
         self.para("Ratings: " + "; ".join(f"{k} {v}" for k, v in r.rating_words.items()) + ".", italic=True, size=8.5)
+
+    def national_results(self) -> None:
+        o = self.r.overview
+        if not o.results:
+            return
+        self.heading("Each nation's own result", 2)
+        self.para(o.results_note, italic=True, size=8.5)
+        self.table(["Nation", "Result", "What it means"], [
+            [t(n.name), [("b" if n.reached else "i", t(n.title))], t(" ".join(n.text.split()))] for n in o.results],
+            [3.5, 4, 9.5])
 
     def summary(self) -> None:
         r = self.r

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..engine import analysis, chronology, views, words
 from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
+from ..engine.outcomes import national_results
 from ..engine.session import Session
 from ..engine.state import Entry, State
 from ..store import StoredEvent
@@ -30,6 +31,7 @@ from .sections import (
     IPRow,
     MoveView,
     MselPlayed,
+    NationResult,
     NationRow,
     NotTakenView,
     ObjectiveSection,
@@ -47,8 +49,10 @@ from .wording import (
     join_words,
     key_label,
     num,
+    player_tag_words,
     player_words,
     plural,
+    results_note,
     step_words,
     wall_clock,
     wall_date,
@@ -142,7 +146,11 @@ class _Builder:
             nations=self.nation_rows(), organisations=self.org_rows(),
             ending_id=st.ended.ending if st.ended else None,
             ending_title=line(ending_title), ending_text=block(ending_text.strip()), ended=st.ended is not None,
-            facts=self.facts())
+            facts=self.facts(), results=self.results(), results_note=results_note(st.ended is not None))
+
+    def results(self) -> list[NationResult]:
+        return [NationResult(r.nation, line(r.name), line(r.title), block(r.text), r.outcome is not None)
+                for r in national_results(self.state)]
 
     def facts(self) -> list[tuple[str, str]]:
         f = self.sc.model.exercise
@@ -175,7 +183,7 @@ class _Builder:
             out.append(NationRow(nid, line(nat.name), line(player_words(teams.get(nid, "human"))), caps,
                                  counts.get((nid, "decisions"), 0), counts.get((nid, "votes"), 0),
                                  counts.get((nid, "defaults"), 0), counts.get((nid, "messages"), 0),
-                                 _played_by(line(players.get(nid, "")), line(player_words(teams.get(nid, "human"))))))
+                                 _played_by(line(players.get(nid, "")), teams.get(nid, "human"))))
         return out
 
     def org_rows(self) -> list[OrgRow]:
@@ -326,8 +334,9 @@ class _Builder:
         return msel(self)
 
 
-def _played_by(named: str, player: str) -> str:
-    return f"{named} ({player})" if named else player
+def _played_by(named: str, who: str) -> str:
+    """'Cdr. Ada Lovelace (bot, hawkish)': who was named at set-up, with how the nation was played; else how."""
+    return f"{named} ({line(player_tag_words(who))})" if named else line(player_words(who))
 
 
 def _own_rationale(ev: Event) -> str:

@@ -159,6 +159,16 @@ class NationRow:
 
 
 @dataclass
+class NationResult:
+    """A nation's own result against its brief, in the engine's words (`engine.outcomes`), made safe to show."""
+    nation: str  # the nation's id
+    name: str
+    title: str  # the outcome's title ('no result reached' where none of its outcomes holds)
+    text: str  # the outcome's text as rendered for that nation ('' when it has none)
+    reached: bool  # one of its outcomes holds
+
+
+@dataclass
 class OrgRow:
     id: str
     name: str
@@ -241,6 +251,10 @@ class Overview:
     # HSEEP's exercise facts, (label, value) in the order the overview gives them; '' where the scenario says
     # nothing (shown as not stated, so the reader sees what is missing)
     facts: list[tuple[str, str]] = field(default_factory=list)
+    # Each nation's own result (how its government fared by its brief), beside the coalition's ending; empty
+    # when the scenario gives its nations no outcomes
+    results: list[NationResult] = field(default_factory=list)
+    results_note: str = ""  # what the results are (`wording.results_note`)
 
 
 @dataclass
@@ -292,8 +306,8 @@ def _register() -> None:
     from .render import register_data_types
 
     register_data_types(EvidenceItem, ObsView, DecisionView, InjectEvidence, ObjectiveSection, IPRow, StateRow,
-                        MoveView, NotTakenView, TimelineRow, TurnBlock, NationRow, OrgRow, MselPlayed, Digest,
-                        Overview, Summary, Participants)
+                        MoveView, NotTakenView, TimelineRow, TurnBlock, NationRow, NationResult, OrgRow, MselPlayed,
+                        Digest, Overview, Summary, Participants)
 
 
 _register()

@@ -86,6 +86,11 @@ def player_words(who: str) -> str:
     return sentence(words.player(who))
 
 
+def player_tag_words(who: str) -> str:
+    """`player_words` as it reads inside brackets after a name: 'bot, cautious' (`words.player_tag`)."""
+    return sentence(words.player_tag(who))
+
+
 def step_words(minutes: int) -> str:
     if minutes % 1440 == 0:
         d = minutes // 1440
@@ -103,3 +108,10 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def results_note(ended: bool) -> str:
+    """What the table of each nation's own result is, said once for every format."""
+    when = "as the session ended" if ended else "as things stood at the last event (the session has not ended)"
+    return (f"How each government fared by its own brief, its goals and red lines at home, {when}; the "
+            "coalition's outcome is another matter, and the two can differ.")
