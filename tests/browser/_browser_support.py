@@ -55,6 +55,15 @@ READ = """() => {
   return rows.join("\\n");
 }"""
 
+SIZE = """() => {
+  const term = window.__tabletop_terminals[window.__tabletop_terminals.length - 1].terminal;
+  return {cols: term.cols, rows: term.rows};
+}"""
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
 
 def missing_browser() -> None:
     """Fail (or, with TABLETOP_SKIP_BROWSER=1 only, skip) when Playwright or Chromium is not here."""
@@ -193,6 +202,29 @@ class Console:
 
     def shows(self, words: str, seconds: float = WAIT_MS / 1000) -> str:
         return self.until(lambda text: words in text, seconds)
+
+    def normalised(self) -> str:
+        """The screen's words with every run of spaces and line ends as one space: a sentence the console
+        wrapped across rows is found whole."""
+        return normalise(self.text())
+
+    def shows_sentence(self, words: str, seconds: float = WAIT_MS / 1000) -> str:
+        """The screen (normalised) once it holds `words`, wherever the console wrapped them."""
+        wanted = normalise(words)
+        return self.until(lambda text: wanted in normalise(text), seconds)
+
+    def click_text(self, words: str) -> None:
+        """Click the terminal's cell where `words` begin on screen (a tab's label, a button), as a person
+        clicks: what has the keyboard's focus does not matter."""
+        text = self.shows(words)
+        row = next(i for i, line in enumerate(text.splitlines()) if words in line)
+        column = text.splitlines()[row].index(words)
+        box = self.page.locator(".xterm-screen").bounding_box()
+        size = self.page.evaluate(SIZE)
+        assert box is not None and size["cols"] and size["rows"]
+        width, height = box["width"] / size["cols"], box["height"] / size["rows"]
+        self.page.mouse.click(box["x"] + (column + 1.5) * width, box["y"] + (row + 0.5) * height)
+        self.page.wait_for_timeout(200)
 
     def press(self, *keys: str) -> None:
         for key in keys:

@@ -14,8 +14,11 @@ from _browser_support import Console, Workshop, last_seq, launch, missing_browse
 
 pytestmark = pytest.mark.xdist_group("browser")  # one server and one browser for the module, on one worker
 
-# A phrase of each private brief that nothing else in the scenario says.
-BRIEF = {"norvald": "Population 11 million", "estrava": "Population 1.8 million"}
+# Phrases of each private brief that nothing else in the scenario says (each found whole however the console
+# wraps it: shows_sentence compares with whitespace normalised).
+BRIEF = {"norvald": ("Population 11 million", "a general election in 19 days"),
+         "estrava": ("Population 1.8 million", "a 310 km border with Dravia")}
+TABS = ("Inbox", "Messages", "Our state", "Brief", "History", "Coalition")
 BOTS = ("saldovia", "vittmark", "lindmark")
 
 
@@ -90,7 +93,7 @@ def test_the_observer_reads_the_public_picture_and_cannot_act(browser: Any, work
     assert last_seq(workshop.db) == before
     screens = "\n".join(shown)
     assert "Day 0, 06:00: the situation" in screens  # the inject released to everyone
-    for private in (*BRIEF.values(), "The lights go out"):  # the briefs, and Estrava's own inject
+    for private in (*(p for phrases in BRIEF.values() for p in phrases), "The lights go out"):
         assert private not in screens, private
 
 
@@ -114,3 +117,38 @@ def test_a_reload_brings_the_team_back_with_its_unsent_draft(browser: Any, works
     finally:
         live.close()
 
+
+
+def everything_shown(console: Console) -> str:
+    """Every tab of a team's console, each scrolled through, normalised into one text."""
+    seen = []
+    for tab in TABS:
+        console.click_text(tab)
+        console.page.wait_for_timeout(300)
+        seen.append(console.normalised())
+        box = console.page.locator(".xterm-screen").bounding_box()
+        assert box is not None
+        console.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(10):  # scrolled down a screen at a time, until the end (the screen stops changing)
+            console.page.mouse.wheel(0, 600)
+            console.page.wait_for_timeout(150)
+            if console.normalised() == seen[-1]:
+                break
+            seen.append(console.normalised())
+    return " | ".join(seen)
+
+
+def test_one_teams_code_never_shows_anothers_brief(browser: Any, workshop: Workshop,
+                                                   consoles: list[Console]) -> None:
+    teams = {nation: open_as(consoles, browser, workshop, workshop.team_code(nation)) for nation in BRIEF}
+    for nation, console in teams.items():
+        console.click_text("Brief")
+        for phrase in BRIEF[nation]:  # the positive control: the team's own brief is on its screen
+            console.shows_sentence(phrase)
+    for nation, console in teams.items():
+        shown = everything_shown(console)
+        assert all(phrase in shown for phrase in BRIEF[nation])
+        for other, phrases in BRIEF.items():
+            if other != nation:
+                for phrase in phrases:
+                    assert phrase not in shown, f"{nation}'s console shows {other}'s brief: {phrase!r}"
