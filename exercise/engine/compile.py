@@ -213,7 +213,7 @@ class _Compiler(InjectCompiler):
         errors = [d for d in self.diags if d.severity == "error"]
         if errors:
             raise ScenarioError(self.diags)
-        sources = {k: f.text for k, f in self.loaded.files.items()}
+        sources = {**{k: f.text for k, f in self.loaded.files.items()}, **self.loaded.assets}
         return CompiledScenario(
             model=sc, layout=layout, vars=dict(sc.state), mins=mins, maxs=maxs, ints=ints, start=start,
             injects=injects, endings=endings, nations=nations, orgs=orgs, capabilities=capabilities,

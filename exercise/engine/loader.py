@@ -39,6 +39,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Mark, ScenarioError
 from .models import IncludeSpec, Inject, Library, Scenario
+from .region_map import MAX_MAP_BYTES, check_svg, map_key, path_problem
 from .safefile import UnsafeFile, read_bounded
 from .text import visible
 from .validate import pydantic_diagnostics, validate_bounded
@@ -130,6 +131,17 @@ class FileReader:
                              "needs --library-path DIR or TABLETOP_LIBRARY_PATH")
         raise FileNotFoundError(key)
 
+    def asset(self, key: str) -> bytes:
+        """A file the scenario names that is no library (its map): from the scenario's own folder only, after
+        every symbolic link is resolved, never from a library root."""
+        real = os.path.realpath(self.base / key)
+        if not _inside(real, [os.path.realpath(self.base)]):
+            raise UnsafeFile("map-outside", f"{shown_path(key)} is outside the scenario's folder (symbolic links "
+                             "are followed before this is checked)")
+        if not os.path.lexists(real):
+            raise FileNotFoundError(key)
+        return read_bounded(real, MAX_MAP_BYTES, follow=False)
+
     @staticmethod
     def _check_shape(key: str) -> None:
         if len(key) > MAX_PATH_CHARS:
@@ -186,6 +198,7 @@ class Loaded:
     files: dict[str, SourceFile]
     injects: list[LoadedInject]
     diagnostics: list[Diagnostic]
+    assets: dict[str, str] = field(default_factory=dict)  # files named by the scenario that are no YAML (its map)
 
 
 class _Loader:
@@ -361,5 +374,39 @@ def _load(loader: _Loader, main_key: str) -> Loaded:
             loader.includes(items, main, (main_key,), {}, "")
         raise ScenarioError(loader.diags)
     loader.includes(scenario.include, main, (main_key,), {}, "")
+    assets = _region_map(loader, scenario, main)
     own = [LoadedInject(inj, inj.id, main, ("injects", j)) for j, inj in enumerate(scenario.injects)]
-    return Loaded(scenario, main, loader.files, [*loader.injects, *own], list(dict.fromkeys(loader.diags)))
+    return Loaded(scenario, main, loader.files, [*loader.injects, *own], list(dict.fromkeys(loader.diags)), assets)
+
+
+def _region_map(loader: _Loader, scenario: Scenario, main: SourceFile) -> dict[str, str]:
+    """The scenario's map picture, read from its own folder and checked (region_map.py says what is refused);
+    kept with the scenario's files, so a session stores the picture it was played with."""
+    image = scenario.region_map.image if scenario.region_map is not None else None
+    if image is None:
+        return {}
+    at = main.positions.at(("map", "image"))
+    problem = path_problem(image)
+    if problem is not None:
+        loader.diags.append(at.diag("map", problem))
+        return {}
+    key = map_key(image, main.key)
+    asset = getattr(loader.reader, "asset", None)
+    try:
+        raw = asset(key) if asset is not None else loader.reader(key)
+    except UnsafeFile as exc:
+        loader.diags.append(at.diag(exc.code if exc.code.startswith("map") else "map", exc.message))
+        return {}
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        loader.diags.append(at.diag("map", f"no such file: {shown_path(loader.display(key))}"))
+        return {}
+    except OSError as exc:
+        loader.diags.append(at.diag("map", f"cannot read {shown_path(loader.display(key))}: {exc.strerror or exc}"))
+        return {}
+    if len(raw) > MAX_MAP_BYTES:  # a stored copy is not read through read_bounded
+        loader.diags.append(at.diag("map", f"the map is {len(raw)} bytes; the limit is {MAX_MAP_BYTES}"))
+        return {}
+    text, problems = check_svg(raw)
+    shown = loader.display(key)
+    loader.diags.extend(Mark(shown, p.line, p.col).diag("map", p.message) for p in problems)
+    return {} if problems else {key: text}

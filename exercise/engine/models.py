@@ -267,6 +267,36 @@ class ExerciseFacts(Model):
         description="the organisations taking part (ministries, agencies), not the scenario's fictional nations")
 
 
+MAP_TEXT_COLUMNS = 74  # the Brief tab of an 80-column terminal, inside its padding and scroll bar
+MAP_TEXT_LINES = 40
+
+
+class RegionMap(Model):
+    """The region the exercise plays in: a picture for the guide and the report, a drawing in text for the
+    team consoles."""
+
+    image: str | None = Field(
+        None, description="an SVG picture of the region, a file in the scenario's folder ('region.svg'): shown in "
+                          "the report and linked from the guide; checked, never run (no scripts, no outside links)")
+    caption: str = Field("", description="one line under the picture: what it shows")
+    text: str = Field(
+        "", description=f"the region drawn in text (at most {MAP_TEXT_COLUMNS} characters by {MAP_TEXT_LINES} "
+                        "lines, spaces not tabs), shown as it is written on every team's Brief tab")
+
+    @model_validator(mode="after")
+    def _fits(self) -> RegionMap:
+        lines = self.text.rstrip("\n").split("\n")
+        if len(lines) > MAP_TEXT_LINES:
+            raise ValueError(f"the text map has {len(lines)} lines; at most {MAP_TEXT_LINES} fit the Brief tab")
+        for n, line in enumerate(lines, 1):
+            if "\t" in line:
+                raise ValueError(f"line {n} of the text map holds a tab: draw with spaces, so columns line up")
+            if len(line) > MAP_TEXT_COLUMNS:
+                raise ValueError(f"line {n} of the text map is {len(line)} characters wide; at most "
+                                 f"{MAP_TEXT_COLUMNS} fit the Brief tab of an 80-column terminal")
+        return self
+
+
 class Scenario(Model):
     """A whole exercise: who plays, what state is tracked, what happens, how it ends."""
 
@@ -282,6 +312,9 @@ class Scenario(Model):
     duration: str | None = Field(None, description="estimated workshop length, e.g. '2h30m'")
     exercise: ExerciseFacts = Field(default_factory=ExerciseFacts,
                                     description="the exercise's facts for the report's overview")
+    region_map: RegionMap | None = Field(
+        None, alias="map", description="the region: an SVG picture for the report and a text drawing for the "
+                                       "team consoles' Brief tab")
     objectives: list[Objective] = Field(
         default_factory=list, description="what the exercise tests: each objective names a core capability (HSEEP); "
                                           "injects and observations refer to them")

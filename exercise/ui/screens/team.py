@@ -30,6 +30,7 @@ from ..widgets.inbox_list import inbox_options
 from ..widgets.inject_card import InjectCard
 from ..widgets.log_text import LogText
 from ..widgets.messages import MessagePanel
+from ..widgets.region_map import RegionMap
 from ..widgets.state_panel import StatePanel
 from ..widgets.team_texts import brief_text, history_text
 from ..widgets.text_box import TextBox
@@ -97,6 +98,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
                 yield StatePanel(self.controller, self.nation, id="team-state")
             with TabPane("Brief", id="brief"), VerticalScroll(id="brief-scroll"):
                 yield Static(id="brief-text")
+                yield RegionMap(self.controller.scenario, id="brief-map")
             with TabPane("History", id="history"), VerticalScroll(id="history-scroll"):
                 yield LogText(self.controller, lambda: history_text(self.controller.state, self.nation),
                               id="history-text")
