@@ -83,6 +83,8 @@ def test_the_wheel_carries_scenarios_injects_reports_and_schema(wheel: Path) -> 
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("exercise/_data/scenarios/tutorial/scenario.yaml",
                    "exercise/_data/scenarios/northern-shield/GUIDE.md",
+                   "exercise/_data/scenarios/northern-shield/region.svg",
+                   "exercise/_data/scenarios/dry-river/region.svg",
                    "exercise/_data/schema/tabletop-scenario.schema.json",
                    "exercise/_data/injects/hybrid/port-cyberattack.yaml",
                    "exercise/_data/reports/report.html.j2",
