@@ -159,3 +159,23 @@ def test_a_clean_map_validates_and_is_stored(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     sc = load_scenario(path)
     assert sc.sources["region.svg"] == svg
+
+
+def test_the_report_shows_the_map_as_an_image_and_the_markdown_links_it(tmp_path: Path) -> None:
+    import base64
+
+    svg = f'<svg {SVG} viewBox="0 0 10 10"><title>Norvia &amp; its port</title><rect width="4" height="4"/></svg>'
+    path = mapped(tmp_path / "scenario", svg)
+    db = tmp_path / "s.sqlite"
+    assert in_process("run", path, "--db", db, "--bots").returncode == 0
+    (tmp_path / "scenario" / "region.svg").write_text(f"<svg {SVG}/>", encoding="utf-8")  # the disk moves on
+    done = in_process("report", db, "--format", "md,html", "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (tmp_path / "out" / "s-aar.html").read_text(encoding="utf-8")
+    found = re.search(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
+    assert found is not None
+    assert base64.b64decode(found.group(1)).decode() == svg  # the picture the session was played with
+    assert "<svg" not in html.split('id="region-map"')[1].split("</figure>")[0]  # an image, never inlined
+    md = (tmp_path / "out" / "s-aar.md").read_text(encoding="utf-8")
+    assert "](s-aar-figures/region-map.svg)" in md
+    assert (tmp_path / "out" / "s-aar-figures" / "region-map.svg").read_text(encoding="utf-8") == svg

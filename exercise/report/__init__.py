@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .sections import Report
 
 FORMATS = ("md", "html", "pdf", "docx")
+MAP_FILE_ID = "region-map"  # the scenario's map, beside the Markdown report's figures: region-map.svg
 
 __all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", "report_stem", "write_report"]
 
@@ -81,6 +82,8 @@ def render_markdown(report: Report, stem: str = "report", template_dir: str | Pa
     from .render import MdSafe, render
 
     files = {f.id: MdSafe(quote(f"{figure_dir_name(stem)}/{f.id}.svg")) for f in report.figures}
+    if report.region_map is not None:
+        files[MAP_FILE_ID] = MdSafe(quote(f"{figure_dir_name(stem)}/{MAP_FILE_ID}.svg"))
     return render("md", "report.md.j2", {"r": report, "figure_files": files}, template_dir)
 
 
@@ -103,6 +106,8 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
             fig_dir.mkdir(exist_ok=True)
             for f in report.figures:
                 (fig_dir / f"{f.id}.svg").write_text(f.svg + "\n", encoding="utf-8")
+            if report.region_map is not None:  # the scenario's map, as checked when the session's copy loaded
+                (fig_dir / f"{MAP_FILE_ID}.svg").write_bytes(report.region_map.svg)
             path = out_dir / f"{stem}.md"
             path.write_text(render_markdown(report, stem, template_dir), encoding="utf-8")
         elif fmt == "html":

@@ -24,6 +24,7 @@ from . import record
 from .charts import build_figures
 from .outside import block, guard_tree, line, part, sentence
 from .plan import intro as plan_intro
+from .region_map import region_map_view
 from .sections import (
     DecisionView,
     EvidenceItem,
@@ -379,6 +380,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
         digest=record.digest(sc, state, rows, b.live, verified, line(name)),
         warnings=record.warnings(verified, live.copy_problems, line(name)),
         plan_intro=plan_intro(),
+        region_map=region_map_view(sc),
     )
     guard_tree(report)
     return report

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..engine import views
 from . import figures as fg
+from .region_map import RegionMapView
 
 
 @dataclass
@@ -295,6 +296,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     plan_intro: str = ""  # what the improvement plan's columns are and where they come from (`plan.intro`)
     rating_words: dict[str, str] = field(default_factory=lambda: dict(views.RATING_WORDS))
+    region_map: RegionMapView | None = None  # the scenario's map, when it ships one (`region_map.py`)
 
     def figures_in(self, group: str) -> list[fg.Figure]:
         return [f for f in self.figures if f.group == group]
