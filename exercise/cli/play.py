@@ -6,9 +6,10 @@
     tabletop play --db FILE                    resume a session: the facilitator console, the solo game, hot-seat
     tabletop play --db FILE --team NATION      join a session as NATION's team console
     tabletop play SCENARIO --db FILE           start a new session in FILE (launcher to pick the mode)
-    tabletop play SCENARIO --db FILE --facilitate [--bot NATION=PROFILE]...
+    tabletop play SCENARIO --db FILE --facilitate [--bot NATION=PROFILE]... [--player NATION="NAME OR ROLE"]...
                                                the facilitator's console on a new session in FILE; the nations
-                                               named are played by bots, the others join with --team
+                                               named by --bot are played by bots, the others join with --team;
+                                               --player names who plays a nation, for the report
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import typer
 
 from exercise.cli._app import PANEL_PLAY, app, db_location, display, err, fail, load, note, scenario_path
 from exercise.cli._library import library_option
+from exercise.cli._players import parse_players, player_option
 
 if TYPE_CHECKING:
     from exercise.store import Location
@@ -48,6 +50,7 @@ def play(
                                   help="with --facilitate: this nation is played by its bot with this profile "
                                   "(repeatable)"),
     library_path: list[Path] = library_option(),
+    player: list[str] = player_option(),
 ) -> None:
     """The terminal UI: with no scenario, a launcher listing the scenarios and the sessions to resume."""
     from exercise.ui.app import make_app
@@ -58,6 +61,9 @@ def play(
         fail("--team joins a running session and --solo starts a new one: give one of them")
     if bot and not facilitate:
         fail("--bot chooses the bots of a new facilitated session: give --facilitate too")
+    if player and not facilitate:
+        fail("--player names who plays a new facilitated session's nations: give --facilitate too (the launcher's "
+             "set-up asks for them in every mode)")
     if facilitate:
         _check_facilitate(scenario, where, team, solo)
     existing = where is not None and (where.is_file() and where.stat().st_size > 0 if isinstance(where, Path)
@@ -68,6 +74,7 @@ def play(
              f"{team})")
     path: Path | None = None
     bots: dict[str, str] = {}
+    players: dict[str, str] = {}
     if existing:
         assert where is not None
         _check_session(where, team)
@@ -87,6 +94,7 @@ def play(
         if solo and solo not in compiled.nations:
             fail(f"'{solo}' is not a nation of {compiled.title} (nations: {', '.join(compiled.nations)})")
         bots = _bot_profiles(bot, list(compiled.nations), compiled.title)
+        players = parse_players(player, list(compiled.nations), compiled.title)
     elif solo:
         fail("--solo starts a new game: give the SCENARIO to play (tabletop scenarios lists them)")
     elif db is not None:
@@ -99,7 +107,7 @@ def play(
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
     config = AppConfig(scenario=path, db=where, team=team, solo=solo, seed=seed, workdir=Path.cwd(),
-                       library=library_path, facilitate=facilitate, bots=bots)
+                       library=library_path, facilitate=facilitate, bots=bots, players=players)
     run_in_terminal(make_app(config))
 
 

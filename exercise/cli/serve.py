@@ -1,6 +1,7 @@
 """`tabletop serve`: the workshop in a browser.
 
-    tabletop serve SCENARIO --db FILE [--bot NATION=PROFILE]...   a new facilitated session in FILE, served
+    tabletop serve SCENARIO --db FILE [--bot NATION=PROFILE]... [--player NATION="NAME OR ROLE"]...
+                                                                  a new facilitated session in FILE, served
     tabletop serve --db FILE                                      an existing facilitated session, served
         [--host 127.0.0.1] [--port 8000] [--codes FILE] [--new-codes]
 
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from exercise.cli._app import PANEL_PLAY, app, display, fail, load, note
+from exercise.cli._players import parse_players, player_option
 
 if TYPE_CHECKING:
     from exercise.live import LiveSession
@@ -48,6 +50,7 @@ def serve(
                                   "(repeatable)"),
     new_codes: bool = typer.Option(False, "--new-codes", help="replace the session's join codes (the old ones, "
                                    "and browsers that joined with them, stop working)"),
+    player: list[str] = player_option(),
 ) -> None:
     """The workshop in a browser: one console per connection, each role behind its own join code."""
     try:
@@ -68,7 +71,8 @@ def serve(
     if codes is not None and not codes.parent.is_dir():  # found before a new session is made, not after
         fail(f"--codes {display(codes)}: no such folder {display(codes.parent)}")
     _check_port(host, port)
-    live = _new_session(scenario, where, bot) if scenario is not None else _existing_session(where, bot)
+    live = _new_session(scenario, where, bot, player) if scenario is not None else \
+        _existing_session(where, bot, player)
     try:
         started = live.state.started
         assert started is not None
@@ -107,7 +111,7 @@ def serve(
     typer.echo(f"stopped; the session is saved: tabletop serve --db {display(db)} serves it again")
 
 
-def _new_session(scenario: str, db: Location, bot: list[str]) -> LiveSession:
+def _new_session(scenario: str, db: Location, bot: list[str], player: list[str]) -> LiveSession:
     from exercise.cli.play import _bot_profiles
     from exercise.live import LiveSession
     from exercise.store import session_exists
@@ -117,18 +121,22 @@ def _new_session(scenario: str, db: Location, bot: list[str]) -> LiveSession:
              f"(tabletop serve --db {display(db)} serves this one)")
     compiled = load(scenario)
     bots = _bot_profiles(bot, list(compiled.nations), compiled.title)
+    players = parse_players(player, list(compiled.nations), compiled.title)
     teams = {**{n: "human" for n in compiled.nations}, **{n: f"bot:{p}" for n, p in bots.items()}}
     seed = random.SystemRandom().randrange(1, 1_000_000)
-    return LiveSession.create(db, compiled, seed=seed, teams=teams, mode="facilitated")
+    return LiveSession.create(db, compiled, seed=seed, teams=teams, mode="facilitated", players=players)
 
 
-def _existing_session(db: Location, bot: list[str]) -> LiveSession:
+def _existing_session(db: Location, bot: list[str], player: list[str]) -> LiveSession:
     from exercise.live import LiveSession
     from exercise.store import session_exists
 
     if bot:
         fail("--bot chooses the bots of a new session: give the SCENARIO too (an existing session keeps the "
              "players it started with)")
+    if player:
+        fail("--player names who plays a new session's nations: give the SCENARIO too (an existing session keeps "
+             "the names it started with)")
     if not (db.is_file() if isinstance(db, Path) else session_exists(db)):
         where = "file" if isinstance(db, Path) else "in this database"
         fail(f"{display(db)}: no such session {where}; give a SCENARIO to start a new session in it")

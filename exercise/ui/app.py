@@ -129,7 +129,8 @@ class TtxApp(App[None]):
             elif cfg.facilitate:
                 assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "facilitated", seed=cfg.seed,
-                                   teams={n: f"bot:{profile}" for n, profile in cfg.bots.items()})
+                                   teams={n: f"bot:{profile}" for n, profile in cfg.bots.items()},
+                                   players=cfg.players)
             else:
                 assert cfg.scenario is not None
                 self.start_session(cfg.scenario, "solo", nation=cfg.solo, seed=cfg.seed)
@@ -169,8 +170,9 @@ class TtxApp(App[None]):
 
     def start_session(self, scenario_path: Path, mode: Literal["facilitated", "solo", "hotseat"], *,
                       nation: str | None = None, seed: int | None = None, teams: dict[str, str] | None = None,
-                      db: Path | None = None) -> None:
-        """Create a session file for a scenario and open the console for the chosen mode."""
+                      db: Path | None = None, players: dict[str, str] | None = None) -> None:
+        """Create a session file for a scenario and open the console for the chosen mode; `players`: who plays
+        each nation, names or roles as typed at set-up (for the report)."""
         from ..engine.compile import load_scenario
         from ..live import LiveSession
 
@@ -185,7 +187,8 @@ class TtxApp(App[None]):
             teams = {**{n: "human" for n in scenario.nations}, **(teams or {})}
         seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
         path = db or self.config.db or self.new_session_path(scenario.id)
-        live = LiveSession.create(path, scenario, seed=seed, teams=teams, mode=mode, clock=self.config.clock)
+        live = LiveSession.create(path, scenario, seed=seed, teams=teams, mode=mode, clock=self.config.clock,
+                                  players=players)
         role = Role("solo", nation) if mode == "solo" else Role("hotseat") if mode == "hotseat" else \
             Role("facilitator")
         self.open_session(live, role)

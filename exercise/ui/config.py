@@ -22,6 +22,7 @@ class AppConfig:
     solo: str | None = None  # play `scenario` alone as this nation, bots play the others
     facilitate: bool = False  # start `scenario` in the new file `db` and open the facilitator's console on it
     bots: dict[str, str] = field(default_factory=dict)  # with facilitate: nation -> bot profile (others: people)
+    players: dict[str, str] = field(default_factory=dict)  # with facilitate: nation -> who plays it (--player)
     seed: int | None = None
     workdir: Path = field(default_factory=Path.cwd)  # local scenarios are found here
     sessions_dir: Path | None = None  # new session files go here (default: workdir / "sessions")

@@ -329,7 +329,7 @@ class LauncherScreen(Screen[None]):
             return
         try:
             self.app.start_session(self.info.path, form.mode, nation=form.play_as,  # type: ignore[attr-defined]
-                                   seed=seed, teams=form.teams())
+                                   seed=seed, teams=form.teams(), players=form.who_plays())
         except open_errors() as exc:
             self.notify(f"Could not start: {one_line(exc)}",
                         severity="error", timeout=10)

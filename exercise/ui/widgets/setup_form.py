@@ -1,4 +1,5 @@
-"""The launcher's set-up form: the mode, who plays each nation (people or a bot profile), a seed, Start.
+"""The launcher's set-up form: the mode, who plays each nation (people or a bot profile, and for a nation
+people play, their names or roles for the report), a seed, Start.
 
 The launcher mounts it just after its first paint: the scenario list and its facts show at once, and
 the engine, needed here for a scenario's nations and bot profiles, loads while a person reads them.
@@ -14,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
-from ...engine.typed import SEED_LIMIT
+from ...engine.typed import MAX_NAME, SEED_LIMIT
 from ..text import plain_line
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ MODE_HELP = {
                "the previous team's brief and open choices until the next team confirms.",
 }
 HUMAN = "human"
+WHO_PROMPT = "names or roles (optional)"
 
 
 class ModeButton(RadioButton):
@@ -66,6 +68,8 @@ class SetupForm(Vertical):
         self.compiled: CompiledScenario | None = None
         self.players: dict[str, str] = {}  # nation -> 'human' | 'bot:<profile>' (what the person chose)
         self.play_as: str | None = None
+        self.who: dict[str, str] = {}  # nation -> the names or roles typed for it, as typed
+        self._built: dict[str, str] = {}  # nation -> the value its Select was built with (not a choice made)
         self._rows_stale = False  # the player rows no longer match the form's state: rebuild them
         self._rebuilding = False  # a rebuild is under way (it takes its turn, see rebuild_players)
 
@@ -91,6 +95,7 @@ class SetupForm(Vertical):
         """A new scenario (None: it does not load): choices made for the previous one are dropped."""
         self.compiled = compiled
         self.players = {}
+        self.who = {}
         self.play_as = next(iter(compiled.nations), None) if compiled else None
         play_as = self.query_one("#play-as", Select)
         if compiled:
@@ -135,7 +140,20 @@ class SetupForm(Vertical):
             out[nid] = value if value in allowed else self.default_player(nid)
         return out
 
+    def who_plays(self) -> dict[str, str]:
+        """The names or roles typed for the nations people play (the solo player's own included), for the
+        session's start; blank ones left out. The engine collapses spaces and bounds them, as for `--player`."""
+        assert self.compiled is not None
+        teams = self.teams()
+        return {nid: who for nid, who in self.who.items()
+                if nid in self.compiled.nations and who.strip() and self._by_people(nid, teams)}
+
     # -- the players ---------------------------------------------------------------------------
+    def _by_people(self, nation: str, teams: dict[str, str] | None = None) -> bool:
+        if self.mode == "solo" and nation == self.play_as:
+            return True
+        return (teams if teams is not None else self.teams()).get(nation) == HUMAN
+
     def default_player(self, nation: str) -> str:
         assert self.compiled is not None
         if self.mode == "solo":
@@ -180,7 +198,8 @@ class SetupForm(Vertical):
     def _player_rows(self) -> list[Horizontal]:
         if self.compiled is None:
             return []
-        rows = []
+        rows: list[Horizontal] = []
+        teams = self.teams()
         options = self.player_options()
         allowed = {v for _, v in options}
         for nid, nation in self.compiled.nations.items():
@@ -191,11 +210,19 @@ class SetupForm(Vertical):
                 value = self.players.get(nid, self.default_player(nid))
                 if value not in allowed:
                     value = self.default_player(nid)
+                self._built[nid] = value
                 widget = Select(options, value=value, allow_blank=False, id=f"player-{nid}",
                                 compact=True, classes="player-select")
             row.compose_add_child(Label(plain_line(nation.short or nation.name), classes="player-name"))
             row.compose_add_child(widget)
             rows.append(row)
+            # Who they are, under the choice: on the same line it would not fit beside it at 80 columns.
+            who = Horizontal(classes="who-row", id=f"who-row-{nid}")
+            who.display = self._by_people(nid, teams)
+            who.compose_add_child(Label("", classes="player-name"))
+            who.compose_add_child(Input(self.who.get(nid, ""), placeholder=WHO_PROMPT, id=f"who-{nid}",
+                                        max_length=MAX_NAME, compact=True, classes="who"))
+            rows.append(who)
         return rows
 
     # -- events --------------------------------------------------------------------------------
@@ -213,4 +240,17 @@ class SetupForm(Vertical):
     @on(Select.Changed, ".player-select")
     def _player_changed(self, event: Select.Changed) -> None:
         if event.select.id and isinstance(event.value, str):
-            self.players[event.select.id.removeprefix("player-")] = event.value
+            nation = event.select.id.removeprefix("player-")
+            # A Select says Changed when it mounts with the value it was built with: that is the mode's default,
+            # not a choice, and recording it kept Solo's bots in Facilitated after a switch of mode.
+            if nation not in self.players and event.value == self._built.get(nation):
+                return
+            self.players[nation] = event.value
+            # A bot needs no names: the box goes with the people, and what was typed in it comes back with them.
+            for row in self.query(f"#who-row-{nation}"):
+                row.display = event.value == HUMAN
+
+    @on(Input.Changed, ".who")
+    def _who_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self.who[event.input.id.removeprefix("who-")] = event.value
