@@ -37,6 +37,7 @@ from .dialogs import (
     readers_of,
 )
 from .facilitator_actions import ControlActions
+from .facilitator_draft import ControlDraft
 from .hotwash import HOTWASH_KINDS
 
 WIDE = 150  # columns from which teams and state sit beside the tabs
@@ -49,7 +50,7 @@ PLAY_ONLY = {"advance", "pause_resume", "release", "delay", "write_inject", "end
 AFTER_END = {"hotwash", "write_report"}
 
 
-class FacilitatorScreen(ControlActions, Screen[None]):
+class FacilitatorScreen(ControlActions, ControlDraft, Screen[None]):
     CSS_PATH = "facilitator.tcss"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Advance the clock", "advance", "Next turn: lapsed deadlines take their defaults, due injects go out",
