@@ -148,3 +148,34 @@ def test_a_console_whose_server_was_killed_outright_stops(tmp_path: Path) -> Non
     finally:
         if _running(pid):
             os.kill(pid, 9)
+
+
+async def test_served_words_name_no_command_and_the_observer_is_offered_no_facilitators_act(
+        tmp_path: Path) -> None:
+    """F1 and the quit question in a browser: no `tabletop play` command to type (the page is the way back), and
+    the observer's help hands out no join list and no facilitator's key ('c ... copies one')."""
+    from textual.widgets import Static
+
+    from exercise.ui.widgets.confirm import ConfirmScreen
+
+    served = facilitated_mini(tmp_path)
+    url = "http://127.0.0.1:8123"
+    said: dict[str, str] = {}
+    for role, kwargs in (("observer", {"observer": True}), ("team", {"team": "norvia"})):
+        app = served_app(AppConfig(db=served.db, served_at=url, workdir=tmp_path, **kwargs))  # type: ignore[arg-type]
+        async with app.run_test(size=(120, 50)) as pilot:
+            await pilot.pause()
+            await pilot.press("f1")
+            await pilot.pause()
+            words = "\n".join(str(app.screen.query_one(f"#{part}", Static).render())
+                              for part in ("help-session", "guide"))
+            await pilot.press("escape", "ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            said[role] = words + "\n" + str(app.screen.query_one(Static).render())
+            await pilot.press("escape")
+    for role, words in said.items():
+        assert "tabletop play" not in words and "reload this page" in words, (role, words)
+    assert "copies one" not in said["observer"] and url not in said["observer"]
+    assert "You give no commands" in said["observer"] and "pick an option" not in said["observer"]
+    assert "with anything you had not sent" in said["team"]

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from .controller import SessionController
 
 RoleKind = Literal["facilitator", "team", "solo", "hotseat", "observer"]
+# A served console's quit: everything is on the server, and this page (its cookie) is the way back.
+SERVED_QUIT = ("Quit this console? Everything is saved on the server as it happens. To come back, reload this page "
+               "(or open the workshop's address again and type your join code): you return where you were{}.")
 
 
 @dataclass(frozen=True)
@@ -328,14 +331,18 @@ class TtxApp(App[None]):
     async def action_quit(self) -> None:
         """ctrl+q: in the launcher, nothing is at stake and it quits at once; with a session open it asks,
         saying where the session is and the command that comes back to it. ctrl+q again, or y, quits."""
-        command = self.resume_command()
-        if command is None or self.screen is self._quit_question:
+        served = self.controller is not None and self.controller.served_at is not None
+        command = None if served else self.resume_command()
+        if (command is None and not served) or self.screen is self._quit_question:
             self._leave(command)
             return
         from .widgets.confirm import ConfirmScreen
 
-        question = ConfirmScreen(f"Quit? The session is saved in {self.session_file()}: `{command}` returns to "
-                                 "it.", yes="Quit", no="Stay")
+        # In a browser no command is typed anywhere: the page itself (its cookie) brings the console back.
+        observer = self.role is not None and self.role.kind == "observer"
+        said = (SERVED_QUIT.format("" if observer else ", with anything you had not sent") if served else
+                f"Quit? The session is saved in {self.session_file()}: `{command}` returns to it.")
+        question = ConfirmScreen(said, yes="Quit", no="Stay")
         self._quit_question = question
         self.push_screen(question, lambda ok: self._leave(command) if ok else None)
 

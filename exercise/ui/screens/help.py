@@ -24,7 +24,7 @@ GUIDE = [
      "Some ask your nation for a decision before a deadline: pick an option and say why in a sentence. "
      "Options you cannot take are listed with the reason (marked ✗). If a deadline passes, the default is "
      "taken for you. Choices move the shared state (cohesion, support, trust…), and the state decides the "
-     "ending. Everything is saved as it happens: quit any time and run `tabletop play --db FILE` to return."),
+     "ending. " + "{saved}"),
     ("Everywhere",
      "ctrl+p opens the command palette: every action of this screen, by name. Tab and shift+Tab move "
      "between areas; ↑ ↓ and Enter choose in lists; the mouse works too: click tabs, options and buttons. "
@@ -32,6 +32,19 @@ GUIDE = [
      "the keys are shortcuts again. "
      "Markers, not colours, carry meaning: ● needs a decision, ✓ done, ✗ unavailable, ▶ your choice."),
 ]
+
+SAVED = {
+    "terminal": "Everything is saved as it happens: quit any time and run `tabletop play --db FILE` to return.",
+    "served": "Everything is saved on the server as it happens: close or reload this page at any time, and "
+              "reloading it brings you back where you were{unsent}.",
+}
+# An observer decides nothing: its guide says what it reads instead of how to choose.
+OBSERVER_GUIDE = (
+    "How tabletop works",
+    "The exercise clock moves in turns. Injects (news, intelligence, ultimatums) reach the nations on the clock; "
+    "the teams decide and say why, and control runs the clock. As an observer you read the public picture: "
+    "what was addressed to everyone, the values not kept for control, the clock and the public timeline. You "
+    "give no commands, and nothing you press changes the exercise. " + "{saved}")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,15 +67,18 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(id="help-session")
             yield Static(id="help-actions")
-            yield Static(self._guide(), id="guide")
+            yield Static(id="guide")
         yield Footer()
 
     @staticmethod
-    def _guide() -> Text:
+    def _guide(*, served: bool = False, observer: bool = False) -> Text:
         t = Text()
-        for n, (head, body) in enumerate(GUIDE):
+        guide = [OBSERVER_GUIDE, *GUIDE[1:]] if observer else GUIDE
+        saved = SAVED["served" if served else "terminal"]
+        for n, (head, body) in enumerate(guide):
             t.append(("\n\n" if n else "") + head + "\n", style="bold")
-            t.append(body)
+            unsent = "" if observer else ", with anything you had not sent"
+            t.append(body.replace("{saved}", saved).replace("{unsent}", unsent))
         return t
 
     def on_mount(self) -> None:
@@ -83,28 +99,36 @@ class HelpScreen(ModalScreen[None]):
             # cells as Text: Rich reads a str as markup
             table.add_row(Text(row.label, style=style), Text(row.title, style=style), Text(what, style=style))
         self.query_one("#help-actions", Static).update(table)
-        session = self._session(facilitator=below is not None and getattr(below, "nation", None) is None)
+        controller = getattr(self.app, "controller", None)
+        role = controller.actor.role if controller is not None else None
+        served = controller is not None and controller.served_at is not None
+        self.query_one("#guide", Static).update(self._guide(served=served, observer=role == "observer"))
+        session = self._session(role)
         self.query_one("#help-session", Static).update(session or "")
         self.query_one("#help-session", Static).display = session is not None
         self.query_one(VerticalScroll).focus()
 
-    def _session(self, *, facilitator: bool) -> Text | None:
-        """Where the open session is kept, the command back to this console, and each team's join command."""
+    def _session(self, role: str | None) -> Text | None:
+        """Where the open session is kept, the command back to this console, and (for control and the teams)
+        each team's join command; `role` is the console's actor's (control, team, observer)."""
         controller = getattr(self.app, "controller", None)
         if controller is None:
             return None
         t = Text()
         t.append("This session\n", style="bold")
-        t.append("Session file: ")
-        t.append_text(plain(controller.location()))
+        if controller.served_at is not None and role != "control":  # a file on the server, not on this laptop
+            t.append("Kept on the server that serves this page")
+        else:
+            t.append("Session file: ")
+            t.append_text(plain(controller.location()))
         # Under serve a console comes back by opening its address again, not by a command on the server.
         back = getattr(self.app, "resume_command", lambda: None)() if controller.served_at is None else None
         if back:
             t.append("\nThis console returns with: ")
             t.append_text(plain(back))
-        joins = controller.join_commands()
+        joins = controller.join_commands() if role != "observer" else []  # an observer hands nothing out
         if joins:
-            copies = " (c on this console copies one)" if facilitator else ""
+            copies = " (c on this console copies one)" if role == "control" else ""
             if controller.served_at is not None:
                 t.append("\nEach team joins in a browser, with its own join code, at:")
             else:
