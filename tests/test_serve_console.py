@@ -167,8 +167,9 @@ async def test_served_words_name_no_command_and_the_observer_is_offered_no_facil
             await pilot.pause()
             await pilot.press("f1")
             await pilot.pause()
-            words = "\n".join(str(app.screen.query_one(f"#{part}", Static).render())
-                              for part in ("help-session", "guide"))
+            words = "\n".join([*(str(app.screen.query_one(f"#{part}", Static).render())
+                                for part in ("help-session", "guide")),
+                              *(row.help for row in app.screen.rows)])  # type: ignore[attr-defined]
             await pilot.press("escape", "ctrl+q")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmScreen)

@@ -6,6 +6,7 @@ footer and the command palette.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -38,6 +39,8 @@ SAVED = {
     "served": "Everything is saved on the server as it happens: close or reload this page at any time, and "
               "reloading it brings you back where you were{unsent}.",
 }
+# In a browser the page, not a command, brings a console back.
+SERVED_QUIT = "Leave this console; everything is saved on the server as it happens, and reloading the page comes back"
 # An observer decides nothing: its guide says what it reads instead of how to choose.
 OBSERVER_GUIDE = (
     "How tabletop works",
@@ -92,16 +95,17 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", max_width=10)
         table.add_column("Action", max_width=24)
         table.add_column("What it does", ratio=1)
-        self.rows = key_rows(below, self.app)
+        controller = getattr(self.app, "controller", None)
+        served = controller is not None and controller.served_at is not None
+        self.rows = [replace(row, help=SERVED_QUIT) if served and row.title == "Quit" else row
+                     for row in key_rows(below, self.app)]
         for row in self.rows:
             style = "dim" if row.not_now else ""
             what = row.help + (" (not now)" if row.not_now else "")
             # cells as Text: Rich reads a str as markup
             table.add_row(Text(row.label, style=style), Text(row.title, style=style), Text(what, style=style))
         self.query_one("#help-actions", Static).update(table)
-        controller = getattr(self.app, "controller", None)
         role = controller.actor.role if controller is not None else None
-        served = controller is not None and controller.served_at is not None
         self.query_one("#guide", Static).update(self._guide(served=served, observer=role == "observer"))
         session = self._session(role)
         self.query_one("#help-session", Static).update(session or "")
