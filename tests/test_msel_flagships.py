@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ def including(original: Path, library: Path, out: Path) -> Path:
     data = yaml.safe_load(original.read_text(encoding="utf-8"))
     data["injects"] = []
     data["include"] = [library.name]
+    image = (data.get("map") or {}).get("image")
+    if image:  # the scenario's map travels with it (it is read from the scenario's own folder)
+        shutil.copyfile(original.parent / image, out.parent / image)
     out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out
 
