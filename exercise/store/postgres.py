@@ -3,7 +3,8 @@
 - Every write is one transaction that first takes the session's advisory lock (pg_advisory_xact_lock), then
   reads; in READ COMMITTED each statement sees what committed before it, so a caller that checks its command
   against `WriteTx.read_after` decides on the latest log, as under SQLite's BEGIN IMMEDIATE. The primary key
-  (session, seq) is the backstop should anything write without the lock.
+  (session, seq) is the backstop should anything write without the lock. The append itself is one call of a
+  function in the server (lock, head check, chain, rows, head record, NOTIFY): postgres_write.py.
 - synchronous_commit is on for the log: `append` returns after the server flushed the commit, so an
   acknowledged event survives kill -9 of any client and a crash of the server. Side data commits without
   waiting for the flush (it may lose its last moment in a crash of the server, never an event).
@@ -34,12 +35,21 @@ from exercise.store.base import (
     format_wall,
     utc_now,
 )
-from exercise.store.chain import GENESIS_HASH, Row, chain_hash, encode_event, verbatim_rows, verify_chain
+from exercise.store.chain import GENESIS_HASH, encode_event, verify_chain
 from exercise.store.locator import PgLocation, redact
 from exercise.store.postgres_listen import Doorbell
+from exercise.store.postgres_write import (
+    PgWriteTx,
+    append_params,
+    check_meta_item,
+    put_meta,
+    stored_rows,
+    to_event,
+)
 
 CONNECT_TIMEOUT_S = 5
 RETRY_SECONDS = 2.0  # after a failed connection, calls fail at once for this long (the UI thread stays lively)
+AWAY = "the database server cannot be reached"
 _T = TypeVar("_T")
 
 
@@ -61,81 +71,6 @@ def connect(conninfo: str) -> Any:
     return conn
 
 
-class PgWriteTx:
-    """Handle on one open write transaction holding the session's advisory lock."""
-
-    def __init__(self, store: PostgresStore, conn: Any) -> None:
-        self._store = store
-        self._conn = conn
-        self._open = True
-
-    def read_after(self, seq: int) -> list[StoredEvent]:
-        self._check_open()
-        return self._store._guard("read", lambda: _select_after(self._conn, self._store.session, seq))
-
-    def append(self, events: list[dict[str, Any]]) -> list[StoredEvent]:
-        self._check_open()
-        encoded = [encode_event(event) for event in events]
-        if not encoded:
-            return []
-        wall = format_wall(self._store._clock())
-
-        def rows(seq: int, prev: str) -> list[Row]:
-            out: list[Row] = []
-            for etype, version, text in encoded:
-                seq += 1
-                digest = chain_hash(prev, seq, wall, text)
-                out.append((seq, etype, version, wall, text, prev, digest))
-                prev = digest
-            return out
-
-        return self._write(rows)
-
-    def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:
-        """Rows of another store, as they were (wall times, hashes): `tabletop copy`. Each must chain onto the
-        one before and hash as it says, or nothing is written."""
-        self._check_open()
-
-        def rows(seq: int, prev: str) -> list[Row]:
-            return verbatim_rows(stored, seq, prev, self._store.shown)
-
-        return self._write(rows)
-
-    def _write(self, make: Callable[[int, str], list[Row]]) -> list[StoredEvent]:
-        store = self._store
-
-        def insert() -> list[StoredEvent]:
-            seq, prev = _current_head(self._conn, store.session, store.shown)
-            rows = make(seq, prev)
-            if not rows:
-                return []
-            cols = list(zip(*rows, strict=True))
-            self._conn.execute(sql.WRITE_SQL, {
-                "session": store.session, "seq": list(cols[0]), "type": list(cols[1]), "v": list(cols[2]),
-                "wall": list(cols[3]), "payload": list(cols[4]), "prev": list(cols[5]), "hash": list(cols[6]),
-                "head_seq": rows[-1][0], "head_hash": rows[-1][6], "channel": store._channel,
-            })
-            return [_to_event(row) for row in rows]
-
-        return store._guard("append", insert)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._check_open()
-        check_meta_item(key, value)
-        self._store._guard("set meta", lambda: _put_meta(self._conn, self._store.session, {key: value}))
-
-    def _check_open(self) -> None:
-        if not self._open:
-            raise StoreError(f"{self._store.shown}: write transaction already finished")
-
-
-def check_meta_item(key: Any, value: Any) -> None:
-    if not isinstance(key, str) or not isinstance(value, str):
-        raise StoreError(f"meta keys and values must be strings, got {key!r}: {value!r}")
-    if key.startswith("store."):
-        raise StoreError(f"meta key {key!r} is reserved for the store")
-
-
 class PostgresStore:
     """Append-only, hash-chained event log of one session, in a PostgreSQL database."""
 
@@ -151,7 +86,8 @@ class PostgresStore:
         self._tx: PgWriteTx | None = None
         self._closed = False
         self._retry_at = 0.0
-        self._channel = sql.channel(location.session)
+        self.channel = sql.channel(location.session)
+        self._schema_ok = False  # the append function is known to be there
         self._bell: Doorbell | None = None
 
     @property
@@ -185,7 +121,7 @@ class PostgresStore:
                 conn.execute("INSERT INTO ttx_sessions (session, schema_version, head_seq, head_hash, created)"
                              " VALUES (%s, %s, 0, %s, %s)",
                              (store.session, sql.SCHEMA_VERSION, GENESIS_HASH, format_wall(store._clock())))
-                _put_meta(conn, store.session, meta)
+                put_meta(conn, store.session, meta)
                 with conn.cursor() as cur:
                     cur.executemany("INSERT INTO ttx_sources (session, path, text) VALUES (%s, %s, %s)",
                                     [(store.session, k, v) for k, v in sources.items()])
@@ -220,13 +156,17 @@ class PostgresStore:
             store.close()
 
     def _ensure_tables(self) -> None:
+        """The tables and the append function, made when the database lacks either (a database of an earlier
+        tabletop has the tables and gains the function at its first write)."""
         conn = self._live()
-        if conn.execute("SELECT to_regclass('ttx_side') IS NOT NULL").fetchone()[0]:
+        if conn.execute(sql.HAS_SCHEMA_SQL).fetchone()[0]:
+            self._schema_ok = True
             return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (sql.LOCK_CLASS,))
-            for statement in sql.TABLES:
+            for statement in (*sql.TABLES, *sql.FUNCTIONS):
                 conn.execute(statement)
+        self._schema_ok = True
 
     def _session_row(self) -> int | None:
         conn = self._live()
@@ -261,7 +201,7 @@ class PostgresStore:
     def read_types(self, *types: str) -> list[StoredEvent]:
         query = f"SELECT {sql.COLUMNS} FROM ttx_events WHERE session = %s AND type = ANY(%s) ORDER BY seq"
         rows = self._guard("read", lambda: self._live().execute(query, (self.session, list(types))).fetchall())
-        return [_to_event(r) for r in rows]
+        return [to_event(r) for r in rows]
 
     def verify(self) -> VerifyResult:
         """The hash chain and the head record, from one snapshot (REPEATABLE READ) while others may append."""
@@ -286,7 +226,8 @@ class PostgresStore:
         with self._lock:
             if self._tx is not None:
                 raise StoreError(f"{self.shown}: already inside write(); use its WriteTx")
-            with self._guard_tx("begin a write", pipelined=True) as conn:
+            self._ready_to_append()
+            with self._guard_tx("write", pipelined=True) as conn:
                 # Queued, not waited for: it goes with the first read of the block, in one round trip.
                 self._guard("lock the session", lambda: conn.execute(sql.LOCK_SQL, (sql.LOCK_CLASS, self.session)))
                 tx = self._tx = PgWriteTx(self, conn)
@@ -297,12 +238,31 @@ class PostgresStore:
                     self._tx = None
 
     def append(self, events: list[dict[str, Any]]) -> list[StoredEvent]:
-        with self.write() as tx:
-            return tx.append(events)
+        """One command's events, appended on whatever the log holds now: one statement, one round trip (the
+        server's append function takes the lock, chains and commits)."""
+        if not events:
+            return []
+        with self._lock:
+            if self._tx is not None:
+                raise StoreError(f"{self.shown}: already inside write(); use its WriteTx")
+            wall = self.wall()
+            given = [(etype, version, wall, text) for etype, version, text in map(encode_event, events)]
+            self._ready_to_append()
+            params = append_params(self.session, self.channel, given, None)
+            answer = self._guard("append", lambda: self._live().execute(sql.APPEND_SQL, params).fetchall())
+            return [to_event(row) for row in stored_rows(given, answer, self.shown)]
 
     def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:
         with self.write() as tx:
             return tx.append_verbatim(stored)
+
+    def wall(self) -> str:
+        """The store's time for the rows of one append."""
+        return format_wall(self._clock())
+
+    def _ready_to_append(self) -> None:
+        if not self._schema_ok:
+            self._guard("prepare to write", self._ensure_tables)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as tx:
@@ -345,6 +305,8 @@ class PostgresStore:
         epoch, listening, top = bell.snapshot()
         if top is not None:
             return top > known
+        if bell.away():  # no query: it would wait for a server the doorbell cannot reach either
+            raise StoreError(f"{self.shown}: {AWAY}")
         seq = self.last_seq()
         if listening:
             bell.settle(epoch, seq)
@@ -371,7 +333,7 @@ class PostgresStore:
             if self._closed:
                 raise StoreError(f"{self.shown}: store is closed")
             if self._bell is None:
-                self._bell = Doorbell(self.location.conninfo, self._channel, connect)
+                self._bell = Doorbell(self.location.conninfo, self.channel, connect)
             return self._bell
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -405,8 +367,9 @@ class PostgresStore:
             return conn
         if self._tx is not None:
             raise StoreError(f"{self.shown}: the connection to the database was lost during a write")
-        if time.monotonic() < self._retry_at:
-            raise StoreError(f"{self.shown}: the database server cannot be reached; tabletop tries again in a moment")
+        bell = self._bell
+        if time.monotonic() < self._retry_at or (bell is not None and bell.away()):
+            raise StoreError(f"{self.shown}: {AWAY}")
         self._conn = None
         try:
             self._conn = connect(self.location.conninfo)
@@ -414,7 +377,8 @@ class PostgresStore:
             raise
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_SECONDS
-            raise StoreError(f"{self.shown}: cannot connect to the database server ({_one_line(exc)})") from None
+            raise StoreError(f"{self.shown}: cannot connect to the database server ({_one_line(exc, first=True)})"
+                             ) from None
         self._retry_at = 0.0
         return self._conn
 
@@ -452,52 +416,26 @@ class PostgresStore:
 
 
 def _failure_words(psycopg: Any, exc: BaseException) -> str:
+    if getattr(exc, "sqlstate", None) in (sql.DAMAGED, sql.NO_SESSION, sql.NOT_CHAINED):
+        return _one_line(exc)  # the append function's own words
     if isinstance(exc, psycopg.errors.UniqueViolation):
         return ("another writer stored the same sequence number (it wrote without the session's lock); nothing "
                 "was stored")
-    if isinstance(exc, psycopg.OperationalError):
-        return f"the database server cannot be reached ({_one_line(exc)})"
+    if isinstance(exc, psycopg.OperationalError):  # libpq's first line says it; the rest guesses why
+        return f"the database server cannot be reached ({_one_line(exc, first=True)})"
     return _one_line(exc)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = redact(str(exc)).encode("ascii", "backslashreplace").decode("ascii")
+def _one_line(exc: BaseException, *, first: bool = False) -> str:
+    text = str(exc).strip()
+    if first:
+        text = text.splitlines()[0] if text else ""
+    text = redact(text).encode("ascii", "backslashreplace").decode("ascii")
     return " ".join(text.split()) or type(exc).__name__
 
 
 def _select_after(conn: Any, session: str, seq: int) -> list[StoredEvent]:
-    return [_to_event(row) for row in conn.execute(sql.AFTER_SQL, (session, seq))]
-
-
-def _to_event(row: Any) -> StoredEvent:
-    import json
-
-    seq, etype, version, wall, text, _prev, digest = row
-    try:
-        payload = json.loads(text)
-    except (ValueError, RecursionError):
-        raise StoreError(f"the payload of event {seq} is not valid JSON") from None
-    if not isinstance(payload, dict):
-        raise StoreError(f"the payload of event {seq} is not a JSON object")
-    return StoredEvent(int(seq), str(etype), int(version), str(wall), payload, str(digest))
-
-
-def _current_head(conn: Any, session: str, where: str) -> tuple[int, str]:
-    """The last (seq, hash) to chain onto, refusing to write past a damaged end (as the SQLite store does)."""
-    row = conn.execute(sql.HEAD_AND_LAST_SQL, (session,)).fetchone()
-    if row is None:
-        raise StoreError(f"{where}: no such session in this database")
-    head_seq, head_hash, last_seq, last_hash = row
-    seq, digest = (int(last_seq), str(last_hash)) if last_seq is not None else (0, GENESIS_HASH)
-    if int(head_seq) != seq or str(head_hash) != digest:
-        raise StoreError(f"{where}: damaged log: head says {head_seq} events, {seq} present; run tabletop verify")
-    return seq, digest
-
-
-def _put_meta(conn: Any, session: str, items: dict[str, str]) -> None:
-    with conn.cursor() as cur:
-        cur.executemany("INSERT INTO ttx_meta (session, key, value) VALUES (%s, %s, %s) ON CONFLICT (session, key)"
-                        " DO UPDATE SET value = EXCLUDED.value", [(session, k, v) for k, v in items.items()])
+    return [to_event(row) for row in conn.execute(sql.AFTER_SQL, (session, seq))]
 
 
 __all__ = ["PgWriteTx", "PostgresStore", "connect"]

@@ -25,6 +25,7 @@ class Doorbell:
         self._cond = threading.Condition()
         self._epoch = 0  # changes each time listening starts or stops: an answer from before is not settled
         self._listening = False
+        self._away = False  # the last try to listen failed, or the connection broke: the server is away
         self._top: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tabletop-doorbell", daemon=True)
@@ -35,6 +36,12 @@ class Doorbell:
         """(epoch, listening, highest seq heard of or None when unknown)."""
         with self._cond:
             return self._epoch, self._listening, self._top
+
+    def away(self) -> bool:
+        """Whether the server is known to be away (until the doorbell listens again): callers then fail at once
+        instead of each waiting for a connection that this thread is already trying to make."""
+        with self._cond:
+            return self._away and not self._listening
 
     def settle(self, epoch: int, seq: int) -> None:
         """A head read from the database while listening in `epoch`: what the doorbell knows from now on."""
@@ -79,14 +86,16 @@ class Doorbell:
                 self._conn.execute(f'LISTEN "{self._channel}"')
                 with self._cond:
                     self._epoch += 1
-                    self._listening, self._top = True, None
+                    self._listening, self._away, self._top = True, False, None
                     self._cond.notify_all()
                 while not self._stop.is_set():
                     for note in self._conn.notifies(timeout=WAKE_SECONDS):
                         if note.payload.isdigit():
                             self.heard(int(note.payload))
-            except Exception:  # the server went away: `listening` says so, and it tries again
-                pass
+            except Exception:  # the server went away: `listening` and `away` say so, and it tries again
+                if not self._stop.is_set():
+                    with self._cond:
+                        self._away = True
             finally:
                 with self._cond:
                     self._epoch += 1

@@ -33,22 +33,62 @@ COLUMNS = "seq, type, v, wall, payload, prev_hash, hash"
 LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, hashtext(%s))"
 HEAD_SQL = "SELECT head_seq, head_hash, schema_version FROM ttx_sessions WHERE session = %s"
 LAST_SQL = "SELECT seq, hash FROM ttx_events WHERE session = %s ORDER BY seq DESC LIMIT 1"
-# One statement, because it runs in every write: the head record and the last row side by side.
-HEAD_AND_LAST_SQL = (
-    "SELECT s.head_seq, s.head_hash, e.seq, e.hash FROM ttx_sessions s LEFT JOIN LATERAL"
-    " (SELECT seq, hash FROM ttx_events WHERE session = s.session ORDER BY seq DESC LIMIT 1) e ON true"
-    " WHERE s.session = %s"
-)
 AFTER_SQL = f"SELECT {COLUMNS} FROM ttx_events WHERE session = %s AND seq > %s ORDER BY seq"
-# The rows, the head record and the doorbell in one round trip; NOTIFY is delivered only at commit.
-WRITE_SQL = (
-    "WITH ins AS (INSERT INTO ttx_events (session, seq, type, v, wall, payload, prev_hash, hash)"
-    " SELECT %(session)s, * FROM unnest(%(seq)s::bigint[], %(type)s::text[], %(v)s::int[], %(wall)s::text[],"
-    " %(payload)s::text[], %(prev)s::text[], %(hash)s::text[])),"
-    " upd AS (UPDATE ttx_sessions SET head_seq = %(head_seq)s, head_hash = %(head_hash)s"
-    " WHERE session = %(session)s)"
-    " SELECT pg_notify(%(channel)s, %(head_seq)s::text)"
+
+# One append is one call of this function: the session's lock, the check of the head record against the last row
+# (a damaged end is never written past), the chain hash of each row, the rows, the head record and the doorbell,
+# all in the server, so a lone append is one round trip and one statement (its own transaction, in autocommit).
+# Each statement inside sees what committed before it began (READ COMMITTED, a VOLATILE function), so the head is
+# read after the lock is held, as the SQLite store reads after BEGIN IMMEDIATE. The hash is chain.py's, byte for
+# byte: sha256 of the UTF-8 of "prev\nseq\nwall\npayload" (convert_to gives the text's UTF-8 whatever the database
+# encoding could store). Given `p_hashes` (rows the client chained itself, or a copy's rows as they were), each
+# must equal the hash computed here, or nothing is stored.
+APPEND_FUNCTION = "ttx_append_v1"
+APPEND_SIGNATURE = f"{APPEND_FUNCTION}(text,text,text[],integer[],text[],text[],text[])"
+DAMAGED, NO_SESSION, NOT_CHAINED = "TX001", "TX002", "TX003"  # the SQLSTATEs it raises
+FUNCTIONS = (
+    f"CREATE OR REPLACE FUNCTION {APPEND_FUNCTION}(p_session text, p_channel text, p_types text[], p_vs integer[],"
+    " p_walls text[], p_payloads text[], p_hashes text[])"
+    " RETURNS TABLE (r_seq bigint, r_prev text, r_hash text) LANGUAGE plpgsql VOLATILE AS $fn$"
+    " DECLARE"
+    "  n integer := coalesce(cardinality(p_payloads), 0);"
+    "  h_seq bigint; h_hash text; l_seq bigint; l_hash text; s bigint; prev text; d text;"
+    "  seqs bigint[] := '{}'; prevs text[] := '{}'; hashes text[] := '{}';"
+    " BEGIN"
+    f"  PERFORM pg_advisory_xact_lock({LOCK_CLASS}, hashtext(p_session));"
+    "  SELECT head_seq, head_hash INTO h_seq, h_hash FROM ttx_sessions WHERE session = p_session;"
+    "  IF NOT FOUND THEN"
+    f"   RAISE EXCEPTION 'no such session in this database' USING ERRCODE = '{NO_SESSION}';"
+    "  END IF;"
+    "  SELECT e.seq, e.hash INTO l_seq, l_hash FROM ttx_events e WHERE e.session = p_session"
+    "   ORDER BY e.seq DESC LIMIT 1;"
+    "  IF NOT FOUND THEN l_seq := 0; l_hash := repeat('0', 64); END IF;"
+    "  IF h_seq <> l_seq OR h_hash <> l_hash THEN"
+    "   RAISE EXCEPTION 'damaged log: head says % events, % present; run tabletop verify', h_seq, l_seq"
+    f"    USING ERRCODE = '{DAMAGED}';"
+    "  END IF;"
+    "  s := l_seq; prev := l_hash;"
+    "  FOR i IN 1..n LOOP"
+    "   s := s + 1;"
+    "   d := encode(sha256(convert_to(prev || E'\\n' || s::text || E'\\n' || p_walls[i] || E'\\n' || p_payloads[i],"
+    "    'UTF8')), 'hex');"
+    "   IF p_hashes IS NOT NULL AND p_hashes[i] IS DISTINCT FROM d THEN"
+    "    RAISE EXCEPTION 'event % does not chain onto seq % as stored; nothing was stored', s, s - 1"
+    f"     USING ERRCODE = '{NOT_CHAINED}';"
+    "   END IF;"
+    "   seqs := seqs || s; prevs := prevs || prev; hashes := hashes || d; prev := d;"
+    "  END LOOP;"
+    "  IF n > 0 THEN"
+    "   INSERT INTO ttx_events (session, seq, type, v, wall, payload, prev_hash, hash)"
+    "    SELECT p_session, * FROM unnest(seqs, p_types, p_vs, p_walls, p_payloads, prevs, hashes);"
+    "   UPDATE ttx_sessions SET head_seq = s, head_hash = prev WHERE session = p_session;"
+    "   PERFORM pg_notify(p_channel, s::text);"
+    "  END IF;"
+    "  RETURN QUERY SELECT * FROM unnest(seqs, prevs, hashes);"
+    " END $fn$",
 )
+APPEND_SQL = f"SELECT r_seq, r_prev, r_hash FROM {APPEND_FUNCTION}(%s, %s, %s, %s, %s, %s, %s)"
+HAS_SCHEMA_SQL = f"SELECT to_regclass('ttx_side') IS NOT NULL AND to_regprocedure('{APPEND_SIGNATURE}') IS NOT NULL"
 
 
 def channel(session: str) -> str:
