@@ -130,7 +130,7 @@ def test_a_changed_copy_is_never_continued(db: Path) -> None:
 
 def test_a_reader_is_told_what_changed(db: Path) -> None:
     tamper(db, "UPDATE sources SET text = replace(text, 'Blackouts', 'Sunshine')")
-    live, _rows = LiveSession.open_with_rows(db)
+    live, _facts = LiveSession.open_with_facts(db)
     try:
         assert live.copy_problems == ["changed: 'mini.yaml'"]
         result = live.verify()

@@ -67,7 +67,8 @@ def _stored_scenario(store: Any, rows: list[Any], db: str) -> Any:
     were never played."""
     from exercise.engine.compile import load_sources
     from exercise.engine.diagnostics import ScenarioError
-    from exercise.live import copy_problems, started_payload
+    from exercise.live import copy_problems
+    from exercise.live_log import started_payload
     from exercise.store import StoreError
 
     try:

@@ -16,7 +16,7 @@ from .errors import ReportError
 
 if TYPE_CHECKING:
     from ..live import LiveSession
-    from ..store import PgLocation, StoredEvent
+    from ..store import LogFacts, PgLocation
     from .sections import Report
 
 FORMATS = ("md", "html", "pdf", "docx")
@@ -25,9 +25,9 @@ MAP_FILE_ID = "region-map"  # the scenario's map, beside the Markdown report's f
 __all__ = ["FORMATS", "ReportError", "build", "render_html", "render_markdown", "report_stem", "write_report"]
 
 
-def open_session(db_path: str | Path | PgLocation) -> tuple[LiveSession, list[StoredEvent]]:
-    """(LiveSession, stored rows) of a session file, reading the log once: the report needs the rows
-    (wall times, hashes) as well as the folded state, and a long log is worth reading only once."""
+def open_session(db_path: str | Path | PgLocation) -> tuple[LiveSession, LogFacts]:
+    """(LiveSession, what its stored rows say) of a session file, reading the log once: the report needs the rows'
+    wall times, hashes and hash chain as well as the folded state, and a long log is worth reading only once."""
     from ..live import LiveSession, SessionFileError
     from ..store import locate, shown
     from .errors import check_session_file
@@ -36,13 +36,13 @@ def open_session(db_path: str | Path | PgLocation) -> tuple[LiveSession, list[St
     if isinstance(where, Path):  # a session in PostgreSQL is checked by opening it
         check_session_file(where)
     try:
-        live, rows = LiveSession.open_with_rows(db_path)
+        live, facts = LiveSession.open_with_facts(db_path)
     except SessionFileError as exc:
         raise ReportError(str(exc)) from None
-    if not rows:
+    if not facts.events:
         live.close()
         raise ReportError(f"{shown(db_path)}: the session has no events yet")
-    return live, rows
+    return live, facts
 
 
 def build(db_path: str | Path | PgLocation) -> Report:
@@ -50,9 +50,9 @@ def build(db_path: str | Path | PgLocation) -> Report:
     from ..live import SessionFileError
     from .model import build_report
 
-    live, rows = open_session(db_path)
+    live, facts = open_session(db_path)
     try:
-        return build_report(live, rows=rows)
+        return build_report(live, facts=facts)
     except SessionFileError as exc:  # the file could not be checked (verify): one line, as when it cannot be opened
         raise ReportError(str(exc)) from None
     finally:

@@ -19,7 +19,7 @@ from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
 from ..engine.outcomes import national_results
 from ..engine.session import Session
 from ..engine.state import Entry, State
-from ..store import StoredEvent
+from ..store import LogFacts
 from . import record
 from .charts import build_figures
 from .outside import block, guard_tree, line, part, sentence
@@ -65,9 +65,9 @@ if TYPE_CHECKING:
 
 
 class _Builder:
-    def __init__(self, sc: CompiledScenario, state: State, session: Session, rows: list[StoredEvent]) -> None:
+    def __init__(self, sc: CompiledScenario, state: State, session: Session, facts: LogFacts) -> None:
         self.sc, self.state, self.session = sc, state, session
-        self.rows = rows
+        self.log_facts = facts
         self.turns = analysis.turns_by_seq(state)
         self.entry: dict[int, Entry] = {e.seq: e for e in state.log}
         self.live = state.live_entries()
@@ -123,8 +123,8 @@ class _Builder:
     def overview(self) -> Overview:
         sc, st = self.sc, self.state
         started = st.started
-        first = self.rows[0].wall if self.rows else None
-        last = self.rows[-1].wall if self.rows else None
+        first = self.log_facts.first_wall or None
+        last = self.log_facts.last_wall or None
         d1, d2 = wall_date(first), wall_date(last)
         dates = f"{d1}, {wall_clock(first)}–{wall_clock(last)} UTC" if d1 == d2 else \
             f"{d1} {wall_clock(first)} – {d2} {wall_clock(last)} UTC"
@@ -348,16 +348,16 @@ def _own_rationale(ev: Event) -> str:
     return ""
 
 
-def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, verify: bool = True,
+def build_report(live: LiveSession, *, facts: LogFacts | None = None, verify: bool = True,
                  file_name: str | None = None) -> Report:
-    """The report model of an open LiveSession (`exercise.live.LiveSession`); `rows` are its stored rows
-    when the caller has read them already."""
+    """The report model of an open LiveSession (`exercise.live.LiveSession`); `facts` are what its stored rows
+    say, when the caller has read them already (`LiveSession.open_with_facts`)."""
     sc: CompiledScenario = live.scenario
     state: State = live.state
-    rows = rows if rows is not None else live.store.read()
+    facts = facts if facts is not None else LogFacts.of(live.store.read())
     verified = live.verify() if verify else None  # the file, its hash chain and its stored scenario copy
     name = file_name if file_name is not None else live.store.path.name  # a file's name, or a session's
-    b = _Builder(sc, state, live.session, rows)
+    b = _Builder(sc, state, live.session, facts)
     overview = b.overview()
     objectives = b.objectives()
     obs_all = [b.obs(o) for o in b.observations]
@@ -366,7 +366,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
     ip = b.improvement_plan(objectives, general)
     report = Report(
         title=f"After-action report: {part(sc.title)}",
-        generated=wall_stamp(rows[-1].wall if rows else None),
+        generated=wall_stamp(facts.last_wall or None),
         overview=overview,
         summary=b.summary(overview, objectives, ip),
         objectives=objectives,
@@ -377,7 +377,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
         figures=build_figures(sc, state),
         participants=record.participants(state, b.live, overview),
         msel=b.msel(),
-        digest=record.digest(sc, state, rows, b.live, verified, line(name)),
+        digest=record.digest(sc, state, facts, b.live, verified, line(name)),
         warnings=record.warnings(verified, live.copy_problems, line(name)),
         plan_intro=plan_intro(),
         region_map=region_map_view(sc),
@@ -388,7 +388,7 @@ def build_report(live: LiveSession, *, rows: list[StoredEvent] | None = None, ve
 
 def msel_played(live: LiveSession) -> list[MselPlayed]:
     """The MSEL as played (every inject, its release and the decisions on it) of an open LiveSession."""
-    rows = _Builder(live.scenario, live.state, live.session, []).msel()
+    rows = _Builder(live.scenario, live.state, live.session, LogFacts()).msel()
     for row in rows:
         guard_tree(row)
     return rows

@@ -20,7 +20,7 @@ from ..engine.events import (
     VoteCast,
 )
 from ..engine.state import Entry, State
-from ..store import GENESIS_HASH, StoredEvent
+from ..store import GENESIS_HASH, LogFacts
 from .outside import block, line, part, sentence
 from .sections import Digest, Overview, Participants, TimelineRow, TurnBlock
 from .wording import wall_clock
@@ -99,21 +99,18 @@ def participants(state: State, live: list[Entry], overview: Overview) -> Partici
                         [(k, c.get(k, 0)) for k in order])
 
 
-def digest(sc: CompiledScenario, state: State, rows: list[StoredEvent], live: list[Entry],
+def digest(sc: CompiledScenario, state: State, facts: LogFacts, live: list[Entry],
            verified: SessionVerification | None, file_name: str) -> Digest:
     """The stored log in numbers, its hash chain and its stored scenario copy; `verified` is `LiveSession.verify()`
     (what `tabletop verify` says), None when not run."""
-    by_type: dict[str, int] = {}
-    for r in rows:
-        by_type[r.type] = by_type.get(r.type, 0) + 1
     started = state.started
     snap = sc.hash
     stated = started.scenario_hash if started else ""
     return Digest(
-        file=file_name, events=len(rows), live=len(live), retracted=len(state.retracted),
-        by_type=sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])),
-        first_wall=rows[0].wall if rows else "", last_wall=rows[-1].wall if rows else "",
-        first_hash=rows[0].hash if rows else "", head_hash=rows[-1].hash if rows else GENESIS_HASH,
+        file=file_name, events=facts.events, live=len(live), retracted=len(state.retracted),
+        by_type=sorted(facts.by_type.items(), key=lambda kv: (-kv[1], kv[0])),
+        first_wall=facts.first_wall, last_wall=facts.last_wall,
+        first_hash=facts.first_hash, head_hash=facts.head_hash or GENESIS_HASH,
         genesis=GENESIS_HASH, verified=verified.ok if verified is not None else None,
         verify_message=line(verified.message) if verified is not None else "not checked", scenario_hash=stated,
         snapshot_hash=snap, hash_matches=stated == snap,

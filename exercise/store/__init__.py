@@ -5,7 +5,7 @@ It stores opaque JSON events and imports nothing else from `exercise`, so the en
 reports can all depend on it without cycles.
 """
 
-from exercise.store.base import Clock, SideEntry, StoredEvent, StoreError, VerifyResult
+from exercise.store.base import Clock, LogFacts, SideEntry, StoredEvent, StoreError, VerifyResult
 from exercise.store.chain import GENESIS_HASH, canonical_json, chain_hash
 from exercise.store.locator import Location, PgLocation, locate, redact, shown
 from exercise.store.opening import Store, create_store, holds_events, open_store, session_exists
@@ -18,6 +18,7 @@ __all__ = [
     "Clock",
     "EventStore",
     "Location",
+    "LogFacts",
     "PgLocation",
     "SideEntry",
     "Store",

@@ -6,7 +6,7 @@ Nothing here knows about SQLite, so a later PostgreSQL backend can return the sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +62,33 @@ class VerifyResult:
     first_bad_seq: int | None
     message: str
     damage: str | None = None  # what the file's own integrity check found (SQLite), when it found anything
+
+
+@dataclass
+class LogFacts:
+    """A log in numbers, gathered row by row as it is read: what a report says of the stored log (its size, its
+    kinds of event, its first and last moments and hashes) without keeping the rows."""
+
+    events: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    first_wall: str = ""
+    last_wall: str = ""
+    first_hash: str = ""
+    head_hash: str = ""  # "" while empty: the reader names the genesis hash
+
+    def add(self, etype: str, wall: str, digest: str) -> None:
+        if not self.events:
+            self.first_wall, self.first_hash = wall, digest
+        self.events += 1
+        self.by_type[etype] = self.by_type.get(etype, 0) + 1
+        self.last_wall, self.head_hash = wall, digest
+
+    @classmethod
+    def of(cls, rows: list[StoredEvent]) -> LogFacts:
+        facts = cls()
+        for r in rows:
+            facts.add(r.type, r.wall, r.hash)
+        return facts
 
 
 def utc_now() -> datetime:

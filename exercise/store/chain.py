@@ -63,37 +63,62 @@ def verify_chain(rows: Iterable[Row], head_seq: int | None, head_hash: str | Non
     `head_seq`/`head_hash` come from the head record written in the same transaction as the rows; without
     it, deleting trailing rows would leave a shorter chain that is perfectly consistent.
     """
-    expected = 1
-    prev = GENESIS_HASH
-    count = 0
-    bad: tuple[int, str] | None = None
-    for seq, etype, version, wall, text, prev_hash, stored_hash in rows:
-        count += 1
+    walk = ChainWalk()
+    for row in rows:
+        walk.add(row)
+    return walk.finish(head_seq, head_hash)
+
+
+class ChainWalk:
+    """The hash chain checked one row at a time, as a reader reads the log: a reader that needs the rows anyway
+    (opening a session for a report) verifies them in the same pass instead of reading the log a second time."""
+
+    __slots__ = ("bad", "count", "expected", "prev")
+
+    def __init__(self) -> None:
+        self.expected = 1
+        self.prev = GENESIS_HASH
+        self.count = 0
+        self.bad: tuple[int, str] | None = None
+
+    def add(self, row: Row, decoded: bool = False) -> None:
+        """Judge the next row. `decoded`: the caller has already decoded its payload into an object whose type and
+        v are those of the row's columns, so a row whose stored text hashes right needs no parsing here."""
+        self.count += 1
+        if self.bad is not None:
+            return  # keep counting rows, stop judging them
+        seq, etype, version, wall, text, prev_hash, stored_hash = row
+        if decoded and seq == self.expected and prev_hash == self.prev and isinstance(text, str) \
+                and isinstance(wall, str) and chain_hash(prev_hash, seq, wall, text) == stored_hash:
+            pass  # the common case, as the store wrote it: the full judgement below would find nothing
+        else:
+            self.bad = _check_row(self.expected, self.prev, seq, etype, version, wall, text, prev_hash, stored_hash)
+        self.prev = stored_hash
+        self.expected = seq + 1
+
+    def finish(self, head_seq: int | None, head_hash: str | None) -> VerifyResult:
+        """What `tabletop verify` says of the rows added, against the head record read with them."""
+        count, bad, prev = self.count, self.bad, self.prev
         if bad is not None:
-            continue  # keep counting rows, stop judging them
-        bad = _check_row(expected, prev, seq, etype, version, wall, text, prev_hash, stored_hash)
-        prev = stored_hash
-        expected = seq + 1
-    if bad is not None:
-        return VerifyResult(False, count, bad[0], bad[1])
-    last = expected - 1
-    if head_seq is None:
-        if count:
+            return VerifyResult(False, count, bad[0], bad[1])
+        last = self.expected - 1
+        if head_seq is None:
+            if count:
+                return VerifyResult(
+                    False, count, last + 1,
+                    f"head record missing: cannot tell whether rows after seq {last} were removed")
+        elif head_seq > last:
+            return VerifyResult(False, count, last + 1, f"truncated: head says {head_seq} events, {last} present")
+        elif head_seq < last:
             return VerifyResult(
-                False, count, last + 1, f"head record missing: cannot tell whether rows after seq {last} were removed"
+                False, count, head_seq + 1,
+                f"head says {head_seq} events but {last} are present: rows added outside tabletop",
             )
-    elif head_seq > last:
-        return VerifyResult(False, count, last + 1, f"truncated: head says {head_seq} events, {last} present")
-    elif head_seq < last:
-        return VerifyResult(
-            False, count, head_seq + 1,
-            f"head says {head_seq} events but {last} are present: rows added outside tabletop",
-        )
-    elif head_hash != prev:
-        return VerifyResult(False, count, last, f"broken at seq {last}: head hash does not match the last row")
-    if not count:
-        return VerifyResult(True, 0, None, "chain intact: 0 events (empty log)")
-    return VerifyResult(True, count, None, f"chain intact: {count} events, head {prev[:12]}…")
+        elif head_hash != prev:
+            return VerifyResult(False, count, last, f"broken at seq {last}: head hash does not match the last row")
+        if not count:
+            return VerifyResult(True, 0, None, "chain intact: 0 events (empty log)")
+        return VerifyResult(True, count, None, f"chain intact: {count} events, head {prev[:12]}…")
 
 
 def _check_row(

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ from exercise.store.base import (
 from exercise.store.chain import Row, chain_hash, encode_event, verbatim_rows, verify_chain
 from exercise.store.sqlite_access import BUSY_TIMEOUT_MS
 from exercise.store.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
+from exercise.store.sqlite_scan import LogScan
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "EventStore", "WriteTx"]
 
@@ -223,10 +225,31 @@ class EventStore:
         """Only the events of these types, in order: a summary of a long log without decoding all of it."""
         return self._guard("read", lambda: fmt.select_types(self._live(), types))
 
-    def verify(self) -> VerifyResult:
+    def scan(self, after: int = 0) -> LogScan:
+        """The rows after `after`, raw and in order, a batch at a time in one read transaction, with the head
+        record of the same snapshot: `with store.scan() as scan: for row in scan: ...` (see `LogScan`)."""
+        return LogScan(self._guard, self._live(), self._lock, after)
+
+    def scan_events(self, after: int = 0) -> Iterator[StoredEvent]:
+        """What `read(after)` returns, one event at a time: a reader that writes as it goes holds one batch."""
+        with self.scan(after) as rows:
+            for row in rows:
+                yield self.stored(row)
+
+    def stored(self, row: Row) -> StoredEvent:
+        """A scanned row as `read` hands it out, its payload decoded, or refused in the words `read` uses."""
+        return self._guard("read", partial(fmt.to_event, row))
+
+    def verify(self, chain: VerifyResult | None = None) -> VerifyResult:
         """SQLite's own check of the file's structure, then the hash chain (which it reports even on a damaged
-        file, as far as the rows can still be read)."""
+        file, as far as the rows can still be read). `chain`: the chain as a reader already walked it on the rows
+        it read (`chain.ChainWalk` over a `scan`), so only the file's structure is checked again."""
         damage = self._guard("check the file", self._damage)
+        if chain is not None:
+            if damage is None:
+                return chain
+            return VerifyResult(False, chain.events, chain.first_bad_seq,
+                                f"the file is damaged ({damage}); {chain.message}", damage)
 
         def walk() -> VerifyResult:
             conn = self._live()

@@ -22,6 +22,7 @@ RESERVED_PREFIX = "store."
 HEAD_SEQ = RESERVED_PREFIX + "head_seq"
 HEAD_HASH = RESERVED_PREFIX + "head_hash"
 COLUMNS = "seq, type, v, wall, payload, prev_hash, hash"
+SCAN_BATCH = 1000  # rows fetched at a time by a streaming read: a few hundred KB
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, v INTEGER NOT NULL,"
@@ -155,11 +156,19 @@ def select_types(conn: sqlite3.Connection, types: tuple[str, ...]) -> list[Store
     return [to_event(row) for row in cursor]
 
 
+def check_types(row: Row) -> Row:
+    """The row, refused when a value is not of the type the store writes (a crafted file may hold any SQLite
+    value in any column: a BLOB would otherwise reach a JSON parser as bytes)."""
+    seq, etype, version, wall, text, _prev, digest = row
+    if type(etype) is not str or type(wall) is not str or type(text) is not str or type(digest) is not str \
+            or type(version) is not int:
+        raise BadRow(f"event {seq} holds a value of the wrong type")
+    return row
+
+
 def to_event(row: Row) -> StoredEvent:
     """A row as the store hands it out, refusing one whose values the store would never have written."""
-    seq, etype, version, wall, text, _prev, digest = row
-    if not all(isinstance(t, str) for t in (etype, wall, text, digest)) or not isinstance(version, int):
-        raise BadRow(f"event {seq} holds a value of the wrong type")
+    seq, etype, version, wall, text, _prev, digest = check_types(row)
     try:
         payload = json.loads(text)
     except (ValueError, RecursionError):
