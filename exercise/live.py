@@ -21,17 +21,19 @@ from typing import Any
 from .engine.commands import Command, Start
 from .engine.compile import CompiledScenario, content_hash, file_hashes, load_sources
 from .engine.diagnostics import ScenarioError
-from .engine.events import event_from_dict, event_to_dict
+from .engine.events import event_to_dict
 from .engine.roles import LOCAL, Actor, NotAllowed, refusal
 from .engine.session import Session
 from .engine.state import Entry, State
 from .engine.text import one_line
+from .live_log import collector_paused, read_log, started_payload, to_entry
 from .store import (
+    EventStore,
     Location,
+    LogFacts,
     PgLocation,
     SideEntry,
     Store,
-    StoredEvent,
     StoreError,
     VerifyResult,
     create_store,
@@ -49,10 +51,6 @@ class SessionFileError(Exception):
     """A session file that cannot be used; the message names the file and says why."""
 
 
-def to_entry(row: StoredEvent) -> Entry:
-    return Entry(row.seq, event_from_dict(row.payload), row.wall)
-
-
 def _shown(name: str) -> str:
     text = one_line(name)
     return repr(text if len(text) <= 120 else text[:60] + "…" + text[-59:])
@@ -62,11 +60,6 @@ def _names(kind: str, names: list[str]) -> str:
     listed = ", ".join(_shown(n) for n in names[:_NAMES_SHOWN])
     more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
     return f"{kind}: {listed}{more}"
-
-
-def started_payload(rows: list[StoredEvent]) -> dict[str, Any] | None:
-    """The SessionStarted that opens a log, as stored (read without the engine, so any version's is judged)."""
-    return rows[0].payload if rows and rows[0].seq == 1 and rows[0].type == "SessionStarted" else None
 
 
 def copy_problems(meta: dict[str, str], sources: dict[str, str], started: dict[str, Any] | None) -> list[str]:
@@ -139,8 +132,9 @@ class SessionVerification:
         return f"{self.chain.message}; {self.copy_message}"
 
 
-def _verify_store(store: Store) -> SessionVerification:
-    chain = store.verify()
+def _verify_store(store: Store, walked: VerifyResult | None = None) -> SessionVerification:
+    """`walked`: the chain as walked when the log was read, so only the file is checked again."""
+    chain = store.verify(walked) if walked is not None and isinstance(store, EventStore) else store.verify()
     notes = [n for n in (store.privacy_note(),) if n]
     try:
         meta, sources = store.meta, store.sources
@@ -170,6 +164,7 @@ class LiveSession:
         # What differs between the stored scenario copy and the log's start (only a reader opens such a file):
         # whoever shows this session as what was played says so first.
         self.copy_problems: list[str] = []
+        self._walked: tuple[int, VerifyResult] | None = None  # (events read, their chain) when opened to read
         # Set when a command's events could not be stored and the log could not be read back either (the
         # database server went away mid-write): our state is ahead of the log until `refresh` reads it again.
         self._unstored_after: int | None = None
@@ -197,14 +192,15 @@ class LiveSession:
     def open(cls, db: str | Path | PgLocation, clock: Clock | None = None, *, readonly: bool = False) -> LiveSession:
         """A session file to play on (refused, in one line, when it is read-only or its stored scenario copy
         was changed after the start); with readonly=True, to read (on read-only media too), never written."""
-        return cls.open_with_rows(db, clock, readonly=readonly)[0]
+        return cls.open_with_facts(db, clock, readonly=readonly)[0]
 
     @classmethod
-    def open_with_rows(cls, db: str | Path | PgLocation, clock: Clock | None = None, *,
-                       readonly: bool = True) -> tuple[LiveSession, list[StoredEvent]]:
-        """Open a session file, also handing back the stored rows it read (hashes, wall times), so a
-        reader that needs them (the report) does not read the log a second time. For reading by default:
-        a reader gets a changed scenario copy with `copy_problems` saying what changed, instead of a refusal.
+    def open_with_facts(cls, db: str | Path | PgLocation, clock: Clock | None = None, *,
+                        readonly: bool = True) -> tuple[LiveSession, LogFacts]:
+        """Open a session file, also handing back what its stored rows say (count, kinds, wall times, hashes),
+        so a reader that needs them (the report) does not read the log a second time; the hash chain is walked
+        in the same pass (`verify` then checks only the file). For reading by default: a reader gets a changed
+        scenario copy with `copy_problems` saying what changed, instead of a refusal.
         """
         try:
             store = open_store(db, clock=clock, write=not readonly)
@@ -212,11 +208,17 @@ class LiveSession:
             raise SessionFileError(str(exc)) from None
         db = store.shown  # named in messages as the store names itself: a URL without its password
         try:
-            meta, sources, rows = store.meta, store.sources, store.read()
+            meta, sources = store.meta, store.sources
+            try:
+                with collector_paused():
+                    loaded = read_log(store)
+            except ValueError as exc:
+                raise SessionFileError(f"{db}: an event in the log cannot be read "
+                                       f"({str(exc).splitlines()[0]})") from None
             main = meta.get("main")
             if not main or main not in sources:
                 raise SessionFileError(f"{db}: the session file holds no scenario snapshot")
-            started = started_payload(rows)
+            started = loaded.started
             problems = copy_problems(meta, sources, started)
             if problems and not readonly:
                 raise SessionFileError(f"{db}: the scenario copy stored in this file was changed after the session "
@@ -231,22 +233,20 @@ class LiveSession:
                 raise SessionFileError(f"{db}: the stored main file {_shown(main)} is scenario "
                                        f"{_shown(scenario.id)}, not the {_shown(str(started.get('scenario_id')))} "
                                        "the log started")
-            try:
-                entries = [to_entry(r) for r in rows]
-            except ValueError as exc:
-                raise SessionFileError(f"{db}: an event in the log cannot be read "
-                                       f"({str(exc).splitlines()[0]})") from None
         except (SessionFileError, StoreError) as exc:
             store.close()  # a file we refuse is not left open
             raise SessionFileError(str(exc)) from None
-        live = cls(store, scenario, entries)
+        live = cls(store, scenario, loaded.entries)
         live.copy_problems = problems
-        return live, rows
+        live._walked = (loaded.facts.events, loaded.chain) if loaded.chain is not None else None
+        return live, loaded.facts
 
     def verify(self) -> SessionVerification:
-        """The file, its hash chain and its stored scenario copy, checked now (see `verify_session`)."""
+        """The file, its hash chain and its stored scenario copy, checked now (see `verify_session`); the chain
+        as walked when the log was read, while the state is still that log."""
+        walked = self._walked[1] if self._walked and self._walked[0] == self.state.next_seq - 1 else None
         try:
-            return _verify_store(self.store)
+            return _verify_store(self.store, walked)
         except StoreError as exc:
             raise SessionFileError(str(exc)) from None
 
