@@ -68,6 +68,12 @@ def served_app(config: AppConfig) -> TtxApp:
         # Textual reads a relative CSS_PATH from the folder of the class that names it: this one's is elsewhere.
         CSS_PATH = str(Path(ui_app.__file__).with_name("app.tcss"))
 
+        def __init__(self, config: AppConfig) -> None:
+            super().__init__(config)
+            # Nothing slides here: each frame of an animation (the tabs' underline, a dozen of them a switch) is
+            # drawn and sent to the browser, and one machine serves every console of the room.
+            self.animation_level = "none"
+
         def _open_from_config(self) -> bool:
             if super()._open_from_config():
                 return True

@@ -28,6 +28,7 @@ from ..text import label, one_line
 from ..widgets.clock_bar import ClockBar
 from ..widgets.event_log import EventLog
 from ..widgets.inject_preview import InjectPreview
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.messages import MessagePanel
 from ..widgets.msel_table import MselTable
 from ..widgets.observation_list import ObservationList
@@ -140,7 +141,7 @@ also in the command palette (**ctrl+p**). The session is saved as it goes: quit 
                 with VerticalScroll(id="side-teams-box"):
                     yield TeamStatusPanel(c, id="side-teams", compact=True)
                 yield StatePanel(c, None, id="side-state")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = one_line(self.controller.scenario.title)

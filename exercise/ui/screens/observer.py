@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from ...engine.role_views import inject_for, injects_for
@@ -25,6 +25,7 @@ from ..controller import SessionController
 from ..messages import SessionUpdated
 from ..text import Hanging, one_line, plain_line
 from ..widgets.inject_card import InjectCard
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.log_text import LogText
 from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
@@ -71,7 +72,7 @@ class ObserverScreen(Screen[None]):
                 yield StatePanel(c, None, id="public-state")
             with TabPane("Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
                 yield LogText(c, lambda: timeline_text(c.state, self.reader), id="timeline-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         sc = self.controller.scenario
@@ -93,7 +94,9 @@ class ObserverScreen(Screen[None]):
     # -- drawing -------------------------------------------------------------------------------------------
     def refresh_all(self) -> None:
         st = self.controller.state
-        self.query_one("#observer-status", Static).update(status_text(st))
+        status, said = self.query_one("#observer-status", Static), status_text(st)
+        if status.content != said:  # an update lays the screen out again: most changes leave the line as it was
+            status.update(said)
         injects = list(reversed(injects_for(st, self.reader)))  # newest first
         if injects != self._injects:
             self._injects = injects

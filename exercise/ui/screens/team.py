@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, OptionList, Static, TabbedContent, TabPane
 
 from ...engine.autopilot import fresh_for_people
+from ...engine.events import MessageSent
 from ...engine.role_views import inject_for, injects_for, messages_for, pending_for
 from ..commands import Action, bindings
 from ..controller import SessionController
@@ -28,6 +29,7 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.decision import DecisionPanel
 from ..widgets.inbox_list import inbox_options
 from ..widgets.inject_card import InjectCard
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.log_text import LogText
 from ..widgets.messages import MessagePanel
 from ..widgets.region_map import RegionMap
@@ -73,6 +75,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         self.hotseat = hotseat
         self.current: str | None = None  # the inject shown
         self._inbox: list[str] = []
+        self._inbox_shown: list[tuple[str | None, object, bool]] | None = None  # the inbox list's entries as drawn
         self._debriefed = False
         self._bindings_for: bool | None = None
         self._shown: str | None = None
@@ -104,7 +107,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
                               id="history-text")
             with TabPane("Coalition", id="coalition"), VerticalScroll(id="coalition-scroll"):
                 yield LogText(self.controller, lambda: feed_text(self.controller, self.nation), id="coalition-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         sc = self.controller.scenario
@@ -130,6 +133,11 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         self.refresh_all()
 
     def on_session_updated(self, message: SessionUpdated) -> None:
+        if message.entries and all(isinstance(e.event, MessageSent) for e in message.entries):
+            # The commonest change in a workshop: a message moves no inject, decision or deadline, only the
+            # Messages tab's count (the panel redraws itself, when in view).
+            self.refresh_status()
+            return
         self.refresh_all()
 
     # -- drawing -----------------------------------------------------------------------------
@@ -174,11 +182,18 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
             t.append("✓ Nothing waiting for you")
             if self.solo:
                 t.append(" · press e to end the turn", style="dim")
-        self.query_one("#team-status", Static).update(t)
-        tabs = self.query_one("#tabs", TabbedContent)
-        tabs.get_tab("inbox").label = f"Inbox ({len(pending)} open)" if pending else "Inbox"
+        status = self.query_one("#team-status", Static)
+        if status.content != t:  # an update lays the screen out again
+            status.update(t)
         messages = len(messages_for(st, self.reader))
-        tabs.get_tab("messages").label = f"Messages ({messages})" if messages else "Messages"
+        self._label("inbox", f"Inbox ({len(pending)} open)" if pending else "Inbox")
+        self._label("messages", f"Messages ({messages})" if messages else "Messages")
+
+    def _label(self, pane: str, label: str) -> None:
+        # A new label, even the same words, makes the tabs slide their underline again: only when it changed.
+        tab = self.query_one("#tabs", TabbedContent).get_tab(pane)
+        if tab.label.plain != label:
+            tab.label = label
 
     def refresh_inbox(self) -> None:
         st = self.controller.state
@@ -188,7 +203,10 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         items = inbox_options(self.controller, self.nation, inbox, deadlines, olist.size.width)
         keep = self.current
         self._inbox = inbox
-        olist.set_options(items)
+        shown: list[tuple[str | None, object, bool]] = [(o.id, o.prompt, o.disabled) for o in items]
+        if shown != self._inbox_shown:  # rebuilding the list lays it out again: only when its entries changed
+            self._inbox_shown = shown
+            olist.set_options(items)
         if keep not in inbox:
             keep = next((i for i in reversed(inbox) if i in deadlines), inbox[0] if inbox else None)
         if keep is not None:

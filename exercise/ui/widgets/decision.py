@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.commands import Decide
+from ...engine.events import MessageSent
 from ...engine.role_views import inject_for, pending_for
 from ...engine.state import Entry
 from ...engine.views import InjectView
@@ -66,6 +67,10 @@ class DecisionPanel(DrawnFromLog, Vertical):
 
     def on_mount(self) -> None:
         self.follow_log(draw_now=False)  # drawn when the console shows its first inject
+
+    def concerns(self, new: list[Entry]) -> bool:
+        """A message changes no decision (the commonest event of a workshop: every console hears each one)."""
+        return not new or not all(isinstance(e.event, MessageSent) for e in new)
 
     def show(self, inject: str | None) -> None:
         """Show the decision of `inject` (or hide the panel when it asks nothing of this nation); it redraws

@@ -61,7 +61,7 @@ class InjectCard(Static):
 
     def show(self, view: InjectView | None, *, state: State | None = None, reader: str | None = None) -> None:
         if view is None:
-            self.update(Text("Nothing has arrived yet. Injects appear here as the exercise clock runs.",
+            self._shown(Text("Nothing has arrived yet. Injects appear here as the exercise clock runs.",
                              style="italic"))
             return
         t = inject_header(view)
@@ -88,4 +88,10 @@ class InjectCard(Static):
             if view.outcome:
                 t.append("\nChance outcome: ", style="bold")
                 t.append(plain(view.outcome))
-        self.update(t)
+        self._shown(t)
+
+    def _shown(self, text: Text) -> None:
+        # The console shows its card again after every change to the session; most leave this inject as it was,
+        # and an update lays the screen out again.
+        if self.content != text:
+            self.update(text)
