@@ -47,6 +47,8 @@ class LoadedLog:
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block; what it made is then frozen out of the collector's sight."""
     was = gc.isenabled()
+    if was:
+        gc.collect()  # cheap before the load; garbage frozen with the log would never be collected
     gc.disable()
     try:
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -42,15 +43,18 @@ def log(
 ) -> None:
     """Print the event log, one event a line: seq, wall time, type, what happened."""
     from exercise.engine.text import one_line
-    from exercise.store import open_store
+    from exercise.store import EventStore, open_store
 
     with open_store(db, write=False) as store:
+        if as_json:  # written as read: a million events hold one batch of rows in memory, never the log
+            out = sys.stdout
+            events = store.scan_events() if isinstance(store, EventStore) else iter(store.read())
+            for row in events:
+                out.write(json_line(log_record(row)) + "\n")
+            out.flush()
+            return
         rows = store.read()
         scenario = _stored_scenario(store, rows, db)
-    if as_json:
-        for row in rows:
-            typer.echo(json_line(log_record(row)))
-        return
     describe_row, retracted = _describer(scenario, rows)
     width = max((len(one_line(r.type)) for r in rows), default=0)
     for row in rows:

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from ..engine import cells
-from ..store import StoredEvent
+from ..store import Store, StoredEvent
 from .errors import ReportError, check_session_file
 from .formats import parse_format_list
 from .outside import guard
@@ -37,42 +40,76 @@ def parse_export_formats(formats: str | Iterable[str]) -> list[str]:
     return parse_format_list(formats, EXPORT_FORMATS, "export")
 
 
-def _rows(db_path: str | Path) -> list[StoredEvent]:
-    """Every stored row of a session file, the file closed again."""
+@contextmanager
+def _store(db_path: str | Path) -> Iterator[Store]:
+    """The session's store, opened to read and closed again; a store that cannot be opened is a ReportError."""
     from ..store import StoreError, open_store
 
     try:
-        store = open_store(db_path)
+        store = open_store(db_path, write=False)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
     try:
-        return store.read()
+        yield store
+    except StoreError as exc:  # a row the store refuses, met half-way through
+        raise ReportError(str(exc)) from None
     finally:
         store.close()
 
 
-def _derived(rows: list[StoredEvent]) -> tuple[list[int], set[int]]:
-    """The scenario turn of each row and the retracted seqs, from the rows alone (as the engine folds them:
-    a retraction takes back an event and everything it caused; a retracted clock advance moves no turn)."""
+def _events(store: Store) -> Iterator[StoredEvent]:
+    """Every stored row in order: a session file streamed a batch at a time (an export of a million events holds
+    one batch, never the log); another store read whole."""
+    from ..store import EventStore
+
+    return store.scan_events() if isinstance(store, EventStore) else iter(store.read())
+
+
+def _retracted(store: Store) -> set[int]:
+    """The retracted seqs, as the engine folds them: a retraction takes back an event and everything it caused.
+    A log without retractions (nearly every one) costs one lookup by type; one with them, a pass that keeps only
+    which event caused which."""
+    retractions = [r for r in store.read_types("EventRetracted") if isinstance(r.payload.get("seq"), int)]
+    if not retractions:
+        return set()
+    caused: list[tuple[int, object]] = [(r.seq, r.payload["cause"]) for r in _events(store)
+                                        if isinstance(r.payload.get("cause"), int | float | str)]
     retracted: set[int] = set()
-    for r in rows:
-        if r.type == "EventRetracted":
-            target = r.payload.get("seq")
-            if isinstance(target, int):
-                out = {target}
-                for x in rows:
-                    if x.seq >= r.seq:
-                        break
-                    if x.payload.get("cause") in out:
-                        out.add(x.seq)
-                retracted |= out
-    turns: list[int] = []
-    turn = 1
-    for r in rows:
-        if r.type == "ClockAdvanced" and r.seq not in retracted and isinstance(r.payload.get("turn"), int):
-            turn = r.payload["turn"]
-        turns.append(turn)
-    return turns, retracted
+    for r in retractions:
+        out = {r.payload["seq"]}
+        for seq, cause in caused:
+            if seq >= r.seq:
+                break
+            if cause in out:
+                out.add(seq)
+        retracted |= out
+    return retracted
+
+
+class _Turns:
+    """The scenario turn each row happened in, row by row (a retracted clock advance moves no turn)."""
+
+    def __init__(self, retracted: set[int]) -> None:
+        self.turn = 1
+        self.retracted = retracted
+
+    def of(self, r: StoredEvent) -> int:
+        if r.type == "ClockAdvanced" and r.seq not in self.retracted and isinstance(r.payload.get("turn"), int):
+            self.turn = r.payload["turn"]
+        return self.turn
+
+
+@contextmanager
+def _writing(path: Path, newline: str) -> Iterator[TextIO]:
+    """`path` written through a temporary file beside it, put in place only once complete: an export that meets a
+    damaged row half-way leaves no half file behind, and never half-overwrites an earlier export."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _json_line(text: str) -> str:
@@ -95,13 +132,13 @@ def export_jsonl(db_path: str | Path, path: Path) -> Path:
     """One JSON object a line: seq, wall, type, v, at_turn, retracted, payload, prev_hash, hash."""
     from ..store import GENESIS_HASH
 
-    rows = _rows(db_path)
-    turns, retracted = _derived(rows)
     prev = GENESIS_HASH
     dumps = json.dumps
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for r, turn in zip(rows, turns, strict=True):
-            fh.write(_json_line(dumps({"seq": r.seq, "wall": r.wall, "type": r.type, "v": r.v, "at_turn": turn,
+    with _store(db_path) as store, _writing(path, "\n") as fh:
+        retracted = _retracted(store)
+        turns = _Turns(retracted)
+        for r in _events(store):
+            fh.write(_json_line(dumps({"seq": r.seq, "wall": r.wall, "type": r.type, "v": r.v, "at_turn": turns.of(r),
                                        "retracted": r.seq in retracted, "payload": r.payload, "prev_hash": prev,
                                        "hash": r.hash}, ensure_ascii=False, separators=(",", ":"))))
             fh.write("\n")
@@ -146,17 +183,17 @@ def export_csv(db_path: str | Path, path: Path) -> Path:
     from ..store import GENESIS_HASH
     from ..store.chain import canonical_json
 
-    rows = _rows(db_path)
-    turns, retracted = _derived(rows)
     fields = _payload_columns()
     prev = GENESIS_HASH
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with _store(db_path) as store, _writing(path, "") as fh:
+        retracted = _retracted(store)
+        turns = _Turns(retracted)
         w = csv.writer(fh, lineterminator="\n")
         base = ["seq", "wall", "at_turn", "type", "v", "retracted", "cause"]
         w.writerow([*base, *(f"payload_{f}" if f in base else f for f in fields), "payload", "prev_hash", "hash"])
-        for r, turn in zip(rows, turns, strict=True):
+        for r in _events(store):
             p = r.payload
-            w.writerow([r.seq, r.wall, turn, r.type, r.v, "true" if r.seq in retracted else "false",
+            w.writerow([r.seq, r.wall, turns.of(r), r.type, r.v, "true" if r.seq in retracted else "false",
                         _cell(p.get("cause")), *(_cell(p.get(f)) for f in fields), canonical_json(p), prev, r.hash])
             prev = r.hash
     return path

@@ -37,7 +37,7 @@ from exercise.store.base import (
 from exercise.store.chain import Row, chain_hash, encode_event, verbatim_rows, verify_chain
 from exercise.store.sqlite_access import BUSY_TIMEOUT_MS
 from exercise.store.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
-from exercise.store.sqlite_scan import LogScan
+from exercise.store.sqlite_scan import LogScan, small_cache
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "EventStore", "WriteTx"]
 
@@ -223,7 +223,12 @@ class EventStore:
 
     def read_types(self, *types: str) -> list[StoredEvent]:
         """Only the events of these types, in order: a summary of a long log without decoding all of it."""
-        return self._guard("read", lambda: fmt.select_types(self._live(), types))
+        def select() -> list[StoredEvent]:
+            conn = self._live()
+            with small_cache(conn):
+                return fmt.select_types(conn, types)
+
+        return self._guard("read", select)
 
     def scan(self, after: int = 0) -> LogScan:
         """The rows after `after`, raw and in order, a batch at a time in one read transaction, with the head
