@@ -89,7 +89,7 @@ def test_a_flagship_guide_is_a_situation_manual(name: str) -> None:
         assert capital and capital.group(1) in (sc.model.region_map.text if sc.model.region_map else ""), nation.id
     criteria = section(text, "Evaluation criteria")
     for objective in sc.model.objectives:
-        row = next((line for line in criteria.splitlines() if line.startswith(f"| `{objective.id}` |")), None)
-        assert row is not None, objective.id
-        cells = [c.strip() for c in row.split("|")[1:-1]]
+        found = next((line for line in criteria.splitlines() if line.startswith(f"| `{objective.id}` |")), None)
+        assert found is not None, objective.id
+        cells = [c.strip() for c in found.split("|")[1:-1]]
         assert len(cells) == 5 and all(cells), (objective.id, cells)
