@@ -143,3 +143,26 @@ async def test_opening_a_dialog_without_writing_keeps_nothing(tmp_path: Path) ->
     async with again.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.3)
         assert isinstance(again.screen, FacilitatorScreen)
+
+
+async def test_the_console_comes_back_on_its_tab_with_the_same_inject_selected(tmp_path: Path) -> None:
+    from textual.widgets import TabbedContent
+
+    from exercise.ui.widgets.msel_table import MselTable
+
+    db = new_session(tmp_path / "s.sqlite")
+    app = control_app(db, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(MselTable)
+        first = table.selected
+        await pilot.press("down", "down")
+        chosen = table.selected
+        assert chosen is not None and chosen != first
+        await pilot.press("5")  # the log
+        assert await until(pilot, lambda: app.screen.query_one("#tabs", TabbedContent).active == "log")
+        await pilot.pause(1.3)  # the place is kept at the next look, within a second
+    again = control_app(db, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        assert await until(pilot, lambda: again.screen.query_one("#tabs", TabbedContent).active == "log")
+        assert again.screen.query_one(MselTable).selected == chosen

@@ -1,6 +1,7 @@
 """The facilitator's unsent words (an inject being written, an adjudication or an observation half filled, a
 message to the teams), kept beside the log as the team drafts are (side data `draft`, key `@control`), so that a
-reload, a dropped connection or a killed console comes back with them, in the dialog that was open.
+reload, a dropped connection or a killed console comes back with them, in the dialog that was open; and its
+place (the tab, the inject selected in the MSEL: side data `place`, key `control`), as a team console keeps its.
 
 A mixin of `FacilitatorScreen`. The dialogs are screens of their own, whose typing never reaches this screen, so
 what is on screen is read once a second (a few widgets) and written when it changed; when the screen goes away
@@ -10,15 +11,17 @@ through the ids its boxes already have, so a dialog gains a field without this m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from textual.css.query import NoMatches
-from textual.widgets import Checkbox, Input, RadioButton, Select, TextArea
+from textual.widgets import Checkbox, Input, RadioButton, Select, TabbedContent, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from ..widgets.messages import MessagePanel
+from ..widgets.msel_table import MselTable
 from .dialogs import AdjudicateDialog, ObservationDialog, WriteInjectDialog
 from .dialogs.base import Dialog
 
@@ -33,12 +36,15 @@ else:
     _Base = object
 
 CONTROL_DRAFT = "@control"  # the side entry's key: not a nation id (those are names, never '@...')
+CONTROL_PLACE = "control"  # beside the teams' `team.NATION`
 DRAFT_SECONDS = 1.0
 OPEN = "dialog"  # which dialog was open
 FIELD = "field:"  # a dialog's box, by its id
 # The dialogs whose words are kept, by the action that opens them.
 KEPT: dict[str, type[Dialog]] = {"write_inject": WriteInjectDialog, "adjudicate": AdjudicateDialog,
                                  "observe": ObservationDialog}
+# The console's tabs as TabbedContent names them -> as action_tab takes them.
+TABS = {"msel": "msel", "teams": "teams", "state": "state", "traffic-tab": "traffic", "log": "log", "notes": "notes"}
 BOXES = "Input, TextArea, Select, Checkbox, RadioButton"
 SAID = {"write_inject": "the inject you were writing", "adjudicate": "the adjudication you were making",
         "observe": "the observation you were noting"}
@@ -86,10 +92,12 @@ class ControlDraft(_Base):
     _control_timer: Timer | None = None
     _control_now: dict[str, str] | None = None  # the draft as the screens last showed it
     _control_saved: dict[str, str] | None = None  # as last written
+    _place_saved: str | None = None
 
     if TYPE_CHECKING:
         def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
         def action_message(self) -> None: ...
+        def action_tab(self, tab: str) -> None: ...
         def _written(self, result: Any) -> None: ...
         def _adjudicated(self, result: Any) -> None: ...
         def _observed(self, result: Any) -> None: ...
@@ -122,6 +130,16 @@ class ControlDraft(_Base):
         self._control_now = self._control_draft_shown()
         if self._control_now != self._control_saved:
             self._save_control_draft()
+        self._keep_place()
+
+    def _keep_place(self) -> None:
+        try:
+            place = json.dumps({"tab": self.query_one("#tabs", TabbedContent).active,
+                                "inject": self.query_one(MselTable).selected or ""}, sort_keys=True)
+        except NoMatches:
+            return
+        if place != self._place_saved and self.controller.save_place(CONTROL_PLACE, place) is None:
+            self._place_saved = place
 
     def _save_control_draft(self) -> None:
         draft = self._control_now
@@ -134,7 +152,23 @@ class ControlDraft(_Base):
             self.log.warning(f"could not keep the facilitator's unsent words: {problem}")
 
     # -- bringing them back ----------------------------------------------------------------------------------
+    def _restore_place(self) -> None:
+        """The tab and the MSEL's selected inject the console last had."""
+        self._place_saved = saved = self.controller.place(CONTROL_PLACE)
+        try:
+            place = json.loads(saved) if saved else {}
+        except ValueError:
+            return
+        if not isinstance(place, dict):
+            return
+        inject, tab = place.get("inject"), place.get("tab")
+        if isinstance(inject, str) and inject:
+            self.query_one(MselTable).select(inject)
+        if isinstance(tab, str) and tab in TABS:
+            self.action_tab(TABS[tab])
+
     async def _restore_control_draft(self) -> None:
+        self._restore_place()
         draft = self.controller.draft(CONTROL_DRAFT)
         self._control_saved = self._control_now = draft
         back = []
