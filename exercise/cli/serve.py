@@ -56,6 +56,7 @@ def serve(
     try:
         from exercise.serve.proctitle import hide_passwords
         from exercise.serve.server import Workshop, WorkshopServer
+        from exercise.serve.spare import Spares
 
         hide_passwords()  # before anything slow: the process list shows the line as typed until then
     except ImportError:
@@ -97,7 +98,7 @@ def serve(
 
     _say_what_is_served(title, where, url, host, made, codes, robots, nations)
     server = WorkshopServer(Workshop(db=where, title=title, nations=nations, hashes=hashes, cookie_key=key, url=url),
-                            host=host, port=port)
+                            host=host, port=port, spares=Spares())
     bots = BotHost(where) if robots else None
     if bots is not None:
         bots.start()

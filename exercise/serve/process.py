@@ -23,6 +23,8 @@ from contextlib import suppress
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from .spare import Spares
+
 QUIT_SECONDS = 3.0  # a console asked to quit saves its place and draft first
 TERM_SECONDS = 2.0
 
@@ -30,12 +32,14 @@ TERM_SECONDS = 2.0
 class ConsoleProcess(AppService):
     def __init__(self, argv: list[str], *, write_bytes: Callable[[bytes], Awaitable[None]],
                  write_str: Callable[[str], Awaitable[None]], close: Callable[[], Awaitable[None]],
-                 download_manager: DownloadManager, environment: dict[str, str] | None = None) -> None:
+                 download_manager: DownloadManager, environment: dict[str, str] | None = None,
+                 spares: Spares | None = None) -> None:
         # The base class keeps `command` for its messages; it is never run through a shell here.
         super().__init__(shlex.join(argv), write_bytes=write_bytes, write_str=write_str, close=close,
                          download_manager=download_manager)
         self.argv = argv
         self.environment = dict(environment or {})
+        self.spares = spares  # a console started ahead to take over (spare.py), when the server keeps one
 
     @property
     def pid(self) -> int | None:
@@ -43,7 +47,8 @@ class ConsoleProcess(AppService):
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         environment = {**self._build_environment(width=width, height=height), **self.environment}
-        self._process = process = await asyncio.create_subprocess_exec(
+        spare = await self.spares.take(self.argv, environment, width, height) if self.spares is not None else None
+        self._process = process = spare or await asyncio.create_subprocess_exec(
             *self.argv,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,

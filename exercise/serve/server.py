@@ -37,6 +37,7 @@ from .codes import CONTROL, OBSERVER, role_nation
 from .console import console_argv, console_environment
 from .process import ConsoleProcess
 from .ratelimit import FailureLimiter
+from .spare import Spares
 from .stored import role_for_code
 
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ def _forwarded(request: web.Request, header: str) -> str | None:
 
 class WorkshopServer(Server):
     def __init__(self, workshop: Workshop, host: str = "127.0.0.1", port: int = 8000, *,
-                 clock: Callable[[], float] = time.time, limiter: FailureLimiter | None = None) -> None:
+                 clock: Callable[[], float] = time.time, limiter: FailureLimiter | None = None,
+                 spares: Spares | None = None) -> None:
         super().__init__("tabletop", host=host, port=port, title="tabletop",
                          templates_path=Path(__file__).with_name("templates"))
         self.workshop = workshop
@@ -81,6 +83,7 @@ class WorkshopServer(Server):
         self.limiter = limiter if limiter is not None else FailureLimiter()
         self.consoles: set[ConsoleProcess] = set()
         self.spawned = 0  # console processes started since the server started
+        self.spares = spares  # a console process started ahead of the next connection (spare.py), if any
 
     def initialize_logging(self) -> None:
         """textual-serve's logging, without the local variables it prints in a traceback: a frame that was
@@ -124,6 +127,8 @@ class WorkshopServer(Server):
         """textual-serve prints a banner here; `tabletop serve` has said what it serves before starting."""
 
     async def on_shutdown(self, app: web.Application) -> None:
+        if self.spares is not None:
+            await self.spares.close()
         await asyncio.gather(*(console.stop() for console in list(self.consoles)), return_exceptions=True)
 
     # -- who is asking ----------------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ class WorkshopServer(Server):
         console = ConsoleProcess(console_argv(role, self.workshop.url),
                                  environment=console_environment(self.workshop.db),
                                  write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                 close=close, download_manager=self.download_manager)
+                                 close=close, download_manager=self.download_manager, spares=self.spares)
         self.consoles.add(console)
         try:
             self.spawned += 1
