@@ -86,6 +86,27 @@ def test_write_reads_the_latest_log_under_its_lock(store_db: str) -> None:
         assert row.seq == 3 and theirs.last_seq() == 3
 
 
+def test_a_write_that_raises_lets_go_of_the_lock(store_db: str) -> None:
+    """A command refused inside the write (the engine raises after reading) ends its transaction: another writer
+    is not kept waiting, and the same store writes on."""
+    import threading
+
+    with create_store(store_db, meta=META, sources=SOURCES) as mine, open_store(store_db) as theirs:
+        mine.append([tick(1)])
+        with pytest.raises(RuntimeError), mine.write() as tx:
+            assert [e.seq for e in tx.read_after(0)] == [1]
+            raise RuntimeError("refused")
+        done: list[int] = []
+        other = threading.Thread(target=lambda: done.extend(e.seq for e in theirs.append([tick(2)])), daemon=True)
+        other.start()
+        other.join(30)
+        assert done == [2], "the other writer waited for a lock the refused write should have let go"
+        with mine.write() as tx:
+            assert [e.seq for e in tx.read_after(1)] == [2]
+            (row,) = tx.append([tick(3)])
+        assert row.seq == 3 and theirs.verify().ok
+
+
 def test_verify_passes_then_names_the_first_tampered_event(store_db: str) -> None:
     with create_store(store_db, meta=META, sources=SOURCES) as store:
         for i in range(1, 6):

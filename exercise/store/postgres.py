@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -223,19 +223,40 @@ class PostgresStore:
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[PgWriteTx]:
+        """One write transaction holding the session's lock, in libpq's pipeline mode with BEGIN and COMMIT sent as
+        statements (psycopg's own transaction would wait for each): the BEGIN and the lock go with the first read
+        of the block, and the block's writes with the COMMIT, so a command costs two round trips."""
         with self._lock:
             if self._tx is not None:
                 raise StoreError(f"{self.shown}: already inside write(); use its WriteTx")
             self._ready_to_append()
-            with self._guard_tx("write", pipelined=True) as conn:
-                # Queued, not waited for: it goes with the first read of the block, in one round trip.
-                self._guard("lock the session", lambda: conn.execute(sql.LOCK_SQL, (sql.LOCK_CLASS, self.session)))
-                tx = self._tx = PgWriteTx(self, conn)
-                try:
-                    yield tx
-                finally:
+            conn = self._guard("write", self._live)
+            psycopg = _psycopg()
+            tx: PgWriteTx | None = None
+            try:
+                with conn.pipeline():
+                    conn.execute("BEGIN")
+                    conn.execute(sql.LOCK_SQL, (sql.LOCK_CLASS, self.session))
+                    tx = self._tx = PgWriteTx(self, conn)
+                    yield tx  # a block that raises leaves the transaction open: ended below, after the sync
+                    conn.execute("COMMIT")  # sent with the pipeline's closing sync; a refusal fails it
+            except psycopg.Error as exc:
+                raise self._failure("write", exc) from None
+            finally:
+                if tx is not None:
                     tx._open = False
-                    self._tx = None
+                self._tx = None
+                self._end_failed_transaction(conn)
+
+    def _end_failed_transaction(self, conn: Any) -> None:
+        """A block that raised (a command refused, an error of the server's, which then skipped to the sync) leaves
+        its transaction open or failed: ended here, so the lock goes and the next write begins afresh."""
+        psycopg = _psycopg()
+        if conn.closed or conn.broken:
+            return
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            with suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
 
     def append(self, events: list[dict[str, Any]]) -> list[StoredEvent]:
         """One command's events, appended on whatever the log holds now: one statement, one round trip (the
@@ -383,18 +404,13 @@ class PostgresStore:
         return self._conn
 
     @contextmanager
-    def _guard_tx(self, action: str, *, pipelined: bool = False) -> Iterator[Any]:
-        """One transaction on the store's connection, under the store's lock; committed when the block ends.
-
-        pipelined: statements are sent without waiting for each other's answers, until one is read (libpq's
-        pipeline mode; each still runs as its own statement, with its own snapshot). A write then costs two round
-        trips (begin, lock and the head read; the rows and commit), which is time the session's lock is held.
-        """
+    def _guard_tx(self, action: str) -> Iterator[Any]:
+        """One transaction on the store's connection, under the store's lock; committed when the block ends."""
         with self._lock:
             conn = self._guard(action, self._live)
             psycopg = _psycopg()
             try:
-                with conn.pipeline() if pipelined else nullcontext(), conn.transaction():
+                with conn.transaction():
                     yield conn
             except psycopg.Error as exc:
                 raise self._failure(action, exc) from None
