@@ -211,12 +211,18 @@ class TtxApp(App[None]):
         self.role = role
         self.log_seq = self.controller.state.next_seq - 1
         self.sub_title = shown.one_line(f"{live.scenario.title} — {self.controller.path.name}")
-        self.controller.arrive(role.kind, role.nation)
+        # Said once the console is on screen: saying it is a write to the store (an fsync, some 20 ms) that
+        # nothing on the first screen waits for.
+        self.call_after_refresh(self._arrive, self.controller, role)
         if self._poll_timer is None:
             self._poll_timer = self.set_interval(self.config.poll_seconds, self._poll)
         if self._heartbeat is None:
             self._heartbeat = self.set_interval(HEARTBEAT_SECONDS, self._beat)
         self.push_screen(self.screen_for(role))
+
+    def _arrive(self, controller: SessionController, role: Role) -> None:
+        if controller is self.controller:  # not a console left for another before it was drawn
+            controller.arrive(role.kind, role.nation)
 
     def screen_for(self, role: Role) -> Screen[Any]:
         assert self.controller is not None
