@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from harness import FIXTURES, TUTORIAL, in_process
 
+from exercise.engine.text import reflow
 from exercise.live import LiveSession
 from exercise.report import build, write_report
 
@@ -34,7 +35,9 @@ def test_each_inject_says_how_it_was_delivered_and_what_it_said(session_db: Path
     port = rows["port-outage"]
     assert port.delivery.startswith("Intelligence from National CERT to Republic of Maren")
     assert port.delivery.endswith("released on schedule (turn 1)")
-    assert port.text == stored["port-outage"]["control"].text.strip()
+    # The stored words, their hard-wrapped lines joined into paragraphs (`reflow`), nothing else changed.
+    assert port.text == reflow(stored["port-outage"]["control"].text)
+    assert port.text.split() == stored["port-outage"]["control"].text.split()
     assert rows["cable-cut"].delivery.endswith("released by control")  # the script's {release: cable-cut}
     never = [m for m in report.msel if m.released == "not released"]
     assert never and all(m.text == "" and m.delivery.endswith("not released") for m in never)

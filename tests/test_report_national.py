@@ -11,6 +11,7 @@ from test_national_outcomes import mini_with
 from test_report_formats import pdf_pages
 
 from exercise.engine.outcomes import NO_RESULT, national_results
+from exercise.engine.text import FSI, PDI
 from exercise.live import LiveSession
 from exercise.report import build, write_report
 
@@ -18,6 +19,7 @@ from exercise.report import build, write_report
 # and a right-to-left run.
 HOSTILE_TITLE = "<b>Re-elected</b> | *by* [a](javascript:x)"
 HOSTILE_TEXT = "# Not a heading\\n\\u001b[31m red \\u05e9\\u05dc\\u05d5\\u05dd 12 <script>x</script>"
+RTL_PLAYER = "וועדת החוץ 3"
 NATIONS = f"""\
   - id: norvia
     name: Norvia
@@ -35,7 +37,8 @@ NATIONS = f"""\
 def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("national")
     (folder / "s.yaml").write_text(mini_with(NATIONS), encoding="utf-8")
-    done = in_process("run", folder / "s.yaml", "--db", folder / "s.sqlite", "--bots", "--seed", 2)
+    done = in_process("run", folder / "s.yaml", "--db", folder / "s.sqlite", "--bots", "--seed", 2,
+                      "--player", f"kessland={RTL_PLAYER}")
     assert done.returncode == 0, done.stderr
     return folder / "s.sqlite"
 
@@ -85,3 +88,9 @@ def test_a_scenario_without_national_outcomes_shows_no_empty_section(tmp_path: P
     assert build(tmp_path / "m.sqlite").overview.results == []
     (md,) = write_report(tmp_path / "m.sqlite", ["md"], tmp_path)
     assert "own result" not in md.read_text(encoding="utf-8")
+
+
+def test_a_right_to_left_player_name_keeps_how_the_nation_was_played_after_it(played: Path) -> None:
+    # Seen on a PDF page: 'Saldovia: (bot, cautious) 3 ...' with the Hebrew name pulling the brackets to its left.
+    kessland = {n.id: n for n in build(played).overview.nations}["kessland"]
+    assert kessland.played_by == f"{FSI}{RTL_PLAYER}{PDI} (bot, self-interested)"

@@ -93,3 +93,27 @@ def without_isolates(text: str) -> str:
         if depth < 0:
             return text
     return _ISOLATE_MARKS.sub("", text) if depth == 0 else text
+
+
+# Spaces and tabs only, and lines split at '\n' only: str.split() and str.strip() would also take the control
+# characters Unicode counts as line breaks or spaces (\x1c, \x85, \u2028...), which `visible` is to show.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*\n")  # one blank line or more
+_OWN_LINE = re.compile(r"^(?:  |\t|[ \t]*(?:[-*•]|\d+[.)])[ \t]|[ \t]*\|)")  # indented, a list item, a table row
+_BLANK = " \t\n"
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a paragraph, so the terminal (or a report's column) wraps it to its own
+    width instead of at the author's editor width (a YAML block keeps every line break as written). Blank lines
+    part paragraphs (one, however many were written); an indented line, a list item ('-', '*', '•', '1.', '1)')
+    and a table row ('|') keep a line of their own. Only spaces and line breaks change."""
+    out: list[str] = []
+    for para in _PARAGRAPH_BREAK.split(text.strip(_BLANK)):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if lines and not _OWN_LINE.match(line):
+                lines[-1] = lines[-1].rstrip(_BLANK) + " " + line.strip(_BLANK)
+            else:
+                lines.append(line.rstrip(_BLANK))
+        out.append("\n".join(lines))
+    return "\n\n".join(out)

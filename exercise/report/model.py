@@ -19,6 +19,7 @@ from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
 from ..engine.outcomes import national_results
 from ..engine.session import Session
 from ..engine.state import Entry, State
+from ..engine.text import reflow
 from ..store import LogFacts
 from . import record
 from .charts import build_figures
@@ -150,7 +151,7 @@ class _Builder:
             facts=self.facts(), results=self.results(), results_note=results_note(st.ended is not None))
 
     def results(self) -> list[NationResult]:
-        return [NationResult(r.nation, line(r.name), line(r.title), block(r.text), r.outcome is not None)
+        return [NationResult(r.nation, line(r.name), line(r.title), block(reflow(r.text)), r.outcome is not None)
                 for r in national_results(self.state)]
 
     def facts(self) -> list[tuple[str, str]]:
@@ -337,7 +338,8 @@ class _Builder:
 
 def _played_by(named: str, who: str) -> str:
     """'Cdr. Ada Lovelace (bot, hawkish)': who was named at set-up, with how the nation was played; else how."""
-    return f"{named} ({line(player_tag_words(who))})" if named else line(player_words(who))
+    # `part`: a right-to-left name would otherwise pull '(bot, cautious)' to its left.
+    return f"{part(named)} ({line(player_tag_words(who))})" if named else line(player_words(who))
 
 
 def _own_rationale(ev: Event) -> str:

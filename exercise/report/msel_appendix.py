@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..engine import chronology, words
 from ..engine.events import DecisionTaken, InjectReleased, InjectWritten, VoteCast
 from ..engine.inject_words import CONTROL
+from ..engine.text import reflow
 from .outside import block, line, part, sentence
 from .sections import MselPlayed
 
@@ -73,6 +74,7 @@ def _text_as_released(b: _Builder, inject_id: str) -> tuple[str, list[tuple[str,
     if not said:
         return "", []
     main = said.get(CONTROL) or next(iter(said.values()))
-    variants = [(line(b.sc.name_of(reader)), block(w.text.strip())) for reader, w in said.items()
+    # Reflowed: a YAML block keeps the author's line breaks, which a narrow column broke again mid-line.
+    variants = [(line(b.sc.name_of(reader)), block(reflow(w.text))) for reader, w in said.items()
                 if reader != CONTROL and w.text.strip() != main.text.strip()]
-    return block(main.text.strip()), variants
+    return block(reflow(main.text)), variants

@@ -24,7 +24,6 @@ marks around the names they quote, so `visible` and `one_line` here take them ou
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rich.cells import cell_len
@@ -35,6 +34,7 @@ from rich.text import Text
 from textual.content import Content
 
 from ..engine import text as rules
+from ..engine.text import reflow as reflow  # the one rule, shared with the reports
 
 __all__ = ["Hanging", "Lines", "label", "one_line", "plain", "plain_line", "reflow", "visible"]
 
@@ -62,30 +62,6 @@ def plain_line(text: str, style: StyleType = "") -> Text:
 def label(text: str) -> Content:
     """One line of outside text as Textual Content: for a tab, a button, a check box, a border title."""
     return Content(one_line(text))
-
-
-# Spaces and tabs only, and lines split at '\n' only: str.split() and str.strip() would also take the control
-# characters Unicode counts as line breaks or spaces (\x1c, \x85, \u2028...), which `visible` is to show.
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)*\n")  # one blank line or more
-_OWN_LINE = re.compile(r"^(?:  |\t|[ \t]*(?:[-*•]|\d+[.)])[ \t]|[ \t]*\|)")  # indented, a list item, a table row
-_BLANK = " \t\n"
-
-
-def reflow(text: str) -> str:
-    """Join the hard-wrapped lines of a paragraph, so the terminal wraps it to the panel's width instead of at
-    the author's editor width (a YAML block keeps every line break as written). Blank lines part paragraphs
-    (one, however many were written); an indented line, a list item ('-', '*', '•', '1.', '1)') and a table
-    row ('|') keep a line of their own. Only spaces and line breaks change: `plain` comes after."""
-    out: list[str] = []
-    for para in _PARAGRAPH_BREAK.split(text.strip(_BLANK)):
-        lines: list[str] = []
-        for line in para.split("\n"):
-            if lines and not _OWN_LINE.match(line):
-                lines[-1] = lines[-1].rstrip(_BLANK) + " " + line.strip(_BLANK)
-            else:
-                lines.append(line.rstrip(_BLANK))
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
 
 
 class Hanging:
