@@ -93,6 +93,8 @@ class ControlDraft(_Base):
     _control_now: dict[str, str] | None = None  # the draft as the screens last showed it
     _control_saved: dict[str, str] | None = None  # as last written
     _place_saved: str | None = None
+    _tab_wanted: str | None = None  # the tab to come back to, once the tabs have shown their first
+    _tabs_ready = False
 
     if TYPE_CHECKING:
         def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
@@ -103,8 +105,10 @@ class ControlDraft(_Base):
         def _observed(self, result: Any) -> None: ...
 
     def on_mount(self) -> None:
-        # FacilitatorScreen's own on_mount runs first (Textual calls each class's handler in turn).
-        self.call_after_refresh(self._restore_control_draft)
+        # FacilitatorScreen's own on_mount runs first (Textual calls each class's handler in turn) and focuses the
+        # MSEL, which the app does later, from its own queue: queued behind it, a tab restored here is not pulled
+        # back to the MSEL's pane by that focus.
+        self.app.call_later(self._restore_control_draft)
 
     def on_unmount(self) -> None:
         if self._control_timer is not None:
@@ -164,8 +168,37 @@ class ControlDraft(_Base):
         inject, tab = place.get("inject"), place.get("tab")
         if isinstance(inject, str) and inject:
             self.query_one(MselTable).select(inject)
-        if isinstance(tab, str) and tab in TABS:
-            self.action_tab(TABS[tab])
+        if isinstance(tab, str) and tab in TABS and tab != "msel":
+            self._tab_wanted = TABS[tab]
+            if self._tabs_ready:
+                self.app.call_later(self._show_wanted_tab)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # The tabs announce their first tab once, some time after the screen is mounted, and the screen then
+        # focuses that tab's pane (pulling the tabs back to it): a tab restored before would not stay.
+        if not self._tabs_ready:
+            self._tabs_ready = True
+            if self._tab_wanted is not None:
+                self.app.call_later(self._show_wanted_tab)
+
+    def _show_wanted_tab(self, tries: int = 10) -> None:
+        """Show the tab the console had. Focus messages queued while the screen was being built (the MSEL's,
+        its pane's) can still pull the tabs back once: looked at again a moment later, a few times, until the
+        tab stays."""
+        tab = self._tab_wanted
+        if tab is None:
+            return
+        try:
+            active = self.query_one("#tabs", TabbedContent).active
+        except NoMatches:
+            return
+        pane = "traffic-tab" if tab == "traffic" else tab
+        if active != pane:
+            self.action_tab(tab)
+        if tries:
+            self.set_timer(0.1, lambda: self._show_wanted_tab(tries - 1))
+        else:
+            self._tab_wanted = None
 
     async def _restore_control_draft(self) -> None:
         self._restore_place()
