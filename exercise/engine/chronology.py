@@ -30,7 +30,7 @@ from .events import (
 )
 from .inject_words import CONTROL, inject_words
 from .session import Session
-from .state import State
+from .state import Entry, State
 from .text import isolate
 from .views import describe, words_of
 
@@ -50,17 +50,24 @@ class TimelineItem:
 
 def timeline(state: State) -> list[TimelineItem]:
     """Every event in order with the scenario turn it happened in (retracted ones marked, not hidden)."""
-    sc = state.scenario
     out = []
     turn = 1
     for e in state.log:
         ev = e.event
         if isinstance(ev, ClockAdvanced) and e.seq not in state.retracted:
             turn = ev.turn
-        actor = _actor(ev)
-        out.append(TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
-                                describe(sc, ev, state=state), e.seq in state.retracted, own_rationale(ev)))
+        out.append(timeline_item(state, e, turn))
     return out
+
+
+def timeline_item(state: State, e: Entry, turn: int) -> TimelineItem:
+    """One event of `timeline`, in the `turn` it happened in: for a reader that walks the log itself (a report of a
+    million events makes its rows as it writes them)."""
+    sc = state.scenario
+    ev = e.event
+    actor = _actor(ev)
+    return TimelineItem(e.seq, turn, sc.time_of(turn), e.at, ev.type, sc.name_of(actor) if actor else "",
+                        describe(sc, ev, state=state), e.seq in state.retracted, own_rationale(ev))
 
 
 def visible_to(state: State, nation: str, since: int = 0) -> list[TimelineItem]:

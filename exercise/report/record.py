@@ -3,13 +3,18 @@ activity (appendix A) and the digest of the event log with its verification (app
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..engine import chronology, views
 from ..engine.compile import CompiledScenario
 from ..engine.events import (
     Adjudicated,
+    ClockAdvanced,
     DecisionTaken,
+    Event,
     EventRetracted,
     InjectReleased,
     InjectWritten,
@@ -21,7 +26,7 @@ from ..engine.events import (
 )
 from ..engine.state import Entry, State
 from ..store import GENESIS_HASH, LogFacts
-from .outside import block, line, part, sentence
+from .outside import block, guard_tree, line, part, sentence
 from .sections import Digest, Overview, Participants, TimelineRow, TurnBlock
 from .wording import wall_clock
 
@@ -36,27 +41,70 @@ KIND_LABELS = {
 }
 
 
-def timeline(sc: CompiledScenario, state: State, entry: dict[int, Entry]) -> list[TurnBlock]:
-    """The events turn by turn, retracted ones marked; `entry` is the log by seq. What people wrote (a message,
-    a rationale, an observation, a reason) is the row's detail, shown as written but for its control characters."""
-    blocks: list[TurnBlock] = []
-    current: TurnBlock | None = None
-    for item in chronology.timeline(state):
-        kind = item.type
-        if kind == "ClockAdvanced":
-            continue
-        if current is None or current.turn != item.turn:
-            current = TurnBlock(item.turn, item.time, [])
-            blocks.append(current)
-        ev = entry[item.seq].event
+# A timeline of more events than this is made again each time it is read (each format of the report reads it
+# once), a row at a time, instead of being kept: a million events' rows would take about a gigabyte.
+KEEP_UP_TO = 50_000
+
+
+class Timeline:
+    """Section 5: the events turn by turn, retracted ones marked, as `TurnBlock`s whose rows are made as they are
+    read. What people wrote (a message, a rationale, an observation, a reason) is the row's detail, shown as
+    written but for its control characters. Read it as the templates do: each block's rows before the next block."""
+
+    def __init__(self, sc: CompiledScenario, state: State) -> None:
+        self.sc, self.state = sc, state
+        self._kept: list[TurnBlock] | None = None
+        self._names: dict[str, tuple[str, str]] = {}  # id -> (its name on one line, isolated for a sentence)
+
+    def __iter__(self) -> Iterator[TurnBlock]:
+        if self._kept is not None:
+            return iter(self._kept)
+        if len(self.state.log) <= KEEP_UP_TO:
+            self._kept = [TurnBlock(b.turn, b.time, list(b.rows)) for b in self._blocks()]
+            return iter(self._kept)
+        return self._blocks()
+
+    def _blocks(self) -> Iterator[TurnBlock]:
+        time_of = self.sc.time_of
+        for turn, rows in groupby(self._rows(), key=itemgetter(0)):
+            yield TurnBlock(turn, time_of(turn), (row for _, row in rows))
+
+    def _rows(self) -> Iterator[tuple[int, TimelineRow]]:
+        state = self.state
+        retracted = state.retracted
+        turn = 1
+        for e in state.log:
+            ev = e.event
+            if isinstance(ev, ClockAdvanced):
+                if e.seq not in retracted:
+                    turn = ev.turn
+                continue
+            if isinstance(ev, MessageSent):  # most of a long log: made here, without the engine's sentence
+                row = self._message(e.seq, e.at, ev, e.seq in retracted)
+            else:
+                row = self._row(chronology.timeline_item(state, e, turn), ev)
+            guard_tree(row)
+            yield turn, row
+
+    def _name(self, who: str) -> tuple[str, str]:
+        named = self._names.get(who)
+        if named is None:
+            name = self.sc.name_of(who)
+            named = self._names[who] = (line(name), part(name))
+        return named
+
+    def _message(self, seq: int, at: str | None, ev: MessageSent, retracted: bool) -> TimelineRow:
+        shown, sender = self._name(ev.sender)
+        to = ", ".join("everyone" if t == "all" else self._name(t)[1] for t in ev.to)
+        summary = f"{sender} → {to}" + (f" ({part(ev.channel)})" if ev.channel != "direct" else "")
+        return TimelineRow(seq, wall_clock(at, True), "Message", shown if ev.sender else "", sentence(summary),
+                           block(ev.text.strip()), retracted)
+
+    def _row(self, item: chronology.TimelineItem, ev: Event) -> TimelineRow:
+        state = self.state
         detail = ""
         summary = item.summary
-        if isinstance(ev, MessageSent):
-            to = ", ".join("everyone" if t == "all" else part(sc.name_of(t)) for t in ev.to)
-            summary = f"{part(sc.name_of(ev.sender))} → {to}" + (
-                f" ({part(ev.channel)})" if ev.channel != "direct" else "")
-            detail = ev.text
-        elif isinstance(ev, (DecisionTaken, VoteCast)):
+        if isinstance(ev, (DecisionTaken, VoteCast)):
             detail = chronology.own_rationale(ev)  # none for a default or an organisation: the summary says it
         elif isinstance(ev, ObservationNoted):
             summary = ev.kind.capitalize() + (f" on {part(ev.objective)}" if ev.objective else "") + (
@@ -70,9 +118,13 @@ def timeline(sc: CompiledScenario, state: State, entry: dict[int, Entry]) -> lis
             detail = said.outcomes[ev.outcome] if said and 0 <= ev.outcome < len(said.outcomes) else ""
         elif isinstance(ev, SessionPaused):
             detail = ev.reason
-        current.rows.append(TimelineRow(item.seq, wall_clock(item.wall, True), KIND_LABELS.get(kind, kind),
-                                        line(item.actor), sentence(summary), block(detail.strip()), item.retracted))
-    return blocks
+        return TimelineRow(item.seq, wall_clock(item.wall, True), KIND_LABELS.get(item.type, item.type),
+                           line(item.actor), sentence(summary), block(detail.strip()), item.retracted)
+
+
+def timeline(sc: CompiledScenario, state: State, entry: object = None) -> Timeline:
+    """The report's timeline (`Timeline`); `entry`, the log by seq, is no longer needed: the log is read in order."""
+    return Timeline(sc, state)
 
 
 def participants(state: State, live: list[Entry], overview: Overview) -> Participants:

@@ -4,6 +4,7 @@ lay out. The report model (`model.py`) fills them; nothing here computes anythin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..engine import views
@@ -143,7 +144,7 @@ class TimelineRow:
 class TurnBlock:
     turn: int
     time: str
-    rows: list[TimelineRow]
+    rows: Iterable[TimelineRow]  # a long log's are made as they are read (`record.Timeline`): read them once
 
 
 @dataclass
@@ -286,7 +287,7 @@ class Report:
     general: list[ObsView]
     hotwash: list[ObsView]
     improvement_plan: list[IPRow]
-    timeline: list[TurnBlock]
+    timeline: Iterable[TurnBlock]  # `record.Timeline`: each block's rows read before the next block
     figures: list[fg.Figure]
     participants: Participants
     msel: list[MselPlayed]
