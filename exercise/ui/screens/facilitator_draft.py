@@ -24,6 +24,7 @@ from ..widgets.messages import MessagePanel
 from ..widgets.msel_table import MselTable
 from .dialogs import AdjudicateDialog, ObservationDialog, WriteInjectDialog
 from .dialogs.base import Dialog
+from .tab_place import show_tab
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -181,24 +182,10 @@ class ControlDraft(_Base):
             if self._tab_wanted is not None:
                 self.app.call_later(self._show_wanted_tab)
 
-    def _show_wanted_tab(self, tries: int = 10) -> None:
-        """Show the tab the console had. Focus messages queued while the screen was being built (the MSEL's,
-        its pane's) can still pull the tabs back once: looked at again a moment later, a few times, until the
-        tab stays."""
-        tab = self._tab_wanted
-        if tab is None:
-            return
-        try:
-            active = self.query_one("#tabs", TabbedContent).active
-        except NoMatches:
-            return
-        pane = "traffic-tab" if tab == "traffic" else tab
-        if active != pane:
-            self.action_tab(tab)
-        if tries:
-            self.set_timer(0.1, lambda: self._show_wanted_tab(tries - 1))
-        else:
-            self._tab_wanted = None
+    def _show_wanted_tab(self) -> None:
+        tab, self._tab_wanted = self._tab_wanted, None
+        if tab is not None:
+            show_tab(self, "traffic-tab" if tab == "traffic" else tab, lambda: self.action_tab(tab))
 
     async def _restore_control_draft(self) -> None:
         self._restore_place()

@@ -29,12 +29,13 @@ from ..widgets.keys_footer import KeysFooter
 from ..widgets.log_text import LogText
 from ..widgets.messages import MessagePanel
 from ..widgets.state_panel import StatePanel
+from .observer_place import ObserverPlace
 from .observer_texts import situation_text, status_text, timeline_text
 
 TABS = ("situation", "injects", "messages", "state", "timeline")
 
 
-class ObserverScreen(Screen[None]):
+class ObserverScreen(ObserverPlace, Screen[None]):
     CSS_PATH = "observer.tcss"
     ACTIONS: ClassVar[list[Action]] = [
         Action("Situation", "tab('situation')", "The situation every role reads, and who takes part", key="1",
