@@ -8,7 +8,7 @@ from pathlib import Path
 from harness import in_process
 
 from exercise.engine.text import reflow
-from exercise.report import build
+from exercise.report import build, write_report
 
 WRAPPED = '''\
     text: |
@@ -35,3 +35,7 @@ def test_the_msel_appendix_shows_inject_text_as_paragraphs(tmp_path: Path) -> No
     row = next(m for m in build(tmp_path / "s.sqlite").msel if m.id == "grid-down")
     assert row.text == ("First line of a paragraph that the author wrapped at their editor's width.\n\n"
                         "- a list item stays\n- on its own line")
+    # Markdown's table cell keeps the paragraphs and list lines apart (a cell holds no line break of its own).
+    (md,) = write_report(tmp_path / "s.sqlite", ["md"], tmp_path)
+    assert ("| First line of a paragraph that the author wrapped at their editor's width.<br><br>- a list item stays"
+            "<br>- on its own line |") in md.read_text(encoding="utf-8")

@@ -190,7 +190,8 @@ class _Writer(Doc):
             rows = [["", "", "", "No area for improvement was recorded.", "", "", "", "", "", ""]]
         self.table(["#", "Core capability", "Capability element", "Issue / area for improvement", "Root cause",
                     "Corrective action", "Responsible organisation", "Point of contact", "Start", "Completion"], rows,
-                   [0.8, 2.6, 2.0, 4.4, 3.4, 5.2, 2.5, 2.1, 1.5, 1.5], 8)  # 26 cm: the landscape page's 26.1
+                   [0.8, 2.5, 2.0, 4.2, 3.1, 5.0, 2.5, 2.1, 1.9, 1.9], 8)  # 26 cm: within the landscape page's 26.1
+        # width; 1.9 cm holds a date (2027-01-15) and 'Completion' on one line at 8 pt
 
     def record(self) -> None:
         r = self.r
