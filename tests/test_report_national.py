@@ -94,3 +94,17 @@ def test_a_right_to_left_player_name_keeps_how_the_nation_was_played_after_it(pl
     # Seen on a PDF page: 'Saldovia: (bot, cautious) 3 ...' with the Hebrew name pulling the brackets to its left.
     kessland = {n.id: n for n in build(played).overview.nations}["kessland"]
     assert kessland.played_by == f"{FSI}{RTL_PLAYER}{PDI} (bot, self-interested)"
+
+
+def test_the_comparison_sets_each_nations_result_side_by_side(played: Path, tmp_path: Path) -> None:
+    from exercise.report.compare import compare_sessions, write_comparison
+
+    other = tmp_path / "t.sqlite"
+    done = in_process("run", played.parent / "s.yaml", "--db", other, "--bots", "--seed", 3)
+    assert done.returncode == 0, done.stderr
+    c = compare_sessions([played, other])
+    assert c.pairs[0].results == [("Norvia", HOSTILE_TITLE, HOSTILE_TITLE), ("Kessland", NO_RESULT, NO_RESULT)]
+    assert f"Kessland: {FSI}{RTL_PLAYER}{PDI} (bot, self-interested)" in c.sessions[0].players
+    paths = write_comparison([played, other], ["md", "html"], tmp_path)
+    md = next(p for p in paths if p.suffix == ".md").read_text(encoding="utf-8")
+    assert "### Each nation's own result" in md and "| Kessland | no result reached | *the same* |" in md

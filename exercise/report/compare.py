@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..engine import analysis, comparison, views, words
 from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, VoteCast
+from ..engine.outcomes import national_results
 from ..engine.state import State
 from . import figures as fg
 from . import record
@@ -25,6 +26,7 @@ from .wording import (
     duration,
     key_label,
     num,
+    player_tag_words,
     player_words,
     short_name,
     var_label,
@@ -92,6 +94,8 @@ class Pair:
     released_only_other: list[str]
     ending_base: str
     ending_other: str
+    # Each nation's own result in the two sessions (`engine.outcomes`): (nation, in the baseline, in the other)
+    results: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -135,8 +139,11 @@ def _info(letter: str, live: LiveSession) -> SessionInfo:
     rows = live.store.read()
     first, last = (rows[0].wall, rows[-1].wall) if rows else (None, None)
     teams = st.started.teams if st.started else {}
-    players = "; ".join(f"{part(short_name(sc, n))}: {player_words(who)}" for n, who in teams.items()
-                        if n in sc.nations)
+    named = st.started.players if st.started else {}
+    # Who was named at set-up comes first, as in each session's own report: 'Norvald: Cdr. Ada (bot, hawkish)'.
+    players = "; ".join(f"{part(short_name(sc, n))}: " + (f"{part(named[n])} ({player_tag_words(who)})" if named.get(n)
+                                                           else player_words(who))
+                        for n, who in teams.items() if n in sc.nations)
     return SessionInfo(letter, line(live.store.path.name),
                        f"{wall_date(first)} ({duration(analysis.seconds_between(first, last))})",
                        st.seed, st.started.mode if st.started else "", players,
@@ -210,9 +217,11 @@ def _pair(base: SessionInfo, other: SessionInfo, a: LiveSession, b: LiveSession)
     headline.append(f"Both ended \u201c{part(base.ending)}\u201d." if same_end else
                     f"{base.letter} ended \u201c{part(base.ending)}\u201d; {other.letter} ended "
                     f"\u201c{part(other.ending)}\u201d.")
+    theirs = {r.nation: r.title for r in national_results(b.state)}
+    results = [(part(r.name), line(r.title), line(theirs.get(r.nation, ""))) for r in national_results(a.state)]
     return Pair(base, other, div.same_version, headline, first, diverged, agreed, final,
                 [_title(a.state, i) for i in div.released_only_a],
-                [_title(b.state, i) for i in div.released_only_b], base.ending, other.ending)
+                [_title(b.state, i) for i in div.released_only_b], base.ending, other.ending, results)
 
 
 def _figures(lives: list[LiveSession], infos: list[SessionInfo]) -> list[fg.Figure]:

@@ -54,6 +54,11 @@ def write_comparison_docx(c: Comparison, path: Path) -> Path:
                 [[t(f.label), f.base, f.other, f.difference + (f" ({f.judgement})" if f.judgement else "")]
                  for f in p.final], [8, 2, 2, 5])
         w.para(f"Ending: {p.base.letter}: {t(p.ending_base)}; {p.other.letter}: {t(p.ending_other)}.", bold=True)
+        if p.results:
+            w.heading("Each nation's own result", 2)
+            w.table(["Nation", f"In {p.base.letter}", f"In {p.other.letter}"],
+                    [[t(nation), t(base), [("i", "the same")] if other == base else [("b", t(other))]]
+                     for nation, base, other in p.results], [5, 6, 6])
     w.heading("The state over scenario time", 1, page_break=True)
     for f in c.figures_in("state"):
         w.figure(f, 9.5)
