@@ -52,6 +52,7 @@ def test_legends_name_every_symbol_drawn(fast: Path) -> None:
 
 def test_value_axes_have_a_title_and_fit_the_values() -> None:
     assert fg.axis_top(0, 400, 100) == 100 and fg.axis_top(0, 100, 80) == 100 and fg.axis_top(0, 400, 130) == 150
+    assert fg.axis_top(0, 100, 0) == 10 and fg.axis_top(0, 100, 3) == 10  # a flat 0 is not drawn against 'to 1'
     f = fg.line_chart("x", "T", "d", ["start", "1"], [fg.Series("Displaced", [10, 90])], 0, 100, "turn",
                       "Displaced people (scale 0–400, axis to 100; lower is better)")
     assert "Displaced people (scale 0–400, axis to 100; lower is better)" in _texts(f)

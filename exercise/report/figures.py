@@ -147,9 +147,11 @@ def fmt_value(v: float) -> str:
 
 def axis_top(lo: float, hi: float, data_hi: float) -> float:
     """Where a value axis ends: the scale's top, unless the values stay below 60% of it; then the first tick at or
-    above the highest value, so that a 0–400 scale whose values reach 100 is not drawn as a flat line."""
+    above the highest value, so that a 0–400 scale whose values reach 100 is not drawn as a flat line. Never below
+    a tenth of the scale: a value that stays at 0 on a 0–100 scale read 'axis to 1', as if 1 were its top."""
     if data_hi > lo + 0.6 * (hi - lo):
         return hi
+    data_hi = max(data_hi, lo + 0.1 * (hi - lo))
     ticks = nice_ticks(lo, max(data_hi, lo + 1e-9), 5)
     if ticks[-1] < data_hi - 1e-9:
         ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else data_hi - lo))
