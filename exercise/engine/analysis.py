@@ -20,7 +20,7 @@ from .events import (
     SessionEnded,
     VoteCast,
 )
-from .state import State
+from .state import Entry, State
 
 EVIDENCE_FALLBACK = 3
 
@@ -128,10 +128,17 @@ class TeamLatency:
         return max(x.turns for x in d) if d else None
 
 
+def _at(log: list[Entry], seq: int) -> str | None:
+    """The wall time of event `seq`: at its place in the log (no dict of every event's), else looked for."""
+    if 0 < seq <= len(log) and log[seq - 1].seq == seq:
+        return log[seq - 1].at
+    return next((e.at for e in log if e.seq == seq), None)
+
+
 def decision_latencies(state: State) -> list[Latency]:
     """Every live decision and vote, in log order, with its latency from the inject's release."""
     turns = turns_by_seq(state)
-    at = {e.seq: e.at for e in state.log}
+    log = state.log
     out: list[Latency] = []
     for e in state.live_entries():
         ev = e.event
@@ -146,7 +153,7 @@ def decision_latencies(state: State) -> list[Latency]:
         if rseq is None:
             continue
         out.append(Latency(team, ev.inject, option, by, rseq, e.seq, turns[rseq], turns[e.seq],
-                           seconds_between(at.get(rseq), e.at)))
+                           seconds_between(_at(log, rseq), e.at)))
     return out
 
 

@@ -77,14 +77,20 @@ def render_html(report: Report, template_dir: str | Path | None = None, *, for_p
 
 
 def render_markdown(report: Report, stem: str = "report", template_dir: str | Path | None = None) -> str:
+    from .render import render
+
+    return render("md", "report.md.j2", _md_context(report, stem), template_dir)
+
+
+def _md_context(report: Report, stem: str) -> dict[str, object]:
     from urllib.parse import quote
 
-    from .render import MdSafe, render
+    from .render import MdSafe
 
     files = {f.id: MdSafe(quote(f"{figure_dir_name(stem)}/{f.id}.svg")) for f in report.figures}
     if report.region_map is not None:
         files[MAP_FILE_ID] = MdSafe(quote(f"{figure_dir_name(stem)}/{MAP_FILE_ID}.svg"))
-    return render("md", "report.md.j2", {"r": report, "figure_files": files}, template_dir)
+    return {"r": report, "figure_files": files}
 
 
 def parse_formats(formats: str | Iterable[str]) -> list[str]:
@@ -98,6 +104,8 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
                   template_dir: str | Path | None = None) -> list[Path]:
     """Write one report model in each format; returns the report files, one per format, in order.
     Markdown also writes its figures as SVG files in `<stem>-figures/` beside it."""
+    from .render import render_to
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for fmt in formats:
@@ -108,11 +116,10 @@ def write_outputs(report: Report, formats: list[str], out_dir: Path, stem: str,
                 (fig_dir / f"{f.id}.svg").write_text(f.svg + "\n", encoding="utf-8")
             if report.region_map is not None:  # the scenario's map, as checked when the session's copy loaded
                 (fig_dir / f"{MAP_FILE_ID}.svg").write_bytes(report.region_map.svg)
-            path = out_dir / f"{stem}.md"
-            path.write_text(render_markdown(report, stem, template_dir), encoding="utf-8")
+            # Both written as they are made (render_to): a long log's report is never one string in memory.
+            path = render_to(out_dir / f"{stem}.md", "md", "report.md.j2", _md_context(report, stem), template_dir)
         elif fmt == "html":
-            path = out_dir / f"{stem}.html"
-            path.write_text(render_html(report, template_dir), encoding="utf-8")
+            path = render_to(out_dir / f"{stem}.html", "html", "report.html.j2", {"r": report}, template_dir)
         elif fmt == "pdf":
             from .pdf import write_pdf
 

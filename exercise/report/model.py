@@ -18,7 +18,7 @@ from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
 from ..engine.outcomes import national_results
 from ..engine.session import Session
-from ..engine.state import Entry, State
+from ..engine.state import State
 from ..engine.text import reflow
 from ..store import LogFacts
 from . import record
@@ -70,7 +70,7 @@ class _Builder:
         self.sc, self.state, self.session = sc, state, session
         self.log_facts = facts
         self.turns = analysis.turns_by_seq(state)
-        self.entry: dict[int, Entry] = {e.seq: e for e in state.log}
+        self.entry = record.BySeq(state.log)
         self.live = state.live_entries()
         self.observations = analysis.observations(state)
         self._obs: dict[int, ObsView] = {}
@@ -375,7 +375,7 @@ def build_report(live: LiveSession, *, facts: LogFacts | None = None, verify: bo
         general=general,
         hotwash=hotwash,
         improvement_plan=ip,
-        timeline=record.timeline(sc, state, b.entry),
+        timeline=record.timeline(sc, state),
         figures=build_figures(sc, state),
         participants=record.participants(state, b.live, overview),
         msel=b.msel(),

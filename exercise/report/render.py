@@ -22,6 +22,7 @@ organisation may replace one partial (its letterhead, the stylesheet) and keep t
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -206,3 +207,28 @@ def _md_safe(value: object) -> MdSafe:
 def render(kind: str, name: str, context: Mapping[str, object], template_dir: str | Path | None = None) -> str:
     env = environment(kind, template_dir)
     return env.get_template(name).render(**context)
+
+
+_CHUNKS = 4096  # template pieces joined per write: a few hundred KB
+
+
+def render_to(path: Path, kind: str, name: str, context: Mapping[str, object],
+              template_dir: str | Path | None = None) -> Path:
+    """`render` written to `path` as it is made, never whole in memory (a million events' timeline is about
+    400 MB of HTML; as one string, twice that once one character is not ASCII). It goes to a file beside `path`,
+    moved there once complete: a template that fails half-way leaves no half report."""
+    template = environment(kind, template_dir).get_template(name)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", encoding="utf-8") as fh:
+            pieces: list[str] = []
+            for piece in template.generate(**context):
+                pieces.append(piece)
+                if len(pieces) >= _CHUNKS:
+                    fh.write("".join(pieces))
+                    pieces.clear()
+            fh.write("".join(pieces))
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
