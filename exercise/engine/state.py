@@ -35,7 +35,7 @@ from .events import (
 from .inject_words import ended_text, released_words
 
 
-@dataclass
+@dataclass(slots=True)  # a log may hold a million: 40 bytes each fewer than with an instance dict
 class Entry:
     """An event at its place in the log; `at` is the wall time the store stamped (None in memory)."""
 
