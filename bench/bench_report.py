@@ -1,11 +1,13 @@
-"""The full HTML after-action report of a 10,000-event session, against `tabletop export --format jsonl` of
-the same session in the same run (target: the report takes at most 5x the export), and its peak memory.
+"""The full HTML after-action report of a 20,000-event session, against `tabletop export --format jsonl` of
+the same session in the same run (issue 15's target: the report takes at most 3x the export; the goal 2x), and
+its peak memory.
 
 Both sides are timed in wall time and in this process's CPU time (steadier on a busy shared machine), in
 five alternating rounds, each after a garbage collection: the times printed are each side's best, the
 ratios the median of the rounds' own ratios. The session is generated: the tutorial scenario played by its bots
 for six turns, with the talk of a long workshop in between (messages between nations, adjudications,
-observations), about 1,600 events a turn, then a hot wash after the end to make exactly 10,000 events.
+observations), about 3,300 events a turn, then a hot wash after the end to make exactly 20,000 events.
+`bench_scale` reads the same kind of session at up to a million events.
 
     python -m bench.bench_report [DIRECTORY]
 """
@@ -32,10 +34,11 @@ from exercise.report import write_report
 from exercise.report.export import export_jsonl
 from exercise.report.scripted import stepping_clock
 
-EVENTS = 10_000
+EVENTS = 20_000
 BATCH = 250  # commands per transaction: the generator is not what is measured
 ROUNDS = 5
-TARGET_RATIO = 5.0
+TARGET_RATIO = 3.0
+GOAL_RATIO = 2.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -115,8 +118,10 @@ def run(directory: str | Path | None = None, events: int = EVENTS) -> list[tuple
         (f"session generated ({count} events)", gen_s, "s"),
         ("tabletop export --format jsonl", export_s * 1000, "ms"),
         ("tabletop report --format html (full report, chain verified)", report_s * 1000, "ms"),
-        (f"report / export, wall time (target <= {TARGET_RATIO:g})", statistics.median(wall_ratios), "ratio"),
-        (f"report / export, CPU time (target <= {TARGET_RATIO:g})", statistics.median(cpu_ratios), "ratio"),
+        (f"report / export, wall time (target <= {TARGET_RATIO:g}, goal {GOAL_RATIO:g})",
+         statistics.median(wall_ratios), "ratio"),
+        (f"report / export, CPU time (target <= {TARGET_RATIO:g}, goal {GOAL_RATIO:g})",
+         statistics.median(cpu_ratios), "ratio"),
         ("report: peak Python memory (tracemalloc)", peak / 1e6, "MB"),
         ("report: HTML size", html_bytes / 1e6, "MB"),
     ]
