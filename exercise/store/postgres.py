@@ -8,8 +8,9 @@
 - synchronous_commit is on for the log: `append` returns after the server flushed the commit, so an
   acknowledged event survives kill -9 of any client and a crash of the server. Side data commits without
   waiting for the flush (it may lose its last moment in a crash of the server, never an event).
-- Every append NOTIFYs the session's channel; `has_news` answers from the doorbell (postgres_listen.py), so
-  a console that waits for others' events does not query the database while nothing happens.
+- Every append rings the session's channel (NOTIFY, just after its commit); `has_news` answers from the doorbell
+  (postgres_listen.py), so a console that waits for others' events does not query the database while nothing
+  happens.
 - A connection lost (the server restarted) is opened again on the next call; while the server cannot be
   reached, calls fail at once with one line for `RETRY_SECONDS` instead of each waiting for a timeout.
 """
@@ -240,6 +241,8 @@ class PostgresStore:
                     tx = self._tx = PgWriteTx(self, conn)
                     yield tx  # a block that raises leaves the transaction open: ended below, after the sync
                     conn.execute("COMMIT")  # sent with the pipeline's closing sync; a refusal fails it
+                    if tx.appended:
+                        conn.execute(sql.RING_SQL, (self.session, self.channel))
             except psycopg.Error as exc:
                 raise self._failure("write", exc) from None
             finally:
@@ -259,8 +262,8 @@ class PostgresStore:
                 conn.execute("ROLLBACK")
 
     def append(self, events: list[dict[str, Any]]) -> list[StoredEvent]:
-        """One command's events, appended on whatever the log holds now: one statement, one round trip (the
-        server's append function takes the lock, chains and commits)."""
+        """One command's events, appended on whatever the log holds now: BEGIN, the server's append function (it
+        takes the lock and chains), COMMIT and the ring, in one round trip."""
         if not events:
             return []
         with self._lock:
@@ -269,8 +272,19 @@ class PostgresStore:
             wall = self.wall()
             given = [(etype, version, wall, text) for etype, version, text in map(encode_event, events)]
             self._ready_to_append()
-            params = append_params(self.session, self.channel, given, None)
-            answer = self._guard("append", lambda: self._live().execute(sql.APPEND_SQL, params).fetchall())
+            conn = self._guard("append", self._live)
+            psycopg = _psycopg()
+            try:
+                with conn.pipeline():
+                    conn.execute("BEGIN")
+                    cursor = conn.execute(sql.APPEND_SQL, append_params(self.session, given, None))
+                    conn.execute("COMMIT")
+                    conn.execute(sql.RING_SQL, (self.session, self.channel))
+                answer = cursor.fetchall()
+            except psycopg.Error as exc:
+                raise self._failure("append", exc) from None
+            finally:
+                self._end_failed_transaction(conn)
             return [to_event(row) for row in stored_rows(given, answer, self.shown)]
 
     def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:

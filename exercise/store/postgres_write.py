@@ -1,12 +1,14 @@
 """Writing a PostgreSQL session: every append is one call of the server's append function (postgres_schema.py),
-which takes the session's lock, checks the head, chains, inserts, moves the head record and rings the doorbell.
+which takes the session's lock, checks the head, chains, inserts and moves the head record; after the commit the
+ring function rings the doorbell in a transaction of its own.
 
-Round trips, which are most of an append's time and all of the time the session's lock is held:
-- a lone append (`PostgresStore.append`): one statement in autocommit, its own transaction: one round trip;
+Round trips, which are most of an append's time and all of the time the session's lock is held (libpq's pipeline
+mode, BEGIN and COMMIT sent as statements):
+- a lone append (`PostgresStore.append`): BEGIN, the append, COMMIT and the ring: one round trip;
 - a command checked against the latest log (`write()`, `read_after`, `append`, as live.py gives every command):
-  BEGIN, the lock, the last row and the events after ours go in one round trip (libpq's pipeline mode); the
-  client then chains its rows onto that last row itself, and the append and COMMIT go in the second. The server
-  computes every hash again and stores nothing unless each is the same.
+  BEGIN, the lock, the last row and the events after ours go in one round trip; the client then chains its rows
+  onto that last row itself, and the append, COMMIT and the ring go in the second. The server computes every hash
+  again and stores nothing unless each is the same.
 """
 
 from __future__ import annotations
@@ -33,11 +35,11 @@ def new_rows(events: list[dict[str, Any]], wall: str, seq: int, prev: str) -> li
     return out
 
 
-def append_params(session: str, channel: str, rows: Sequence[tuple[str, int, str, str]],
-                  hashes: list[str] | None) -> tuple[Any, ...]:
+def append_params(session: str, rows: Sequence[tuple[str, int, str, str]], hashes: list[str] | None
+                  ) -> tuple[Any, ...]:
     """The arguments of the append function for rows of (type, v, wall, payload) and, when the client chained
     them itself, their hashes."""
-    return (session, channel, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+    return (session, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
             [r[3] for r in rows], hashes)
 
 
@@ -63,6 +65,7 @@ class PgWriteTx:
         self._conn = conn
         self._open = True
         self._head: tuple[int, str] | None = None  # the last row, read under the lock: new rows chain onto it
+        self.appended = False  # the doorbell rings after the commit
 
     def read_after(self, seq: int) -> list[StoredEvent]:
         """The events after `seq`, read under the session's lock (with the last row, for the append to chain onto):
@@ -110,7 +113,7 @@ class PgWriteTx:
         """One call of the append function. `wait`: read its answer now (a round trip); otherwise it goes with the
         COMMIT, and a refusal (the log moved without the lock, a hash otherwise) fails the commit."""
         store = self._store
-        params = append_params(store.session, store.channel, given, hashes)
+        params = append_params(store.session, given, hashes)
 
         def call() -> list[Row]:
             cursor = self._conn.execute(sql.APPEND_SQL, params)
@@ -120,6 +123,7 @@ class PgWriteTx:
 
         done = store._guard("append", call)
         self._head = (done[-1][0], done[-1][6])
+        self.appended = True
         return [to_event(row) for row in done]
 
     def set_meta(self, key: str, value: str) -> None:
