@@ -4,7 +4,7 @@
   reads; in READ COMMITTED each statement sees what committed before it, so a caller that checks its command
   against `WriteTx.read_after` decides on the latest log, as under SQLite's BEGIN IMMEDIATE. The primary key
   (session, seq) is the backstop should anything write without the lock. The append itself is one call of a
-  function in the server (lock, head check, chain, rows, head record, NOTIFY): postgres_write.py.
+  function in the server (lock, head check, chain, rows, head record): postgres_write.py.
 - synchronous_commit is on for the log: `append` returns after the server flushed the commit, so an
   acknowledged event survives kill -9 of any client and a crash of the server. Side data commits without
   waiting for the flush (it may lose its last moment in a crash of the server, never an event).
@@ -12,7 +12,9 @@
   (postgres_listen.py), so a console that waits for others' events does not query the database while nothing
   happens.
 - A connection lost (the server restarted) is opened again on the next call; while the server cannot be
-  reached, calls fail at once with one line for `RETRY_SECONDS` instead of each waiting for a timeout.
+  reached, calls fail at once with one line (for `RETRY_SECONDS` after a failed connection, and for as long as
+  the doorbell, which keeps trying in its own thread, cannot listen) instead of each waiting for a timeout in
+  the caller's thread, which is a console's UI thread.
 """
 
 from __future__ import annotations
