@@ -191,13 +191,20 @@ class Doc:
             shd.set(self.qn("w:color"), "auto")
             shd.set(self.qn("w:fill"), "E8ECF0")
             cell._tc.get_or_add_tcPr().append(shd)
+        for cell, w in zip(hdr.cells, widths, strict=True):
+            cell.width = self.Cm(w)  # each cell's own width, which Word reads
+        # Rows made here rather than by Table.add_row: that looks up the table's grid again for every row, and
+        # lxml finds it by walking every row already there, so a 20,000-event timeline took minutes, not seconds.
+        from docx.table import _Cell
+
+        tbl = t._tbl
+        cm = [self.Cm(w) for w in widths]
         for row in rows:
-            cells = t.add_row().cells  # type: ignore[no-untyped-call]  # python-docx leaves add_row unannotated
-            for cell, value in zip(cells, row, strict=True):
-                self._cell(cell, value, size)
-        for table_row in t.rows:
-            for cell, w in zip(table_row.cells, widths, strict=True):
-                cell.width = self.Cm(w)  # each cell's own width, which Word reads
+            tr = tbl.add_tr()
+            for value, w in zip(row, cm, strict=True):
+                tc = tr.add_tc()
+                tc.width = w
+                self._cell(_Cell(tc, t), value, size)
         self.doc.add_paragraph()
         return t
 
