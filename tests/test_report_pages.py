@@ -90,3 +90,15 @@ def test_the_comparison_is_not_headed_as_an_after_action_report(fast: Path, tmp_
 
     doc = docx.Document(str(next(tmp_path.glob("*comparison.docx"))))
     assert doc.core_properties.subject == "Comparison of sessions"
+
+
+def test_many_ratings_on_an_objective_are_counted_not_listed() -> None:
+    from exercise.report.wording import ratings_noted
+
+    few = [("turn 1 (D+0 06:00)", "S"), ("turn 2 (D+0 18:00)", "M")]
+    assert ratings_noted(few[:1]) == ""
+    assert ratings_noted(few) == "ratings noted: S at turn 1 (D+0 06:00); M at turn 2 (D+0 18:00)"
+    # A long workshop's hundreds of ratings filled a PDF page with 'S at turn 1 (D+0 06:00); ...'.
+    many = [(f"turn {k % 6 + 1}", "PSMU"[k % 4]) for k in range(45)] + [("turn 6 (hot wash)", "U")]
+    assert ratings_noted(many) == ("46 ratings noted (P 12, S 11, M 11, U 12): the first P at turn 1, the last U at "
+                                   "turn 6 (hot wash)")

@@ -129,8 +129,8 @@ class _Writer(Doc):
             p = self.runs([("b", "Rating: ")])
             for kind, text in self._rating_runs(sec.rating, sec.rating_words):
                 self.run(p, kind, text)
-            if len(sec.ratings) > 1:
-                self.run(p, "m", " (ratings noted: " + "; ".join(f"{x} at {w}" for w, x in sec.ratings) + ")")
+            if sec.ratings_note:
+                self.run(p, "m", f" ({sec.ratings_note})")
             for title, items in (("Strengths", sec.strengths), ("Areas for improvement", sec.improvements),
                                  ("Other observations", sec.notes)):
                 if not items and title == "Other observations":

@@ -54,6 +54,7 @@ from .wording import (
     player_tag_words,
     player_words,
     plural,
+    ratings_noted,
     results_note,
     step_words,
     wall_clock,
@@ -318,7 +319,7 @@ class _Builder:
                 ev_.id, block(ev_.text), line(ev_.capability), ev_.rating,
                 views.RATING_WORDS.get(ev_.rating or "", "Not rated"), ratings,
                 [o for o in obs if o.category == "strength"], [o for o in obs if o.category == "improvement"],
-                [o for o in obs if o.category == "note"], injects))
+                [o for o in obs if o.category == "note"], injects, ratings_noted(ratings)))
         return out
 
     def _after_end(self, seq: int) -> bool:

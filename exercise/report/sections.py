@@ -72,6 +72,7 @@ class ObjectiveSection:
     improvements: list[ObsView]
     notes: list[ObsView]
     injects: list[InjectEvidence]
+    ratings_note: str = ""  # the ratings noted in words (`wording.ratings_noted`)
 
 
 @dataclass

@@ -110,6 +110,18 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def ratings_noted(ratings: list[tuple[str, str]], shown: int = 6) -> str:
+    """An objective's ratings in the order noted, after its final rating: every one while they are few, else how
+    many of each and the first and the last (a long workshop noted hundreds, which filled pages); '' for one."""
+    if len(ratings) <= 1:
+        return ""
+    if len(ratings) <= shown:
+        return "ratings noted: " + "; ".join(f"{r} at {when}" for when, r in ratings)
+    counts = ", ".join(f"{r} {n}" for r in "PSMU" if (n := sum(1 for _, x in ratings if x == r)))
+    (first_when, first), (last_when, last) = ratings[0], ratings[-1]
+    return f"{len(ratings)} ratings noted ({counts}): the first {first} at {first_when}, the last {last} at {last_when}"
+
+
 def results_note(ended: bool) -> str:
     """What the table of each nation's own result is, said once for every format."""
     when = "as the session ended" if ended else "as things stood at the last event (the session has not ended)"
