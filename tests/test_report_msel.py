@@ -64,3 +64,19 @@ def test_every_format_carries_the_new_columns(session_db: Path, tmp_path: Path) 
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][3:4] == ["Inject text as released"])
     assert [c.text for c in table.rows[0].cells][-1] == "Evaluator notes"
     assert any(first_words in " ".join(r.cells[3].text.split()) for r in table.rows[1:])
+
+
+def test_an_inject_cited_by_many_observations_shows_five_and_says_how_many_more(tmp_path: Path) -> None:
+    # A 20,000-event workshop cited each inject hundreds of times: the MSEL ran to 76 pages of its last column.
+    db = tmp_path / "m.sqlite"
+    done = in_process("run", FIXTURES / "mini.yaml", "--db", db, "--bots")
+    assert done.returncode == 0, done.stderr
+    live = LiveSession.open(db)
+    try:
+        for k in range(9):
+            live.execute(lambda s, k=k: s.observe("O1", f"Sharing note {k}", "S"))
+    finally:
+        live.close()
+    row = next(m for m in build(db).msel if m.id == "grid-down")
+    assert len(row.notes) == 6 and all(f"Sharing note {k}" in row.notes[k] for k in range(5))
+    assert row.notes[5] == "… and 4 more observations that cite it (section 3 gives each under its objective)"

@@ -49,8 +49,21 @@ def msel(b: _Builder) -> list[MselPlayed]:
             block(r.description), block(r.expected.strip()), line(r.objective), line(r.capability), r.status,
             b.when(r.released_turn) if r.released_turn is not None else "not released", decided.get(r.id, []),
             delivery=_delivery(b, r, released_by.get(r.id), r.id in written), text=text, variants=variants,
-            notes=notes.get(r.id, [])))
+            notes=_few(notes.get(r.id, []))))
     return rows
+
+
+NOTES_SHOWN = 5
+
+
+def _few(notes: list[str]) -> list[str]:
+    """The evaluators' notes on one inject, the first five and how many more: a long workshop cites an inject in
+    hundreds, which ran the MSEL to seventy pages of one narrow column. Each is in section 3, under its objective."""
+    if len(notes) <= NOTES_SHOWN + 1:
+        return notes
+    more = len(notes) - NOTES_SHOWN
+    return [*notes[:NOTES_SHOWN], f"… and {more} more observations that cite it (section 3 gives each under its "
+                                  "objective)"]
 
 
 def _delivery(b: _Builder, r: chronology.MselRow, by: str | None, written: bool) -> str:
