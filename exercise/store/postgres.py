@@ -39,7 +39,8 @@ from exercise.store.base import (
     utc_now,
 )
 from exercise.store.chain import GENESIS_HASH, encode_event, verify_chain
-from exercise.store.locator import PgLocation, redact
+from exercise.store.locator import PgLocation
+from exercise.store.postgres_conn import connect, failure_words, one_line, psycopg_module
 from exercise.store.postgres_listen import Doorbell
 from exercise.store.postgres_write import (
     PgWriteTx,
@@ -50,28 +51,9 @@ from exercise.store.postgres_write import (
     to_event,
 )
 
-CONNECT_TIMEOUT_S = 5
 RETRY_SECONDS = 2.0  # after a failed connection, calls fail at once for this long (the UI thread stays lively)
 AWAY = "the database server cannot be reached"
 _T = TypeVar("_T")
-
-
-def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        raise StoreError("PostgreSQL sessions need the extra 'postgres': pip install 'tabletop-exercise[postgres]'"
-                         ) from None
-    return psycopg
-
-
-def connect(conninfo: str) -> Any:
-    """A connection in autocommit (transactions are explicit), with the settings every write relies on."""
-    psycopg = _psycopg()
-    conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="tabletop")
-    conn.execute("SET synchronous_commit = on")
-    conn.execute("SET default_transaction_isolation = 'read committed'")
-    return conn
 
 
 class PostgresStore:
@@ -234,7 +216,7 @@ class PostgresStore:
                 raise StoreError(f"{self.shown}: already inside write(); use its WriteTx")
             self._ready_to_append()
             conn = self._guard("write", self._live)
-            psycopg = _psycopg()
+            psycopg = psycopg_module()
             tx: PgWriteTx | None = None
             try:
                 with conn.pipeline():
@@ -256,7 +238,7 @@ class PostgresStore:
     def _end_failed_transaction(self, conn: Any) -> None:
         """A block that raised (a command refused, an error of the server's, which then skipped to the sync) leaves
         its transaction open or failed: ended here, so the lock goes and the next write begins afresh."""
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         if conn.closed or conn.broken:
             return
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
@@ -275,7 +257,7 @@ class PostgresStore:
             given = [(etype, version, wall, text) for etype, version, text in map(encode_event, events)]
             self._ready_to_append()
             conn = self._guard("append", self._live)
-            psycopg = _psycopg()
+            psycopg = psycopg_module()
             try:
                 with conn.pipeline():
                     conn.execute("BEGIN")
@@ -414,7 +396,7 @@ class PostgresStore:
             raise
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_SECONDS
-            raise StoreError(f"{self.shown}: cannot connect to the database server ({_one_line(exc, first=True)})"
+            raise StoreError(f"{self.shown}: cannot connect to the database server ({one_line(exc, first=True)})"
                              ) from None
         self._retry_at = 0.0
         return self._conn
@@ -424,7 +406,7 @@ class PostgresStore:
         """One transaction on the store's connection, under the store's lock; committed when the block ends."""
         with self._lock:
             conn = self._guard(action, self._live)
-            psycopg = _psycopg()
+            psycopg = psycopg_module()
             try:
                 with conn.transaction():
                     yield conn
@@ -432,10 +414,10 @@ class PostgresStore:
                 raise self._failure(action, exc) from None
 
     def _failure(self, action: str, exc: BaseException) -> StoreError:
-        return StoreError(f"{self.shown}: {action} failed: {_failure_words(_psycopg(), exc)}")
+        return StoreError(f"{self.shown}: {action} failed: {failure_words(psycopg_module(), exc)}")
 
     def _guard(self, action: str, work: Callable[[], _T]) -> _T:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         with self._lock:
             try:
                 return work()
@@ -445,25 +427,6 @@ class PostgresStore:
                 raise self._failure(action, exc) from None
             except MemoryError:
                 raise StoreError(f"{self.shown}: {action} failed: the log is too large to read into memory") from None
-
-
-def _failure_words(psycopg: Any, exc: BaseException) -> str:
-    if getattr(exc, "sqlstate", None) in (sql.DAMAGED, sql.NO_SESSION, sql.NOT_CHAINED):
-        return _one_line(exc)  # the append function's own words
-    if isinstance(exc, psycopg.errors.UniqueViolation):
-        return ("another writer stored the same sequence number (it wrote without the session's lock); nothing "
-                "was stored")
-    if isinstance(exc, psycopg.OperationalError):  # libpq's first line says it; the rest guesses why
-        return f"the database server cannot be reached ({_one_line(exc, first=True)})"
-    return _one_line(exc)
-
-
-def _one_line(exc: BaseException, *, first: bool = False) -> str:
-    text = str(exc).strip()
-    if first:
-        text = text.splitlines()[0] if text else ""
-    text = redact(text).encode("ascii", "backslashreplace").decode("ascii")
-    return " ".join(text.split()) or type(exc).__name__
 
 
 def _select_after(conn: Any, session: str, seq: int) -> list[StoredEvent]:
