@@ -201,10 +201,12 @@ def _say_what_is_served(title: str, db: Location, url: str, host: str, made: Joi
     typer.echo(visible(f"Serving {title} ({display(db)}) on {url}"))
     if made is not None:
         typer.echo("Join codes (shown this once; the session file keeps only their hashes):")
-        typer.echo(f"  facilitator  {made.facilitator}")
-        for nation, code in made.teams.items():
-            typer.echo(visible(f"  {nations[nation]} ({nation})  {code}"))
-        typer.echo(f"  observer     {made.observer}")
+        rows = [("facilitator", made.facilitator),
+                *((visible(f"{nations[nation]} ({nation})"), code) for nation, code in made.teams.items()),
+                ("observer", made.observer)]
+        width = max(len(label) for label, _ in rows)  # codes in one column: they are read aloud down the list
+        for label, code in rows:
+            typer.echo(f"  {label.ljust(width)}  {code}")
         if codes is not None:
             typer.echo(f"Written to {display(codes)} (readable by you only).")
     else:
