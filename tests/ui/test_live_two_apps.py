@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from _play_support import ROOT, app_for, new_session, type_text, until
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from exercise.engine.commands import Decide, Release, Send
 from exercise.engine.events import DecisionTaken, InjectReleased, MessageSent
@@ -82,3 +82,31 @@ async def test_another_process_appends_and_the_team_sees_it_within_a_second(tmp_
         assert team.controller.execute(Decide("norvia", "grid-down", "wait", "later")).ok
         seqs = [e.seq for e in team.controller.state.log]
         assert seqs == list(range(1, len(seqs) + 1))
+
+
+async def test_an_inject_arriving_while_a_team_types_its_reason_leaves_the_box_and_its_words(tmp_path: Path) -> None:
+    """Control releases an inject and writes to the team while the team is half-way through a rationale: the new
+    inject shows in the inbox, and the box keeps the focus and the words, so the next keys finish the sentence."""
+    db = new_session(tmp_path / "typing.sqlite")
+    control = app_for(tmp_path, db=db)
+    team = app_for(tmp_path, db=db, team="norvia")
+    async with control.run_test(size=(160, 48)) as cp, team.run_test(size=(120, 40)) as tp:
+        await cp.pause()
+        await tp.pause()
+        await tp.press("d")
+        await tp.pause()
+        await tp.press("enter")
+        await type_text(tp, "share because")
+        box = team.screen.query_one(".rationale", Input)
+        assert team.focused is box
+        assert control.controller.execute(Release("summit")).ok
+        assert control.controller.execute(Send("control", ("norvia",), "any news?")).ok
+        assert await until(tp, lambda: "summit" in inbox(team))
+        assert await until(tp, lambda: "Messages (1)" in str(team.screen.query_one("#tabs").get_tab("messages").label))
+        assert team.focused is box and box.value == "share because"
+        assert team.screen.current == "grid-down"
+        await type_text(tp, " the grid is down")
+        await tp.press("enter")
+        assert await until(cp, lambda: ("grid-down", "norvia") in control.controller.state.chosen)
+        ev = [e.event for e in control.controller.state.log if isinstance(e.event, DecisionTaken)][-1]
+        assert (ev.option, ev.rationale) == ("share", "share because the grid is down")
