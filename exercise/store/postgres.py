@@ -246,8 +246,8 @@ class PostgresStore:
                 conn.execute("ROLLBACK")
 
     def append(self, events: list[dict[str, Any]]) -> list[StoredEvent]:
-        """One command's events, appended on whatever the log holds now: BEGIN, the server's append function (it
-        takes the lock and chains), COMMIT and the ring, in one round trip."""
+        """One command's events, appended on whatever the log holds now: one CALL of the server's procedure (the
+        append function takes the lock and chains; then its COMMIT, then the ring), one statement, one round trip."""
         if not events:
             return []
         with self._lock:
@@ -258,13 +258,10 @@ class PostgresStore:
             self._ready_to_append()
             conn = self._guard("append", self._live)
             psycopg = psycopg_module()
+            params = append_params(self.session, given, None)
             try:
-                with conn.pipeline():
-                    conn.execute("BEGIN")
-                    cursor = conn.execute(sql.APPEND_SQL, append_params(self.session, given, None))
-                    conn.execute("COMMIT")
-                    conn.execute(sql.RING_SQL, (self.session, self.channel))
-                answer = cursor.fetchall()
+                row = conn.execute(sql.APPEND_RING_SQL, (self.session, self.channel, *params[1:5])).fetchone()
+                answer = list(zip(*row, strict=True)) if row is not None and row[0] is not None else []
             except psycopg.Error as exc:
                 raise self._failure("append", exc) from None
             finally:

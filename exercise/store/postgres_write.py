@@ -2,13 +2,13 @@
 which takes the session's lock, checks the head, chains, inserts and moves the head record; after the commit the
 ring function rings the doorbell in a transaction of its own.
 
-Round trips, which are most of an append's time and all of the time the session's lock is held (libpq's pipeline
-mode, BEGIN and COMMIT sent as statements):
-- a lone append (`PostgresStore.append`): BEGIN, the append, COMMIT and the ring: one round trip;
-- a command checked against the latest log (`write()`, `read_after`, `append`, as live.py gives every command):
-  BEGIN, the lock, the last row and the events after ours go in one round trip; the client then chains its rows
-  onto that last row itself, and the append, COMMIT and the ring go in the second. The server computes every hash
-  again and stores nothing unless each is the same.
+Round trips, which are most of an append's time and all of the time the session's lock is held:
+- a lone append (`PostgresStore.append`): one CALL of the append procedure: the append, its COMMIT, then the ring: one
+  statement, one round trip;
+- a command checked against the latest log (`write()`, `read_after`, `append`, as live.py gives every command), in
+  libpq's pipeline mode with BEGIN and COMMIT sent as statements: BEGIN, the lock, the last row and the events
+  after ours go in one round trip; the client then chains its rows onto that last row itself, and the append, COMMIT
+  and the ring go in the second. The server computes every hash again and stores nothing unless each is the same.
 """
 
 from __future__ import annotations
