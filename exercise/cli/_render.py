@@ -162,7 +162,7 @@ class Narrator:
         title = self.title(state, ev.inject, ev.team)
         said = words.decision(state, ev)  # the engine's words: who decided and how, as every screen says it
         if ev.by == "deadline":
-            self.echo(_shown(f"  ⏱ {sc.name_of(ev.team)} on “{title}”: {said.line}"))
+            self.echo(_shown(f"  ◷ {sc.name_of(ev.team)} on “{title}”: {said.line}"))
         elif ev.by == "organisation":
             self.echo(_styled(f"  ⚖ {sc.name_of(ev.team)} on “{title}”: {said.label}", bold=True))
             if ev.team in sc.orgs:

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from ...engine import words
@@ -28,6 +28,7 @@ from ..errors import one_line as error_line
 from ..reports import Location, full, report_command, report_dir
 from ..text import Hanging, Lines, one_line, plain, plain_line, reflow
 from ..widgets.gauges import Palette, number
+from ..widgets.header import console_header
 
 if TYPE_CHECKING:
     from ...engine.compile import CompiledScenario
@@ -66,7 +67,7 @@ class DebriefScreen(Screen[None]):
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield console_header()
         with VerticalScroll(id="debrief-body"):
             yield Static(id="ending", classes="debrief-section")
             yield Static(id="national", classes="debrief-section")

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import Action, bindings
@@ -24,6 +24,7 @@ from ..controller import SessionController
 from ..messages import SessionUpdated
 from ..text import label, one_line, plain_line
 from ..widgets.confirm import ConfirmScreen
+from ..widgets.header import console_header
 
 PLACE_KEY = "hotseat"
 
@@ -85,7 +86,7 @@ class HandoverScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield console_header()
         with Center(id="handover-box"), Vertical(id="handover-card"):
             yield Static(id="handover-title")
             yield Static(id="handover-message")

@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from ...engine.role_views import inject_for, injects_for
@@ -24,6 +24,7 @@ from ..commands import Action, bindings
 from ..controller import SessionController
 from ..messages import SessionUpdated
 from ..text import Hanging, one_line, plain_line
+from ..widgets.header import console_header
 from ..widgets.inject_card import InjectCard
 from ..widgets.keys_footer import KeysFooter
 from ..widgets.log_text import LogText
@@ -58,7 +59,7 @@ class ObserverScreen(ObserverPlace, Screen[None]):
 
     def compose(self) -> ComposeResult:
         c = self.controller
-        yield Header()
+        yield console_header()
         yield Static(id="observer-status")
         with TabbedContent(id="tabs", initial="situation"):
             with TabPane("Situation", id="situation"), VerticalScroll(id="situation-scroll"):

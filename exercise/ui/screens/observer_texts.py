@@ -102,7 +102,7 @@ def status_text(state: State) -> Text:
     if state.ended is not None:
         t.append("■ The exercise has ended", style="bold")
     elif state.paused:
-        t.append("⏸ Paused by control", style="bold")
+        t.append("‖ Paused by control", style="bold")
     else:
         t.append("▶ Running")
     t.append(" · observer: read-only", style="dim")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, Static, TabbedContent, TabPane
 
 from ...engine.autopilot import fresh_for_people
 from ...engine.events import MessageSent
@@ -27,6 +27,7 @@ from ..text import one_line
 from ..widgets.coalition_feed import feed_text, meanwhile
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.decision import DecisionPanel
+from ..widgets.header import console_header
 from ..widgets.inbox_list import inbox_options
 from ..widgets.inject_card import InjectCard
 from ..widgets.keys_footer import KeysFooter
@@ -87,7 +88,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield console_header()
         yield Static(id="team-status")
         with TabbedContent(id="tabs", initial="inbox"):
             with TabPane("Inbox", id="inbox"), Horizontal(id="inbox-body"):
@@ -173,7 +174,7 @@ class TeamScreen(TeamPlace, TeamDraft, Screen[str]):
         if st.ended is not None:
             t.append("■ The exercise has ended", style="bold")
         elif st.paused:
-            t.append("⏸ Paused by control", style="bold")
+            t.append("‖ Paused by control", style="bold")
         elif pending:
             first = min(p.deadline_turn for p in pending)
             t.append(f"● {len(pending)} decision{'s' if len(pending) != 1 else ''} waiting", style="bold")

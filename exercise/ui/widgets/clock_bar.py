@@ -47,7 +47,7 @@ class ClockBar(DrawnFromLog, Static):
             ending = ending_words(state)[0] if state.ended.ending else None
             status = Content.from_markup("[b]■ ENDED[/b]") + (Content(" — ") + label(ending) if ending else Content())
         elif state.paused:
-            status = Content.from_markup("[b]⏸ PAUSED[/b]")
+            status = Content.from_markup("[b]‖ PAUSED[/b]")
         else:
             status = Content.from_markup("[b]▶ running[/b]")
         pending = state.pending()

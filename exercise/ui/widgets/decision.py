@@ -106,7 +106,7 @@ class DecisionPanel(DrawnFromLog, Vertical):
         if view.deadline_turn is not None and pending:
             ci = sc.injects.get(view.id)
             default = self._label(view, ci.default) if ci and ci.default else None  # in this reader's words
-            head.append(f"\n⏱ Deadline: decide before turn {view.deadline_turn} begins "
+            head.append(f"\n◷ Deadline: decide before turn {view.deadline_turn} begins "
                         f"({sc.time_of(view.deadline_turn)}).")
             head.append(plain(f"\nIf the deadline passes: {default}." if default else
                               "\nIf the deadline passes, no decision is recorded.", style="dim"))
@@ -136,7 +136,7 @@ class DecisionPanel(DrawnFromLog, Vertical):
             elif view.decision and view.decision != self._label(view, view.decided or ""):
                 head.append(plain(f"\n{view.decision}"))
         if st.paused and pending:
-            shown.append(Text("⏸ Control has paused the exercise: decisions wait until it resumes.", style="bold"))
+            shown.append(Text("‖ Control has paused the exercise: decisions wait until it resumes.", style="bold"))
         if st.ended is not None:
             shown.append(Text("The exercise has ended.", style="bold"))
         self.query_one(".decision-head", Static).update(shown)

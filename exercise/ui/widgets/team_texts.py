@@ -78,7 +78,7 @@ def history_text(state: State, nation: str) -> Text:
             t.append(f"\nTurn {turn} · {sc.time_of(turn)}\n", style="bold")
         mark = "✉" if isinstance(ev, MessageSent) else "✓"
         if isinstance(ev, DecisionTaken) and ev.by == "deadline":
-            mark = "⏱"
+            mark = "◷"
         t.append(plain(f"  {mark} {item.summary}\n"))
         why = item.rationale  # the reason a person or a bot gave: none for a default or a vote's resolution
         if why:
