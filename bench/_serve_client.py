@@ -41,6 +41,7 @@ class Console:
         self._base = 0  # position of self._text[0] in everything received
         self._arrived = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
+        self.opened = 0.0  # time.perf_counter() when its first screen came
 
     @property
     def position(self) -> int:
@@ -56,7 +57,8 @@ class Console:
         if await self.wait_for((first,), 0, timeout - (time.perf_counter() - t0)) is None:
             raise TimeoutError(f"{self.label}: the first screen never showed {first!r} in {timeout:.0f} s; "
                                f"it ended with {self._text[-300:]!r}")
-        return time.perf_counter() - t0
+        self.opened = time.perf_counter()
+        return self.opened - t0
 
     async def _read(self) -> None:
         assert self.ws is not None

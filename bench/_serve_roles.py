@@ -34,6 +34,7 @@ class Tally:
     unacknowledged: list[str] = field(default_factory=list)  # acts typed whose acknowledgement never showed
     memory: dict[str, dict[int, int]] = field(default_factory=dict)  # server -> console pid -> largest RSS KiB
     failures: list[str] = field(default_factory=list)
+    missed_screens: list[str] = field(default_factory=list)  # what arrived after each key whose words never came
 
     def add(self, table: dict[str, list[float]], key: str, value: float) -> None:
         table.setdefault(key, []).append(value)
@@ -117,9 +118,15 @@ class TeamTabs:
     async def switch(self, seat: Seat, tally: Tally, what: str) -> None:
         key, marker = TEAM_TABS[self.next % len(TEAM_TABS)]
         self.next += 1
+        since = seat.console.position
         latency, _ = await seat.console.key(key, (marker,), KEY_TIMEOUT)
         if latency is None:
             tally.miss(what)
+            shown = " ".join(seat.console.shown_since(since).split())
+            age = time.perf_counter() - seat.console.opened - KEY_TIMEOUT
+            tally.missed_screens.append(f"{seat.console.label}, key {key!r} for {marker!r}, {age:.1f} s after its "
+                                        f"first screen: {len(shown)} characters came: {shown[:160]!r} ... "
+                                        f"{shown[-400:]!r}")
         else:
             tally.add(tally.keys, what, latency)
 

@@ -267,6 +267,8 @@ def report(tally: Tally, checks: list[tuple[str, str]], plan: Plan) -> list[str]
         out.append(f"   {'ratio ' + name:42s} {_ratio(tally, tally.keys, ours, bare)}")
     if tally.missed:
         out.append(f"   keys whose screen never came: {tally.missed}")
+        for said in tally.missed_screens:
+            out.append(f"     {said}")
     out.append("-- memory per connection (RSS of the console's process tree, largest seen)")
     for name in ("bare", "ours"):
         kib = sorted(tally.memory.get(name, {}).values())

@@ -1,6 +1,7 @@
-"""The spare console `tabletop serve` keeps ready (exercise/serve/spare.py): the connection after one is served by
-a process started ahead, which becomes the console its cookie names (its own words on screen, at the browser's
-size), goes with its connection as any console does, and a stopping server ends the spare nobody took."""
+"""The spares `tabletop serve` keeps ready (exercise/serve/spare.py): from the server's start one for each role with
+no console open, so a room that joins at once is served by processes started ahead; each becomes the console its
+cookie names (its own words on screen, at the browser's size) and goes with its connection as any console does;
+the pool shrinks as roles come in, and a stopping server ends the spares nobody took."""
 
 from __future__ import annotations
 
@@ -55,29 +56,37 @@ async def _screen(client: TestClient[Any, Any], code: str, words: str, rows: int
     return websocket, _ESCAPES.sub("", raw), max(drawn, default=0)
 
 
-async def test_the_next_connection_gets_the_spare_as_the_console_its_cookie_names(tmp_path: Path) -> None:
+async def test_spares_wait_from_the_start_one_a_role_and_each_becomes_the_console_its_cookie_names(
+        tmp_path: Path) -> None:
     served: Served = facilitated_mini(tmp_path)
     spares = Spares(delay=0.1)
     server = WorkshopServer(Workshop(db=served.db, title="Mini", nations={"norvia": "Norvia", "kessland": "Kessland"},
                                      hashes=served.hashes, cookie_key=served.cookie_key), port=0, spares=spares)
+    roles = len(served.hashes)  # control, Norvia (Kessland is a bot's), the observer
+    assert roles == 3
     async with TestClient(TestServer(await server._make_app())) as client:
-        # no spare yet: started afresh, and the spare after it is started at this connection's size
-        websocket, _, _ = await _screen(client, served.codes.observer, "observer", 24)
-        await websocket.close()
-        assert await _until(lambda: spares._spare is not None, 30), "no spare was started after a connection"
-        assert spares._spare is not None
-        spare = spares._spare[1].pid
-        assert SPARE_MODULE.encode() in Path(f"/proc/{spare}/cmdline").read_bytes()
+        # before anyone connects, a spare for each role
+        assert await _until(lambda: len(spares.ready) == roles, 30), f"spares at the start: {spares.ready}"
+        first = spares.ready
+        for pid in first:
+            assert SPARE_MODULE.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
 
+        observer, text, _ = await _screen(client, served.codes.observer, "observer", 24)
         websocket, text, lowest = await _screen(client, served.codes.teams["norvia"], "team console", 30)
-        (console,) = server.consoles
-        assert console.pid == spare  # the spare became this connection's console
+        pids = {console.pid for console in server.consoles}
+        assert pids <= set(first) and len(pids) == 2  # both connections were served by spares started ahead
         assert "Norvia" in text and "observer" not in text
         assert lowest == 30  # drawn at this browser's size, not the one the spare was started with
-        assert os.getpgid(spare) == spare  # a process group of its own, as a console started afresh has
+        (team,) = [c.pid for c in server.consoles if c.pid is not None and c.pid != first[0]]
+        assert team is not None and os.getpgid(team) == team  # a group of its own, as a console started afresh
+        # two roles are in: the pool keeps one for the role still out, not three
+        assert server.spares_wanted() == 1
+        assert await _until(lambda: len(spares.ready) == 1, 30)
+        await asyncio.sleep(0.5)
+        assert len(spares.ready) == 1, spares.ready
         await websocket.close()
-        assert await _until(lambda: not _alive(spare), 15), "the console stayed after its connection went"
-        assert await _until(lambda: spares._spare is not None, 30)
-        assert spares._spare is not None
-        left = spares._spare[1].pid
-    assert await _until(lambda: not _alive(left), 15), "the spare outlived the server"
+        assert await _until(lambda: not _alive(team), 15), "the console stayed after its connection went"
+        await observer.close()
+        left = spares.ready
+    assert left and await _until(lambda: not any(_alive(pid) for pid in left), 15), "a spare outlived the server"
+

@@ -45,8 +45,12 @@ class ConsoleProcess(AppService):
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    def start_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        """The environment the console process is started with: textual-serve's for its web driver, then ours."""
+        return {**self._build_environment(width=width, height=height), **self.environment}
+
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
-        environment = {**self._build_environment(width=width, height=height), **self.environment}
+        environment = self.start_environment(width, height)
         spare = await self.spares.take(self.argv, environment, width, height) if self.spares is not None else None
         self._process = process = spare or await asyncio.create_subprocess_exec(
             *self.argv,

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tabletop.serve")
 
 MAX_CONSOLES = 32  # console processes at once: each is a Python process of some 60 MB
+MAX_SPARES = 8  # spares waiting at most (each some 55 MB), however many roles the exercise has
 MAX_FORM_BYTES = 4096
 
 
@@ -83,7 +84,9 @@ class WorkshopServer(Server):
         self.limiter = limiter if limiter is not None else FailureLimiter()
         self.consoles: set[ConsoleProcess] = set()
         self.spawned = 0  # console processes started since the server started
-        self.spares = spares  # a console process started ahead of the next connection (spare.py), if any
+        self.spares = spares  # console processes started ahead of the next connections (spare.py), if any
+        if spares is not None:
+            spares.keep = self.spares_wanted
 
     def initialize_logging(self) -> None:
         """textual-serve's logging, without the local variables it prints in a traceback: a frame that was
@@ -124,7 +127,20 @@ class WorkshopServer(Server):
         return response
 
     async def on_startup(self, app: web.Application) -> None:
-        """textual-serve prints a banner here; `tabletop serve` has said what it serves before starting."""
+        """textual-serve prints a banner here; `tabletop serve` has said what it serves before starting. The spares
+        start filling now, before the facilitator has read the codes out."""
+        if self.spares is not None:
+            async def nothing(*_: Any) -> None:
+                return None
+
+            probe = ConsoleProcess([], environment=console_environment(self.workshop.db), write_bytes=nothing,
+                                   write_str=nothing, close=nothing, download_manager=self.download_manager)
+            self.spares.prime(probe.start_environment())
+
+    def spares_wanted(self) -> int:
+        """One spare for each role (control, a nation, the observer) with no console open, at least one (a reload,
+        a second laptop) and at most MAX_SPARES."""
+        return max(1, min(MAX_SPARES, len(self.workshop.hashes) - len(self.consoles)))
 
     async def on_shutdown(self, app: web.Application) -> None:
         if self.spares is not None:

@@ -2,9 +2,11 @@
 
 Most of a console's start is Python's: the interpreter, then Textual, the engine, the store and the screens
 imported (about two thirds of its time to a first screen, measured by bench/serve_load.py), the same for every
-role. `tabletop serve` keeps one process that has done all that and waits; the next browser to connect gets it, is
-told which console to be, and sees its first screen in the time the console itself takes. Another spare is
-started a moment later (not while the console just handed over draws its first screen).
+role. `tabletop serve` keeps processes that have done all that waiting, from its start: one for each role (control,
+a nation, the observer) that has no console open yet, so a room that joins at once is not all importing at once on
+the facilitator's laptop, and one when every role is in. The next browser to connect gets one, is told which
+console to be, and sees its first screen in the time the console itself takes. They are started one at a time,
+WARM_DELAY apart, the next never while a console just handed over draws its first screen.
 
     python -m exercise.serve.spare      imports, then reads one line on stdin: {"argv": [...], "columns", "rows"}
 
@@ -24,22 +26,27 @@ import select
 import signal
 import sys
 from asyncio.subprocess import Process
+from collections.abc import Callable
 from contextlib import suppress
 
 CONSOLE_MODULE = "exercise.serve.console"
 SPARE_MODULE = "exercise.serve.spare"
 IDLE_SECONDS = 900.0
-WARM_DELAY = 2.0  # seconds after a spare is taken before the next one starts
+WARM_DELAY = 2.0  # seconds between starting spares, and after one is taken before the next starts
 SIZE = ("COLUMNS", "ROWS")  # set from the connection at the handover, not when the spare started
 MAX_LINE = 64 * 1024
 
 
 class Spares:
-    """The server's side: at most one spare, started WARM_DELAY after the last one was asked for."""
+    """The server's side: up to `keep()` spares ready, started one at a time, `delay` seconds apart. The server
+    asks for one per role nobody has joined yet (a room fills at once when the facilitator says "join now"), and
+    for one once every role is in (a reload, a second laptop)."""
 
-    def __init__(self, delay: float = WARM_DELAY) -> None:
+    def __init__(self, delay: float = WARM_DELAY, keep: Callable[[], int] = lambda: 1) -> None:
         self.delay = delay
-        self._spare: tuple[tuple[object, ...], Process] | None = None
+        self.keep = keep
+        self._ready: list[tuple[tuple[object, ...], Process]] = []
+        self._environment: dict[str, str] | None = None  # what a console is started with, once known
         self._timer: asyncio.TimerHandle | None = None
         self._starting: asyncio.Task[None] | None = None
         self._closed = False
@@ -48,19 +55,34 @@ class Spares:
     def _key(environment: dict[str, str]) -> tuple[object, ...]:
         return tuple(sorted((k, v) for k, v in environment.items() if k not in SIZE))
 
+    @property
+    def ready(self) -> list[int]:
+        """The process ids of the spares waiting, oldest first."""
+        return [process.pid for _, process in self._ready if process.returncode is None]
+
+    def prime(self, environment: dict[str, str]) -> None:
+        """Start filling the pool now, for consoles started with `environment` (the server has just started)."""
+        self._environment = dict(environment)
+        self._schedule(0.0)
+
     async def take(self, argv: list[str], environment: dict[str, str], width: int, height: int) -> Process | None:
-        """The spare made into the console `argv` names, or None (none ready, or not a console's command line):
-        the caller starts the console itself. Either way the next spare is on its way."""
+        """A spare made into the console `argv` names, or None (none ready, or not a console's command line):
+        the caller starts the console itself. Either way the pool is filled again, `delay` seconds later (not
+        while the console just handed over draws its first screen)."""
         head = [sys.executable, "-m", CONSOLE_MODULE]
         if self._closed or argv[:3] != head:
             return None
-        spare, self._spare = self._spare, None
-        self._later(environment)
-        if spare is None:
-            return None
-        key, process = spare
-        if key != self._key(environment) or process.returncode is not None or process.stdin is None:
-            await end(process)
+        self._environment = dict(environment)
+        key = self._key(environment)
+        process: Process | None = None
+        while self._ready and process is None:
+            ready_key, candidate = self._ready.pop(0)
+            if ready_key == key and candidate.returncode is None and candidate.stdin is not None:
+                process = candidate
+            else:
+                await end(candidate)
+        self._schedule(self.delay)
+        if process is None or process.stdin is None:
             return None
         line = json.dumps({"argv": argv[3:], "columns": width, "rows": height}) + "\n"
         try:
@@ -71,16 +93,21 @@ class Spares:
             return None
         return process
 
-    def _later(self, environment: dict[str, str]) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self.delay, self._start_soon, dict(environment))
+    def _schedule(self, after: float) -> None:
+        if self._closed or self._timer is not None:
+            return  # a start is on its way already
+        self._timer = asyncio.get_running_loop().call_later(after, self._start_soon)
 
-    def _start_soon(self, environment: dict[str, str]) -> None:
+    def _start_soon(self) -> None:
         self._timer = None
-        if not self._closed and self._spare is None and (self._starting is None or self._starting.done()):
-            self._starting = asyncio.ensure_future(self._start(environment))
+        if self._closed or self._environment is None:
+            return
+        if self._starting is not None and not self._starting.done():
+            self._schedule(self.delay)
+            return
+        self._ready = [(key, process) for key, process in self._ready if process.returncode is None]
+        if len(self._ready) < self.keep():
+            self._starting = asyncio.ensure_future(self._start(dict(self._environment)))
 
     async def _start(self, environment: dict[str, str]) -> None:
         try:
@@ -92,19 +119,21 @@ class Spares:
         if self._closed:
             await end(process)
             return
-        self._spare = (self._key(environment), process)
+        self._ready.append((self._key(environment), process))
+        if len(self._ready) < self.keep():
+            self._schedule(self.delay)
 
     async def close(self) -> None:
-        """End the spare (the server is stopping)."""
+        """End the spares (the server is stopping)."""
         self._closed = True
         if self._timer is not None:
             self._timer.cancel()
         if self._starting is not None and not self._starting.done():
             with suppress(asyncio.CancelledError, Exception):
                 await self._starting
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            await end(spare[1])
+        ready, self._ready = self._ready, []
+        for _, process in ready:
+            await end(process)
 
 
 async def end(process: Process) -> None:
