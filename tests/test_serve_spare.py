@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,3 +91,19 @@ async def test_spares_wait_from_the_start_one_a_role_and_each_becomes_the_consol
         left = spares.ready
     assert left and await _until(lambda: not any(_alive(pid) for pid in left), 15), "a spare outlived the server"
 
+
+
+async def test_a_spare_that_leaves_untaken_is_replaced(tmp_path: Path) -> None:
+    """A spare leaves by itself after IDLE_SECONDS (serve started well before the workshop); here one is ended the
+    same way from outside: the pool starts another, so the room still finds it full."""
+    served: Served = facilitated_mini(tmp_path)
+    spares = Spares(delay=0.1)
+    server = WorkshopServer(Workshop(db=served.db, title="Mini", nations={"norvia": "Norvia", "kessland": "Kessland"},
+                                     hashes=served.hashes, cookie_key=served.cookie_key), port=0, spares=spares)
+    async with TestClient(TestServer(await server._make_app())):
+        assert await _until(lambda: len(spares.ready) == 3, 30), spares.ready
+        gone = spares.ready[0]
+        os.killpg(gone, signal.SIGKILL)
+        assert await _until(lambda: gone not in spares.ready and len(spares.ready) == 3, 30), spares.ready
+        left = spares.ready
+    assert await _until(lambda: not any(_alive(pid) for pid in left), 15), "a spare outlived the server"

@@ -49,6 +49,7 @@ class Spares:
         self._environment: dict[str, str] | None = None  # what a console is started with, once known
         self._timer: asyncio.TimerHandle | None = None
         self._starting: asyncio.Task[None] | None = None
+        self._watchers: set[asyncio.Future[None]] = set()
         self._closed = False
 
     @staticmethod
@@ -120,7 +121,16 @@ class Spares:
             await end(process)
             return
         self._ready.append((self._key(environment), process))
+        self._watchers.add(watcher := asyncio.ensure_future(self._replace_when_gone(process)))
+        watcher.add_done_callback(self._watchers.discard)
         if len(self._ready) < self.keep():
+            self._schedule(self.delay)
+
+    async def _replace_when_gone(self, process: Process) -> None:
+        """A spare that leaves untaken (IDLE_SECONDS passed: serve was started well before the workshop) is
+        replaced, so the room still finds the pool full when it joins."""
+        await process.wait()
+        if not self._closed and any(waiting is process for _, waiting in self._ready):
             self._schedule(self.delay)
 
     async def close(self) -> None:
@@ -134,6 +144,8 @@ class Spares:
         ready, self._ready = self._ready, []
         for _, process in ready:
             await end(process)
+        for watcher in list(self._watchers):
+            watcher.cancel()
 
 
 async def end(process: Process) -> None:
