@@ -20,7 +20,7 @@ from .events import (
     SessionEnded,
     VoteCast,
 )
-from .state import Entry, State
+from .state import BySeq, State
 
 EVIDENCE_FALLBACK = 3
 
@@ -128,17 +128,10 @@ class TeamLatency:
         return max(x.turns for x in d) if d else None
 
 
-def _at(log: list[Entry], seq: int) -> str | None:
-    """The wall time of event `seq`: at its place in the log (no dict of every event's), else looked for."""
-    if 0 < seq <= len(log) and log[seq - 1].seq == seq:
-        return log[seq - 1].at
-    return next((e.at for e in log if e.seq == seq), None)
-
-
 def decision_latencies(state: State) -> list[Latency]:
     """Every live decision and vote, in log order, with its latency from the inject's release."""
     turns = turns_by_seq(state)
-    log = state.log
+    by_seq = BySeq(state.log)  # a release's wall time, without a dict of every event's
     out: list[Latency] = []
     for e in state.live_entries():
         ev = e.event
@@ -152,8 +145,9 @@ def decision_latencies(state: State) -> list[Latency]:
         rseq = state.release_seq.get(ev.inject)
         if rseq is None:
             continue
+        released = by_seq.get(rseq)
         out.append(Latency(team, ev.inject, option, by, rseq, e.seq, turns[rseq], turns[e.seq],
-                           seconds_between(_at(log, rseq), e.at)))
+                           seconds_between(released.at if released else None, e.at)))
     return out
 
 

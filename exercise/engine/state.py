@@ -44,6 +44,30 @@ class Entry:
     at: str | None = None
 
 
+class BySeq:
+    """The log's entries by seq, without a dict of a million of them: the log holds seq n at n - 1 (the store
+    numbers rows from 1 without gaps); a log that does not (a crafted file, read for what it is) gets the dict."""
+
+    def __init__(self, log: list[Entry]) -> None:
+        self._log = log
+        self._dict: dict[int, Entry] | None = None
+
+    def get(self, seq: int) -> Entry | None:
+        if 0 < seq <= len(self._log):
+            e = self._log[seq - 1]
+            if e.seq == seq:
+                return e
+        if self._dict is None:
+            self._dict = {e.seq: e for e in self._log}
+        return self._dict.get(seq)
+
+    def __getitem__(self, seq: int) -> Entry:
+        e = self.get(seq)
+        if e is None:
+            raise KeyError(seq)
+        return e
+
+
 class Change(NamedTuple):
     """One state value moved, and why: the basis of sparklines and of 'what moved the state most'.
 

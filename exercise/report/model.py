@@ -18,7 +18,7 @@ from ..engine.compile import CompiledScenario
 from ..engine.events import DecisionTaken, Event, MessageSent, VoteCast
 from ..engine.outcomes import national_results
 from ..engine.session import Session
-from ..engine.state import State
+from ..engine.state import BySeq, State
 from ..engine.text import reflow
 from ..store import LogFacts
 from . import record
@@ -71,7 +71,7 @@ class _Builder:
         self.sc, self.state, self.session = sc, state, session
         self.log_facts = facts
         self.turns = analysis.turns_by_seq(state)
-        self.entry = record.BySeq(state.log)
+        self.entry = BySeq(state.log)
         self.live = state.live_entries()
         self.observations = analysis.observations(state)
         self._obs: dict[int, ObsView] = {}

@@ -127,24 +127,6 @@ def timeline(sc: CompiledScenario, state: State) -> Timeline:
     return Timeline(sc, state)
 
 
-class BySeq:
-    """The log's entries by seq, without a dict of a million of them: the log holds seq n at n - 1 (the store
-    numbers rows from 1 without gaps); a log that does not (a crafted file, read for what it is) gets the dict."""
-
-    def __init__(self, log: list[Entry]) -> None:
-        self._log = log
-        self._dict: dict[int, Entry] | None = None
-
-    def __getitem__(self, seq: int) -> Entry:
-        if 0 < seq <= len(self._log):
-            e = self._log[seq - 1]
-            if e.seq == seq:
-                return e
-        if self._dict is None:
-            self._dict = {e.seq: e for e in self._log}
-        return self._dict[seq]
-
-
 def participants(state: State, live: list[Entry], overview: Overview) -> Participants:
     """The teams (from the overview) and what control did; `live` is the state's live entries."""
     c: dict[str, int] = {}
