@@ -44,9 +44,9 @@ from exercise.store.postgres_conn import connect, failure_words, one_line, psyco
 from exercise.store.postgres_listen import Doorbell
 from exercise.store.postgres_write import (
     PgWriteTx,
-    append_params,
     check_meta_item,
     put_meta,
+    row_columns,
     stored_rows,
     to_event,
 )
@@ -256,16 +256,10 @@ class PostgresStore:
             wall = self.wall()
             given = [(etype, version, wall, text) for etype, version, text in map(encode_event, events)]
             self._ready_to_append()
-            conn = self._guard("append", self._live)
-            psycopg = psycopg_module()
-            params = append_params(self.session, given, None)
-            try:
-                row = conn.execute(sql.APPEND_RING_SQL, (self.session, self.channel, *params[1:5])).fetchone()
-                answer = list(zip(*row, strict=True)) if row is not None and row[0] is not None else []
-            except psycopg.Error as exc:
-                raise self._failure("append", exc) from None
-            finally:
-                self._end_failed_transaction(conn)
+            params = (self.session, self.channel, *row_columns(given))
+            # In autocommit, a CALL that fails leaves no transaction open: nothing to end here.
+            row = self._guard("append", lambda: self._live().execute(sql.APPEND_RING_SQL, params).fetchone())
+            answer = list(zip(*row, strict=True)) if row is not None and row[0] is not None else []
             return [to_event(row) for row in stored_rows(given, answer, self.shown)]
 
     def append_verbatim(self, stored: list[StoredEvent]) -> list[StoredEvent]:

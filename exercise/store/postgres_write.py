@@ -35,12 +35,16 @@ def new_rows(events: list[dict[str, Any]], wall: str, seq: int, prev: str) -> li
     return out
 
 
+def row_columns(rows: Sequence[tuple[str, int, str, str]]) -> tuple[list[str], list[int], list[str], list[str]]:
+    """Rows of (type, v, wall, payload) as the four arrays the append function and procedure take."""
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+
+
 def append_params(session: str, rows: Sequence[tuple[str, int, str, str]], hashes: list[str] | None
                   ) -> tuple[Any, ...]:
     """The arguments of the append function for rows of (type, v, wall, payload) and, when the client chained
     them itself, their hashes."""
-    return (session, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-            [r[3] for r in rows], hashes)
+    return (session, *row_columns(rows), hashes)
 
 
 def stored_rows(given: Sequence[tuple[str, int, str, str]], answer: list[Any], where: str) -> list[Row]:
