@@ -4,7 +4,7 @@ gap of bench/serve_load.py comes from.
 serve_load compares a team's tab switch (Brief, then Our state, in a served Northern Shield console) with a bare
 app whose tabs hold two words each, and misses its 1.5x target by far. Here the same console switches the same tabs
 (120x40, no animation, as served), beside
-- the bare app of serve_load: a TabbedContent whose two tabs say a few words;
+- the bare app of serve_load itself: a header, a footer and a TabbedContent whose two tabs say a few words;
 - a bare app of the same shape whose two tabs each hold a screenful of text (the nation's brief, as the console
   shows it), with a header and a footer, the shown tab's scroller focused as the console focuses it.
 
@@ -43,20 +43,15 @@ ROUNDS = 3
 NATION = "estrava"
 
 
-class TinyTabs(App[None]):
-    """serve_load's bare app: two tabs of a few words."""
+def serve_load_bare() -> App[None]:
+    """serve_load's bare app itself (bench/_serve_procs.py: a header, a footer, two tabs of a few words, keys 1
+    and 2), made here from its script rather than written again."""
+    from bench._serve_procs import BARE_APP
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("4", "tab('a')"), Binding("3", "tab('b')")]
-
-    def compose(self) -> ComposeResult:
-        with TabbedContent(initial="a"):
-            with TabPane("First", id="a"):
-                yield Static("words of the first tab")
-            with TabPane("Second", id="b"):
-                yield Static("words of the second tab")
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+    names: dict[str, object] = {}
+    exec(BARE_APP.replace("Bare().run()", ""), names)  # our own bench's source, not outside text
+    app: App[None] = names["Bare"]()  # type: ignore[operator]
+    return app
 
 
 class FullTabs(App[None]):
@@ -82,19 +77,19 @@ class FullTabs(App[None]):
         self.query_one(f"#scroll-{tab}").focus()
 
 
-async def per_key(app: App[None]) -> float:
-    """Milliseconds of CPU per tab switch, after a few to warm up."""
+async def per_key(app: App[None], keys: str = KEYS) -> float:
+    """Milliseconds of CPU per tab switch (`keys` alternate two tabs), after a few to warm up."""
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in KEYS[:6]:
+        for key in keys[:6]:
             await pilot.press(key)
             await pilot.pause()
         start = time.process_time()
-        for key in KEYS:
+        for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        return (time.process_time() - start) / len(KEYS) * 1000
+        return (time.process_time() - start) / len(keys) * 1000
 
 
 def main() -> int:
@@ -111,7 +106,7 @@ def main() -> int:
         found: dict[str, list[float]] = {"bare, a few words a tab": [], "bare, a screenful a tab": [],
                                          "team console": []}
         for _ in range(ROUNDS):
-            found["bare, a few words a tab"].append(asyncio.run(per_key(TinyTabs())))
+            found["bare, a few words a tab"].append(asyncio.run(per_key(serve_load_bare(), "21" * 10)))
             found["bare, a screenful a tab"].append(asyncio.run(per_key(FullTabs(text))))
             console = make_app(AppConfig(workdir=Path(tmp), db=db, team=NATION))
             found["team console"].append(asyncio.run(per_key(console)))
